@@ -1,0 +1,1 @@
+"""The `plan` command line (Click). Thin: parse, call the library, print."""

@@ -1,0 +1,68 @@
+"""What every `plan` command shares: error reporting, exit codes, solve options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from planner.errors import ScenarioError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 0, 1, 2, 3, 4, 5
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_input_errors(fn: F) -> F:
+    """Invalid input → each issue on stderr (file:line: field: message) and exit 1, no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as exc:
+            for issue in exc.issues:
+                err.print(f"[red]error[/red] {_escape(str(issue))}")
+            n = len(exc.issues)
+            err.print(f"{n} error{'s' if n != 1 else ''}; nothing was solved or written.")
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def solve_options(fn: F) -> F:
+    """The options every solving command shares."""
+    from planner.solve import DEFAULT_WORKERS
+
+    options = [
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                     help="Seconds for the whole solve, model build included."),
+        click.option("--workers", type=click.IntRange(min=1, max=64), default=DEFAULT_WORKERS, show_default=True,
+                     help="CP-SAT search workers (8 measured best on 2 cores; see docs/solver.md)."),
+        click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search."),
+        click.option("--soft-targets", is_flag=True,
+                     help="Treat targets as soft: minimise the shortfall instead of failing."),
+        click.option("--deterministic", is_flag=True,
+                     help="Deterministic search even under a time limit (deterministic time)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def scenario_argument(fn: F) -> F:
+    return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)

@@ -1,0 +1,62 @@
+"""The attainment rule (SPEC §4) evaluated in plain Python on an office's state at a year end.
+
+This is the rule as a checker: plan results, `plan verify`, explanations and `plan advance` use
+it. The CP-SAT model encodes the same rule as constraints in `planner/model/`; the two are kept
+deliberately independent (neither imports the other) so each catches the other's mistakes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from planner.scenario import Office
+from planner.standards import AnyOf, Standard
+
+
+@dataclass
+class OfficeState:
+    """Staff, floor area and rooms of an office at a year end."""
+
+    staff: dict[str, int]
+    floor_area_m2: int
+    facilities: set[str] = field(default_factory=set)
+
+
+def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[str]:
+    """Every requirement of SPEC §4 the state fails, as short English phrases; [] = attained."""
+    ts = std.tiers[tier]  # type: ignore[index]
+    gaps: list[str] = []
+    for role in std.roles:  # rule 1 and rule 2: per-role minimum and caseload ratios
+        have = state.staff.get(role, 0)
+        need = ts.min_staff.get(role, 0)
+        ratio = std.caseload_ratios.get(role)
+        if ratio is not None:
+            need = max(need, math.ceil(office.caseload_in(ratio.field, year) / ratio.per_worker))
+        if have < need:
+            gaps.append(f"{role} {have} < {need}")
+    total = sum(state.staff.values())  # rule 3
+    if total < ts.min_total_staff:
+        gaps.append(f"total staff {total} < {ts.min_total_staff}")
+    need_area = ts.min_floor_area_m2[office.kind]  # rule 4
+    if state.floor_area_m2 < need_area:
+        gaps.append(f"floor area {state.floor_area_m2} < {need_area} m²")
+    for item in ts.facilities:  # rule 5
+        if isinstance(item, AnyOf):
+            if not any(all(f in state.facilities for f in group) for group in item.any_of):
+                gaps.append("room: one of " + " | ".join("+".join(g) for g in item.any_of))
+        elif item not in state.facilities:
+            gaps.append(f"room {item}")
+    for attr, threshold in ts.conditions.items():  # rule 6
+        value = office.attributes.get(attr)
+        if value is None or value < threshold:
+            gaps.append(f"condition {attr} {value if value is not None else 'missing'} < {threshold:g}")
+    return gaps
+
+
+def attains(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> bool:
+    return not unmet(std, tier, office, year, state)
+
+
+def initial_state(office: Office) -> OfficeState:
+    return OfficeState(dict(office.staff), office.floor_area_m2, set(office.facilities))

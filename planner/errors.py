@@ -1,0 +1,38 @@
+"""Errors that name the file, line and field a user must fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScenarioIssue:
+    """One problem (or warning) in an input file, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """Invalid input: one or more issues, each with file, line and field."""
+
+    def __init__(self, issues: list[ScenarioIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+def format_path(loc: tuple[object, ...]) -> str:
+    """`("offices", 3, "staff", "x")` → `offices[3].staff.x`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

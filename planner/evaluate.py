@@ -1,0 +1,156 @@
+"""Actions → costs per year and office states per year, in plain Python (SPEC §5).
+
+Used to state a plan's figures and, independently of the CP-SAT model, to check them
+(`verify.py`). Money in whole yuan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.attainment import OfficeState, initial_state
+from planner.loading import LoadedScenario
+from planner.plan import Action
+from planner.scenario import Office, to_yuan
+
+
+class ActionError(ValueError):
+    """An action the scenario does not allow (unknown office, unpriced role, ...)."""
+
+
+@dataclass(frozen=True)
+class Priced:
+    one_time: int  # yuan, in the action's year
+    annual: int  # yuan, in the action's year and every later horizon year
+    effective: int  # first year-end at which it counts
+
+
+def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
+    """Cost and effective year of one action; raises ActionError when it is not allowed."""
+    costs = loaded.scenario.costs
+    if a.type == "hire":
+        if a.role not in loaded.standard.roles:
+            raise ActionError(f"unknown role {a.role!r}")
+        if a.role not in costs.roles:
+            raise ActionError(f"role {a.role} cannot be hired (no price in costs.roles)")
+        if a.count is None or a.count < 1:
+            raise ActionError("a hire needs count ≥ 1")
+        p = costs.roles[a.role]
+        return Priced(a.count * to_yuan(p.one_time), a.count * to_yuan(p.annual), a.year)
+    if a.type in ("lease", "build"):
+        if a.area_m2 is None or a.area_m2 < 1:
+            raise ActionError(f"a {a.type} needs area_m2 ≥ 1")
+        if a.type == "lease":
+            if costs.housing.lease is None:
+                raise ActionError("the scenario prices no lease (costs.housing.lease)")
+            return Priced(0, a.area_m2 * to_yuan(costs.housing.lease.annual_per_m2), a.year)
+        if costs.housing.build is None:
+            raise ActionError("the scenario prices no build (costs.housing.build)")
+        b = costs.housing.build
+        return Priced(a.area_m2 * to_yuan(b.one_time_per_m2), 0, a.year + b.lead_years)
+    if a.type == "housing":
+        opt = next((h for h in office.housing_options if h.id == a.option), None)
+        if opt is None:
+            raise ActionError(f"office {office.id} has no housing option {a.option!r}")
+        if opt.from_year is not None and a.year < opt.from_year:
+            raise ActionError(f"housing option {opt.id} is taken in {a.year}, before its from_year {opt.from_year}")
+        return Priced(to_yuan(opt.one_time), to_yuan(opt.annual), a.year + opt.lead_years)
+    if a.type == "facility":
+        if a.facility not in loaded.standard.facilities:
+            raise ActionError(f"unknown facility {a.facility!r}")
+        if a.facility in office.facilities:
+            raise ActionError(f"office {office.id} already has {a.facility}")
+        if a.facility not in costs.facilities:
+            raise ActionError(f"facility {a.facility} cannot be set up (no price in costs.facilities)")
+        p = costs.facilities[a.facility]
+        return Priced(to_yuan(p.one_time), to_yuan(p.annual), a.year)
+    raise ActionError(f"unknown action type {a.type!r}")
+
+
+def cost_in_year(p: Priced, action_year: int, year: int) -> int:
+    """SPEC §5: one-time + annual in the action's year, annual in each later year, 0 before."""
+    if year < action_year:
+        return 0
+    return p.one_time + p.annual if year == action_year else p.annual
+
+
+def apply(state: OfficeState, office: Office, a: Action) -> None:
+    """Add what an effective action brings to a state."""
+    if a.type == "hire" and a.role and a.count:
+        state.staff[a.role] = state.staff.get(a.role, 0) + a.count
+    elif a.type in ("lease", "build") and a.area_m2:
+        state.floor_area_m2 += a.area_m2
+    elif a.type == "housing":
+        opt = next(h for h in office.housing_options if h.id == a.option)
+        state.floor_area_m2 += opt.area_m2
+    elif a.type == "facility" and a.facility:
+        state.facilities.add(a.facility)
+
+
+def states_by_year(loaded: LoadedScenario, office: Office, actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
+    """The office's state at the end of each horizon year (no attrition, SPEC §4)."""
+    out = {}
+    for y in loaded.years:
+        s = initial_state(office)
+        for a, p in actions:
+            if p.effective <= y:
+                apply(s, office, a)
+        out[y] = s
+    return out
+
+
+@dataclass
+class Figures:
+    """Everything a plan claims, recomputed from its actions and the scenario alone."""
+
+    priced: list[tuple[Action, Priced]]
+    attained: dict[str, dict[int, bool]]  # office → year → attained
+    gaps: dict[str, dict[int, list[str]]]  # office → year → unmet requirements
+    cost_by_office_year: dict[tuple[str, int], int]  # yuan
+    spent: dict[tuple[str, int], int]  # (scope, year) of each budget entry → yuan
+    hired: dict[tuple[str, str, int], int]  # (role, scope, year) of each quota entry → count
+    cells: list[tuple[object, int]]  # (TargetCell, attained)
+    shortfall: int
+    attained_office_years: int  # weighted
+    total_cost: int  # yuan
+
+
+def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> Figures:
+    """Recompute states, attainment, costs, spending, quota use and objective (SPEC §4–§7).
+
+    Raises ActionError for an action the scenario does not allow; `verify` reports those.
+    """
+    from planner.attainment import unmet
+    from planner.targets import target_cells
+
+    offices = {o.id: o for o in loaded.offices}
+    priced: list[tuple[Action, Priced]] = []
+    for a in actions:
+        if a.office not in offices:
+            raise ActionError(f"unknown office {a.office!r}")
+        priced.append((a, price(loaded, offices[a.office], a)))
+    attained: dict[str, dict[int, bool]] = {}
+    gaps: dict[str, dict[int, list[str]]] = {}
+    cost: dict[tuple[str, int], int] = {}
+    for o in loaded.offices:
+        mine = [(a, p) for a, p in priced if a.office == o.id]
+        states = states_by_year(loaded, o, mine)
+        gaps[o.id] = {y: unmet(loaded.standard, tiers[o.id], o, y, s) for y, s in states.items()}
+        attained[o.id] = {y: not g for y, g in gaps[o.id].items()}
+        for y in loaded.years:
+            cost[(o.id, y)] = sum(cost_in_year(p, a.year, y) for a, p in mine)
+    county = {o.id: o.county for o in loaded.offices}
+    spent = {(b.scope, b.year): sum(c for (oid, y), c in cost.items()
+                                     if y == b.year and b.scope in ("all", county[oid]))
+             for b in loaded.budgets}
+    hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a, _ in priced
+                                            if a.type == "hire" and a.role == q.role and a.year == q.year
+                                            and q.scope in ("all", county[a.office]))
+             for q in loaded.quotas}
+    cells = []
+    for cell in target_cells(loaded.targets, loaded.target_scope,
+                             [(o.id, o.county, tiers[o.id]) for o in loaded.offices]):
+        cells.append((cell, sum(attained[i][cell.year] for i in cell.office_ids)))
+    shortfall = sum(max(0, cell.required - n) for cell, n in cells)
+    weighted = sum(loaded.weights[tiers[oid]] * sum(by_year.values()) for oid, by_year in attained.items())
+    return Figures(priced, attained, gaps, cost, spent, hired, cells, shortfall, weighted, sum(cost.values()))

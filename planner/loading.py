@@ -1,0 +1,387 @@
+"""Scenario file → validated `LoadedScenario`, every error naming file, line and field (SPEC §8).
+
+Order: YAML with line map → standard (built-in id or file) → office table if `offices` is a path →
+pydantic validation → cross-references to the standard and within the scenario → normalised
+budgets, quotas, targets and weights.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from planner.errors import ScenarioError, ScenarioIssue, format_path
+from planner.scenario import Office, Scenario, to_yuan
+from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path, facility_ids
+from planner.tables import read_office_table
+from planner.yamlsrc import SourceMap, load_yaml
+
+ALL = "all"  # the scope / tier key meaning "every office together"
+
+
+@dataclass(frozen=True)
+class BudgetEntry:
+    scope: str  # "all" or a county
+    year: int
+    amount_yuan: int
+
+
+@dataclass(frozen=True)
+class QuotaEntry:
+    role: str
+    scope: str
+    year: int
+    amount: int
+
+
+@dataclass
+class LoadedScenario:
+    """A scenario that passed every check, with the standard it names and its limits normalised."""
+
+    scenario: Scenario
+    standard: Standard
+    standard_ref: str  # the built-in id or the path as written
+    file: str  # as the user gave it
+    sha256: str
+    offices: list[Office]
+    years: list[int]
+    targets: dict[int, dict[str, float]]
+    target_scope: str
+    weights: dict[str, int]
+    budgets: list[BudgetEntry]
+    quotas: list[QuotaEntry]
+    warnings: list[ScenarioIssue] = field(default_factory=list)
+    source: SourceMap | None = None
+
+    @property
+    def counties(self) -> list[str]:
+        return sorted({o.county for o in self.offices})
+
+
+def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenario:
+    """Read and validate a scenario file; raises `ScenarioError` listing every problem found."""
+    path = Path(path)
+    display = display or str(path)
+    if not path.is_file():
+        raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
+    raw, smap = load_yaml(path, display)
+    if not isinstance(raw, dict):
+        raise ScenarioError([ScenarioIssue(display, 1, "", "a scenario file is a mapping of fields "
+                                           "(name, standard, horizon, budget, offices, ...)")])
+    standard, standard_ref = _load_standard(raw, path.parent, smap)
+    table_map: SourceMap | None = None
+    if isinstance(raw.get("offices"), str):
+        table_path = (path.parent / raw["offices"]).resolve()
+        rows, table_map = read_office_table(table_path, str(Path(display).parent / raw["offices"]), standard)
+        raw = {**raw, "offices": rows}
+    scenario = _validate(Scenario, raw, smap, table_map)
+    assert isinstance(scenario.offices, list)
+    checker = _Checker(scenario, standard, smap, table_map)
+    checker.run()
+    if checker.errors:
+        raise ScenarioError(checker.errors)
+    return LoadedScenario(
+        scenario=scenario, standard=standard, standard_ref=standard_ref, file=display,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(), offices=list(scenario.offices),
+        years=scenario.horizon.years, targets=checker.targets(),
+        target_scope=scenario.target_scope or standard.target_scope,
+        weights={t: scenario.weights.get(t, 1) for t in TIERS},  # type: ignore[call-overload]
+        budgets=checker.budgets, quotas=checker.quotas, warnings=checker.warnings, source=smap)
+
+
+def load_standard_file(path: Path, display: str) -> Standard:
+    raw, smap = load_yaml(path, display)
+    return _validate(Standard, raw, smap, None)
+
+
+def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap) -> tuple[Standard, str]:
+    ref = raw.get("standard")
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError([smap.issue(("standard",), "required: a built-in standard id "
+                                        f"({', '.join(BUILTIN_IDS)}) or a path to a standard file")])
+    if ref in BUILTIN_IDS:
+        return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
+    candidate = base / ref
+    if not candidate.is_file():
+        hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
+        extra = f" (did you mean '{hint[0]}'?)" if hint else f"; built-in ids: {', '.join(BUILTIN_IDS)}"
+        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {ref!r}{extra}")])
+    return load_standard_file(candidate, str(Path(smap.file).parent / ref)), ref
+
+
+# ---------------------------------------------------------------- pydantic errors → issues
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def _validate(model: type[M], raw: Any, smap: SourceMap, table_map: SourceMap | None) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_issues(model, exc, raw, smap, table_map)) from None
+
+
+def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union tags ('list[Office]', 'float', ...) by walking the real data."""
+    out: list[Any] = []
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.isdigit() and int(part) in node:
+            out.append(int(part))
+            node = node[int(part)]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and not (isinstance(part, str) and ("[" in part or part in _TYPE_TAGS)):
+            out.append(part)  # a missing required field: keep its name
+            node = None
+    return tuple(out)
+
+
+_TYPE_TAGS = {"int", "float", "str", "bool", "function-after", "constrained-int", "literal",
+              "dict", "list", "union", "function-plain", "nullable"}
+
+
+def _issues(model: type[BaseModel], exc: ValidationError, raw: Any, smap: SourceMap,
+            table_map: SourceMap | None) -> list[ScenarioIssue]:
+    errors = [(_clean_loc(tuple(e["loc"]), raw), e) for e in exc.errors()]
+    # Union branches report a type error each; keep the most specific error per place.
+    kept = []
+    for loc, err in errors:
+        if err["type"].endswith("_type") or err["type"] in ("literal_error",):
+            if any(other is not err and loc2[: len(loc)] == loc and not e2["type"].endswith("_type")
+                   for loc2, e2 in errors for other in [e2]):
+                continue
+        kept.append((loc, err))
+    issues: list[ScenarioIssue] = []
+    seen: set[tuple[Any, ...]] = set()
+    for loc, err in kept:
+        if loc in seen:
+            continue
+        seen.add(loc)
+        message = _message(model, loc, err)
+        issues.append(_locate(loc, message, smap, table_map))
+    return issues
+
+
+def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        names = _field_names_at(model, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+        return "unknown field" + (f" (did you mean '{hint[0]}'?)" if hint else
+                                  (f"; allowed: {', '.join(names)}" if names else ""))
+    if err["type"] == "missing":
+        return "required field is missing"
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    given = err.get("input")
+    if not isinstance(given, (dict, list)) and err["type"] not in ("missing",):
+        msg += f" (got {given!r})"
+    return msg
+
+
+def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The allowed field names of the model found at `loc`, for 'did you mean'."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) and not _is_model(current):
+            current = _inner_model(current)
+            continue
+        if not _is_model(current):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _inner_model(tp: Any) -> Any:
+    """The model inside Optional[...], list[...], X | Y; or the type itself."""
+    if _is_model(tp):
+        return tp
+    for arg in typing.get_args(tp):
+        found = _inner_model(arg)
+        if found is not None and _is_model(found):
+            return found
+    return tp
+
+
+def _locate(loc: tuple[Any, ...], message: str, smap: SourceMap, table_map: SourceMap | None) -> ScenarioIssue:
+    if table_map is not None and len(loc) >= 2 and loc[0] == "offices" and isinstance(loc[1], int):
+        return ScenarioIssue(table_map.file, table_map.line_of(loc[:2]),
+                             format_path(loc[2:]) or f"row {loc[1] + 1}", message)
+    return smap.issue(loc, message)
+
+
+# ---------------------------------------------------------------- cross-references
+
+
+class _Checker:
+    """Checks what pydantic cannot: references to the standard and within the scenario."""
+
+    def __init__(self, sc: Scenario, std: Standard, smap: SourceMap, table_map: SourceMap | None) -> None:
+        self.sc, self.std, self.smap, self.table_map = sc, std, smap, table_map
+        self.errors: list[ScenarioIssue] = []
+        self.warnings: list[ScenarioIssue] = []
+        self.budgets: list[BudgetEntry] = []
+        self.quotas: list[QuotaEntry] = []
+        self.years = sc.horizon.years
+        assert isinstance(sc.offices, list)
+        self.offices: list[Office] = sc.offices
+        self.counties = sorted({o.county for o in self.offices})
+
+    def err(self, loc: tuple[Any, ...], message: str) -> None:
+        self.errors.append(_locate(loc, message, self.smap, self.table_map))
+
+    def warn(self, loc: tuple[Any, ...], message: str) -> None:
+        self.warnings.append(_locate(loc, message, self.smap, self.table_map))
+
+    def unknown(self, loc: tuple[Any, ...], what: str, name: str, known: list[str]) -> None:
+        hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        tail = f" (did you mean '{hint[0]}'?)" if hint else (f"; known: {', '.join(known)}" if known else "")
+        self.err(loc, f"unknown {what} {name!r} in standard {self.std.id}{tail}")
+
+    def year_ok(self, loc: tuple[Any, ...], year: int) -> bool:
+        if year not in self.years:
+            self.err(loc, f"year {year} is outside the horizon {self.years[0]}–{self.years[-1]}")
+            return False
+        return True
+
+    def run(self) -> None:
+        if not self.offices:
+            self.err(("offices",), "no offices")
+        self.check_offices()
+        self.check_costs()
+        self.check_targets()
+        self.budgets = self.limits(self.sc.budget, ("budget",), money=True)
+        self.check_budget_cover()
+        for role, shape in self.sc.quotas.items():
+            if role not in self.std.roles:
+                self.unknown(("quotas", role), "role", role, list(self.std.roles))
+                continue
+            for b in self.limits(shape, ("quotas", role), money=False):
+                self.quotas.append(QuotaEntry(role, b.scope, b.year, b.amount_yuan))
+
+    def check_offices(self) -> None:
+        roles, facs = list(self.std.roles), list(self.std.facilities)
+        fields, attrs = list(self.std.caseload_fields), list(self.std.attributes)
+        seen: dict[str, int] = {}
+        for i, o in enumerate(self.offices):
+            at = ("offices", i)
+            if o.id in seen:
+                self.err(at + ("id",), f"duplicate office id {o.id!r} (also offices[{seen[o.id]}])")
+            seen.setdefault(o.id, i)
+            for r in o.staff:
+                if r not in self.std.roles:
+                    self.unknown(at + ("staff", r), "role", r, roles)
+            for j, f in enumerate(o.facilities):
+                if f not in self.std.facilities:
+                    self.unknown(at + ("facilities", j), "facility", f, facs)
+            if len(set(o.facilities)) != len(o.facilities):
+                self.err(at + ("facilities",), "a facility is listed twice")
+            for c, v in o.caseload.items():
+                if c not in self.std.caseload_fields:
+                    self.unknown(at + ("caseload", c), "caseload field", c, fields)
+                if isinstance(v, dict):
+                    for y in v:
+                        self.year_ok(at + ("caseload", c, y), y)
+                    missing = [y for y in self.years if y not in v]
+                    if missing:
+                        self.err(at + ("caseload", c), f"no figure for year {missing[0]} "
+                                 "(give every horizon year, or one number for all)")
+            for a in o.attributes:
+                if a not in self.std.attributes:
+                    self.unknown(at + ("attributes", a), "attribute", a, attrs)
+            ids: set[str] = set()
+            for j, h in enumerate(o.housing_options):
+                if h.id in ids:
+                    self.err(at + ("housing_options", j, "id"), f"duplicate housing option id {h.id!r}")
+                ids.add(h.id)
+                if h.from_year is not None and h.from_year > self.years[-1]:
+                    self.err(at + ("housing_options", j, "from_year"),
+                             f"year {h.from_year} is after the horizon's end {self.years[-1]}")
+            if o.gdp_rank is None:
+                self.warn(at + ("gdp_rank",), f"office {o.id}: no gdp_rank; the economy criterion is treated as met")
+            if o.demand is None:
+                self.warn(at + ("demand",), f"office {o.id}: no demand; the demand criterion is treated as met")
+        for county in self.counties:
+            n = sum(1 for o in self.offices if o.county == county)
+            for i, o in enumerate(self.offices):
+                if o.county == county and o.gdp_rank is not None and o.gdp_rank > n:
+                    self.warn(("offices", i, "gdp_rank"), f"office {o.id}: gdp_rank {o.gdp_rank} is "
+                              f"larger than the {n} offices of {county}")
+
+    def check_costs(self) -> None:
+        for r in self.sc.costs.roles:
+            if r not in self.std.roles:
+                self.unknown(("costs", "roles", r), "role", r, list(self.std.roles))
+        for f in self.sc.costs.facilities:
+            if f not in self.std.facilities:
+                self.unknown(("costs", "facilities", f), "facility", f, list(self.std.facilities))
+
+    def check_targets(self) -> None:
+        for y in (self.sc.targets or {}):
+            self.year_ok(("targets", y), y)
+
+    def targets(self) -> dict[int, dict[str, float]]:
+        source = self.sc.targets if self.sc.targets is not None else self.std.default_targets
+        return {y: dict(rates) for y, rates in sorted(source.items()) if y in self.years}
+
+    def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[BudgetEntry]:
+        out: list[BudgetEntry] = []
+        for key, value in shape.items():
+            if isinstance(key, int):
+                if isinstance(value, dict):
+                    self.err(at + (key,), "a year takes one amount; per-county amounts go under the county")
+                elif self.year_ok(at + (key,), key):
+                    out.append(BudgetEntry(ALL, key, self._amount(value, money, at + (key,))))
+            else:
+                if key not in self.counties:
+                    self.unknown_county(at + (key,), str(key))
+                    continue
+                if not isinstance(value, dict):
+                    self.err(at + (key,), "a county takes year → amount, e.g. {2022: 200}")
+                    continue
+                for y, amount in value.items():
+                    if self.year_ok(at + (key, y), y):
+                        out.append(BudgetEntry(key, y, self._amount(amount, money, at + (key, y))))
+        return out
+
+    def _amount(self, value: float, money: bool, loc: tuple[Any, ...]) -> int:
+        if money:
+            return to_yuan(value)
+        if value != int(value):
+            self.err(loc, "a quota is a whole number of people")
+        return int(value)
+
+    def unknown_county(self, loc: tuple[Any, ...], name: str) -> None:
+        if name.isdigit():
+            self.err(loc, f"year {name} is written as text; write it without quotes")
+            return
+        hint = difflib.get_close_matches(name, self.counties, n=1, cutoff=0.5)
+        tail = f" (did you mean '{hint[0]}'?)" if hint else f"; counties: {', '.join(self.counties)}"
+        self.err(loc, f"no office belongs to county {name!r}{tail}")
+
+    def check_budget_cover(self) -> None:
+        covered = {(b.scope, b.year) for b in self.budgets}
+        for county in self.counties:
+            for y in self.years:
+                if (ALL, y) not in covered and (county, y) not in covered:
+                    self.err(("budget",), f"no budget covers {county} in {y}: give `{y}: amount` "
+                             f"(scenario-wide) or `{county}: {{{y}: amount}}`")
+                    return

@@ -1,0 +1,7 @@
+"""The CP-SAT model (SPEC §4–§7). No `IntVar` leaves this package: `ModelVars.extract` turns a
+solved model into a plain `Solution`."""
+
+from planner.model.build import BuiltModel, build_model
+from planner.model.variables import OfficeDecisions, Solution
+
+__all__ = ["BuiltModel", "build_model", "OfficeDecisions", "Solution"]

@@ -1,0 +1,42 @@
+"""`build_model` lists every constraint family and the three objective levels (SPEC §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.model import constraints as c
+from planner.model.variables import Expr, OfficeVars, Solution, extract, make_office_vars
+from planner.requirements import Requirements
+
+
+@dataclass
+class BuiltModel:
+    model: cp_model.CpModel
+    vars: list[OfficeVars]
+    target_literals: list[cp_model.IntVar]  # one per hard target cell (req.targets order)
+    shortfalls: list[cp_model.IntVar]  # one per soft target cell
+    shortfall: Expr  # level 1
+    attained: Expr  # level 2 (weighted), maximised
+    total_cost: Expr  # level 3, yuan, minimised
+
+    def extract(self, solver: cp_model.CpSolver) -> Solution:
+        return extract(solver, self.vars)
+
+
+def build_model(req: Requirements) -> BuiltModel:
+    m = cp_model.CpModel()
+    vs = [make_office_vars(m, o, req, k) for k, o in enumerate(req.offices)]
+    for k, v in enumerate(vs):
+        c.staff_minimums(m, v, req)
+        c.total_staff(m, v, req)
+        c.floor_area(m, v, req)
+        c.rooms(m, v, req, k)
+    c.budgets(m, vs, req)
+    c.quotas(m, vs, req)
+    lits, shorts = c.targets(m, vs, req)
+    T = len(req.years)
+    attained = sum(v.office.weight * a for v in vs for a in v.att)
+    total_cost = sum(c.office_cost(v, req, t) for v in vs for t in range(T))
+    return BuiltModel(m, vs, lits, shorts, sum(shorts), attained, total_cost)

@@ -1,0 +1,131 @@
+"""LoadedScenario → frozen, integer-unit `Requirements` the model builder only iterates over.
+
+Money is in whole yuan (SPEC §1). For every office and horizon year: the staff each role needs
+(tier minimum or caseload ratio, whichever is larger), the total staff, the floor area, the rooms
+(as alternatives), and whether the tier's conditions hold (money cannot fix those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.classify import classify_all
+from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
+from planner.scenario import to_yuan
+from planner.standards import AnyOf
+from planner.targets import TargetCell, target_cells
+
+
+@dataclass(frozen=True)
+class YearNeed:
+    staff: tuple[int, ...]  # per role, in `Requirements.roles` order
+    total_staff: int
+    floor_area_m2: int
+
+
+@dataclass(frozen=True)
+class HousingOptionReq:
+    id: str
+    area_m2: int
+    one_time: int  # yuan
+    annual: int  # yuan
+    first_year: int  # earliest year it may be taken (≥ horizon start)
+    lead_years: int
+
+
+@dataclass(frozen=True)
+class OfficeReq:
+    id: str
+    name: str
+    county: str
+    kind: str
+    tier: str
+    tier_reason: str
+    tier_reason_zh: str
+    weight: int
+    staff0: tuple[int, ...]
+    area0: int
+    facilities0: frozenset[str]
+    # Each room item is a tuple of alternatives; each alternative a tuple of facility ids (all needed).
+    rooms: tuple[tuple[tuple[str, ...], ...], ...]
+    conditions_ok: bool
+    failed_conditions: tuple[str, ...]
+    needs: tuple[YearNeed, ...]  # per horizon year
+    housing_options: tuple[HousingOptionReq, ...]
+
+
+@dataclass(frozen=True)
+class RolePrice:
+    one_time: int
+    annual: int
+
+
+@dataclass(frozen=True)
+class Requirements:
+    name: str
+    years: tuple[int, ...]
+    roles: tuple[str, ...]
+    hire_price: tuple[RolePrice | None, ...]  # per role; None: cannot be hired
+    facility_price: dict[str, RolePrice]  # rooms that may be set up
+    lease_per_m2: int | None
+    build_per_m2: int | None
+    build_lead_years: int
+    offices: tuple[OfficeReq, ...]
+    budgets: tuple[BudgetEntry, ...]
+    quotas: tuple[QuotaEntry, ...]
+    targets: tuple[TargetCell, ...]
+    soft_targets: bool
+
+    def office_index(self) -> dict[str, int]:
+        return {o.id: i for i, o in enumerate(self.offices)}
+
+
+def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirements:
+    """Integer requirements per office × year, limits and target cells."""
+    sc, std = loaded.scenario, loaded.standard
+    roles = tuple(std.roles)
+    years = tuple(loaded.years)
+    classes = classify_all(loaded.offices, std)
+    offices = []
+    for o in loaded.offices:
+        c = classes[o.id]
+        ts = std.tiers[c.tier]  # type: ignore[index]
+        needs = []
+        for y in years:
+            staff = []
+            for r in roles:
+                need = ts.min_staff.get(r, 0)
+                ratio = std.caseload_ratios.get(r)
+                if ratio is not None:
+                    need = max(need, -(-o.caseload_in(ratio.field, y) // ratio.per_worker))
+                staff.append(need)
+            needs.append(YearNeed(tuple(staff), ts.min_total_staff, ts.min_floor_area_m2[o.kind]))
+        rooms = tuple(
+            tuple(tuple(g) for g in item.any_of) if isinstance(item, AnyOf) else ((item,),)
+            for item in ts.facilities)
+        failed = tuple(a for a, th in ts.conditions.items()
+                       if o.attributes.get(a) is None or o.attributes[a] < th)
+        options = tuple(
+            HousingOptionReq(h.id, h.area_m2, to_yuan(h.one_time), to_yuan(h.annual),
+                             max(h.from_year or years[0], years[0]), h.lead_years)
+            for h in o.housing_options)
+        offices.append(OfficeReq(
+            id=o.id, name=o.name, county=o.county, kind=o.kind, tier=c.tier, tier_reason=c.reason,
+            tier_reason_zh=c.reason_zh, weight=loaded.weights[c.tier],
+            staff0=tuple(o.staff.get(r, 0) for r in roles), area0=o.floor_area_m2,
+            facilities0=frozenset(o.facilities), rooms=rooms, conditions_ok=not failed,
+            failed_conditions=failed, needs=tuple(needs), housing_options=options))
+    costs = sc.costs
+    hire_price = tuple(
+        RolePrice(to_yuan(costs.roles[r].one_time), to_yuan(costs.roles[r].annual)) if r in costs.roles else None
+        for r in roles)
+    cells = target_cells(loaded.targets, loaded.target_scope, [(o.id, o.county, o.tier) for o in offices])
+    soft = sc.targets_mode == "soft" if soft_targets is None else soft_targets
+    return Requirements(
+        name=sc.name, years=years, roles=roles, hire_price=hire_price,
+        facility_price={f: RolePrice(to_yuan(p.one_time), to_yuan(p.annual)) for f, p in costs.facilities.items()},
+        lease_per_m2=to_yuan(costs.housing.lease.annual_per_m2) if costs.housing.lease else None,
+        build_per_m2=to_yuan(costs.housing.build.one_time_per_m2) if costs.housing.build else None,
+        build_lead_years=costs.housing.build.lead_years if costs.housing.build else 0,
+        offices=tuple(offices), budgets=tuple(loaded.budgets), quotas=tuple(loaded.quotas),
+        targets=tuple(cells), soft_targets=soft)

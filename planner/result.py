@@ -1,0 +1,127 @@
+"""Solver outcome → `PlanResult` (SPEC §9): actions with their costs, attainment recomputed from
+those actions, spending per budget entry, and the objective levels."""
+
+from __future__ import annotations
+
+from planner.evaluate import Figures, compute_figures
+from planner.loading import LoadedScenario
+from planner.model import Solution
+from planner.plan import (Action, AttainmentRecord, Objective, OfficeRecord, PlanResult, ScenarioRef,
+                          SolverInfo, SpendingRecord, StageInfo)
+from planner.requirements import Requirements
+from planner.scenario import to_wan
+from planner.solve import SolveOutcome
+
+
+class ModelCheckerDisagreement(RuntimeError):
+    """The CP-SAT model and the plain-Python attainment rule disagree: a bug in one of them."""
+
+
+def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
+    """The solver's decisions as SPEC §5 actions (costs filled in later), by office, year, type."""
+    out: list[Action] = []
+    for o, d in zip(req.offices, solution.offices):
+        for t, year in enumerate(req.years):
+            for r, role in enumerate(req.roles):
+                if d.hires.get((r, t)):
+                    out.append(Action(office=o.id, year=year, type="hire", role=role, count=d.hires[(r, t)]))
+            if d.lease.get(t):
+                out.append(Action(office=o.id, year=year, type="lease", area_m2=d.lease[t]))
+            if d.build.get(t):
+                out.append(Action(office=o.id, year=year, type="build", area_m2=d.build[t]))
+            for i, ti in sorted(d.options.items()):
+                if ti == t:
+                    h = o.housing_options[i]
+                    out.append(Action(office=o.id, year=year, type="housing", option=h.id, area_m2=h.area_m2))
+            for f, tf in sorted(d.rooms.items()):
+                if tf == t:
+                    out.append(Action(office=o.id, year=year, type="facility", facility=f))
+    return out
+
+
+def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> list[Action]:
+    """Drop zero-cost hires and rooms that change no attainment (e.g. surplus posts priced at 0).
+
+    Every objective level is indifferent to them, but a planner would have to explain them."""
+    base = compute_figures(loaded, tiers, actions)
+    kept = list(actions)
+    for a in list(reversed(actions)):
+        if a.type not in ("hire", "facility"):
+            continue
+        trial = [x for x in kept if x is not a]
+        if a.type == "hire" and a.count and a.count > 1:
+            trial.append(a.model_copy(update={"count": a.count - 1}))
+        f = compute_figures(loaded, tiers, trial)
+        if f.total_cost == base.total_cost and f.attained == base.attained:
+            kept = _reorder(trial, actions)
+            # a hire of several may shed more than one person
+            if a.type == "hire" and a.count and a.count > 1:
+                return prune_free_surplus(loaded, tiers, kept)
+    return kept
+
+
+def _reorder(trial: list[Action], original: list[Action]) -> list[Action]:
+    order = {(a.office, a.year, a.type, a.role, a.facility): i for i, a in enumerate(original)}
+    return sorted(trial, key=lambda a: order.get((a.office, a.year, a.type, a.role, a.facility), 0))
+
+
+def priced_actions(f: Figures) -> list[Action]:
+    return [a.model_copy(update={"one_time": to_wan(p.one_time), "annual": to_wan(p.annual)})
+            for a, p in f.priced]
+
+
+def make_plan(loaded: LoadedScenario, req: Requirements, outcome: SolveOutcome) -> PlanResult:
+    """The plan.json content for a solved outcome (status optimal or feasible)."""
+    assert outcome.solution is not None
+    tiers = {o.id: o.tier for o in req.offices}
+    actions = prune_free_surplus(loaded, tiers, solution_actions(req, outcome.solution))
+    f = compute_figures(loaded, tiers, actions)
+    _cross_check(outcome, f)
+    return PlanResult(
+        scenario=ScenarioRef(name=loaded.scenario.name, file=loaded.file, sha256=loaded.sha256),
+        standard=loaded.standard_ref, status=outcome.status,  # type: ignore[arg-type]
+        targets_mode="soft" if req.soft_targets else "hard",
+        objective=Objective(shortfall=f.shortfall, attained_office_years=f.attained_office_years,
+                            total_cost=to_wan(f.total_cost)),
+        solver=SolverInfo(version=outcome.solver_version, seconds=round(outcome.seconds, 3),
+                          workers=outcome.workers, seed=outcome.seed,
+                          stages=[StageInfo(level=s.name, status=s.status, value=_level_value(s.name, s.value),
+                                            bound=_level_value(s.name, s.bound), seconds=round(s.seconds, 3))
+                                  for s in outcome.stages]),
+        offices=[OfficeRecord(id=o.id, name=o.name, county=o.county, kind=o.kind, tier=o.tier,
+                              tier_reason=o.tier_reason, tier_reason_zh=o.tier_reason_zh,
+                              attained={str(y): f.attained[o.id][y] for y in req.years})
+                 for o in req.offices],
+        actions=priced_actions(f),
+        attainment=attainment_records(f),
+        spending=[SpendingRecord(year=b.year, scope=b.scope, budget=to_wan(b.amount_yuan),
+                                 spent=to_wan(f.spent[(b.scope, b.year)])) for b in loaded.budgets])
+
+
+def attainment_records(f: Figures) -> list[AttainmentRecord]:
+    out = []
+    for cell, n in f.cells:
+        c = cell  # TargetCell
+        out.append(AttainmentRecord(year=c.year, scope=c.scope, tier=c.tier, offices=len(c.office_ids),  # type: ignore[attr-defined]
+                                    attained=n, target=c.rate, required=c.required, met=n >= c.required))  # type: ignore[attr-defined]
+    return out
+
+
+def _level_value(name: str, v: float | None) -> float | None:
+    if v is None:
+        return None
+    return to_wan(int(round(v))) if name == "total_cost" else v
+
+
+def _cross_check(outcome: SolveOutcome, f: Figures) -> None:
+    """The model's level values must agree with what the actions produce, rule by rule."""
+    for s in outcome.stages:
+        if s.value is None:
+            continue
+        ok = {"shortfall": f.shortfall <= s.value,
+              "attained_office_years": f.attained_office_years >= s.value,
+              "total_cost": f.total_cost == s.value}[s.name]
+        if not ok:
+            raise ModelCheckerDisagreement(
+                f"{s.name}: the model claims {s.value}, the actions give "
+                f"{ {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years, 'total_cost': f.total_cost}[s.name] }")

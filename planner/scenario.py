@@ -1,0 +1,156 @@
+"""The scenario file (SPEC §8) as pydantic v2 models. Knows nothing of OR-Tools.
+
+Field descriptions become the JSON Schema (`plan schema`) that editors use to autocomplete.
+Cross-references to the standard (roles, facilities, conditions) are checked in `loading.py`,
+which knows where each value came from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+YUAN_PER_WAN = 10_000
+
+
+def _four_decimals(x: float) -> float:
+    if abs(x * YUAN_PER_WAN - round(x * YUAN_PER_WAN)) > 1e-6:
+        raise ValueError("money has at most 4 decimals in 万元 (whole yuan)")
+    return x
+
+
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_four_decimals)]
+Count = Annotated[int, Field(ge=0)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Tier = Literal["large", "medium", "small"]
+TierOrAll = Literal["large", "medium", "small", "all"]
+
+
+def to_yuan(wan: float) -> int:
+    """万元 with ≤ 4 decimals → exact integer yuan."""
+    return int(round(wan * YUAN_PER_WAN))
+
+
+def to_wan(yuan: int) -> float:
+    return round(yuan / YUAN_PER_WAN, 4)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Horizon(_Strict):
+    start: Year = Field(description="first planning year")
+    end: Year = Field(description="last planning year (inclusive)")
+
+    @model_validator(mode="after")
+    def _order(self) -> "Horizon":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.end - self.start > 30:
+            raise ValueError("horizon longer than 30 years")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+
+class RoleCost(_Strict):
+    one_time: Money = Field(0.0, description="万元 per person hired, in the year of hiring (recruitment, training)")
+    annual: Money = Field(0.0, description="万元 per person per year, from the year of hiring on")
+
+
+class FacilityCost(_Strict):
+    one_time: Money = Field(0.0, description="万元 to set up the room, in its year")
+    annual: Money = Field(0.0, description="万元 per year to run it, from its year on")
+
+
+class LeaseCost(_Strict):
+    annual_per_m2: Money = Field(description="万元 per m² per year (0.0245 = 245 yuan)")
+
+
+class BuildCost(_Strict):
+    one_time_per_m2: Money = Field(description="万元 per m² built, paid in the year building starts")
+    lead_years: Count = Field(1, description="years from the start of building until the space counts")
+
+
+class HousingCosts(_Strict):
+    lease: LeaseCost | None = Field(None, description="price of leasing extra floor area; absent: no leasing")
+    build: BuildCost | None = Field(None, description="price of building extra floor area; absent: no building")
+
+
+class Costs(_Strict):
+    roles: dict[str, RoleCost] = Field(default_factory=dict,
+                                       description="every role that may be hired; an absent role cannot be hired")
+    facilities: dict[str, FacilityCost] = Field(default_factory=dict,
+                                                description="every room that may be set up; absent: cannot be added")
+    housing: HousingCosts = Field(default_factory=HousingCosts)
+
+
+class HousingOption(_Strict):
+    id: str = Field(min_length=1, description="unique within the office")
+    area_m2: Annotated[int, Field(ge=1)] = Field(description="floor area it adds, m²")
+    one_time: Money = Field(0.0, description="万元, in the year it is taken")
+    annual: Money = Field(0.0, description="万元 per year, from the year it is taken on")
+    from_year: Year | None = Field(None, description="earliest year it can be taken")
+    lead_years: Count = Field(0, description="years from taking it until the space counts")
+
+
+CaseloadValue = Count | dict[Year, Count]
+
+
+class Office(_Strict):
+    id: str = Field(min_length=1, description="unique office id")
+    name: str = Field(min_length=1, description="office name, e.g. 黄桥镇")
+    county: str = Field(min_length=1, description="county-level unit (县/区/县级市)")
+    kind: Literal["township", "subdistrict"] = Field(description="township (镇/乡) or subdistrict (街道)")
+    population: Count | None = Field(None, description="resident population (常住人口)")
+    area_km2: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        None, description="area in km² (辖区面积)")
+    gdp_rank: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="1 = largest GDP among the scenario's offices of the same county")
+    demand: Literal["high", "medium", "low"] | None = Field(None, description="legal demand (法治需求)")
+    tier: Tier | None = Field(None, description="tier override: large | medium | small")
+    staff: dict[str, Count] = Field(default_factory=dict, description="role → current staff")
+    floor_area_m2: Count = Field(0, description="current floor area (业务用房), m²")
+    facilities: list[str] = Field(default_factory=list, description="rooms present now")
+    caseload: dict[str, CaseloadValue] = Field(
+        default_factory=dict, description="field → one number for every year, or year → number")
+    attributes: dict[str, Annotated[float, Field(allow_inf_nan=False)]] = Field(
+        default_factory=dict, description="values for the standard's conditions, e.g. score")
+    housing_options: list[HousingOption] = Field(default_factory=list,
+                                                 description="candidate premises (lease, exchange, purchase)")
+    generated: list[str] = Field(default_factory=list,
+                                 description="fields whose values are generated rather than real figures")
+
+    def caseload_in(self, field: str, year: int) -> int:
+        value = self.caseload.get(field, 0)
+        if isinstance(value, dict):
+            return value.get(year, 0)
+        return value
+
+
+BudgetShape = dict[Year | str, Money | dict[Year, Money]]
+QuotaShape = dict[Year | str, Count | dict[Year, Count]]
+
+
+class Scenario(_Strict):
+    """A planning scenario: the offices, the standard, the horizon and the limits."""
+
+    name: str = Field(min_length=1, description="free text, e.g. 泰州市 2022 年司法所分类建设计划")
+    standard: str = Field(min_length=1, description="built-in id (jiangsu-2021, lianyungang-2019) "
+                                                     "or a path relative to this file")
+    horizon: Horizon
+    targets: dict[Year, dict[TierOrAll, Rate]] | None = Field(
+        None, description="year → tier (or all) → attainment rate; default: the standard's")
+    target_scope: Literal["county", "city"] | None = Field(None, description="default: the standard's")
+    targets_mode: Literal["hard", "soft"] = Field("hard", description="hard: must be met; soft: minimise shortfall")
+    weights: dict[Tier, Count] = Field(default_factory=dict, description="tier → weight of an attained office-year")
+    budget: BudgetShape = Field(description="year → 万元 (scenario-wide) or county → {year → 万元}")
+    quotas: dict[str, QuotaShape] = Field(default_factory=dict,
+                                           description="role → (year → count, or county → {year → count})")
+    costs: Costs = Field(default_factory=Costs)
+    offices: list[Office] | str = Field(description="a list of offices, or a path to a .csv / .xlsx table")

@@ -1,0 +1,201 @@
+"""Office tables (.csv / .xlsx, SPEC §8): one row per office, dotted column names.
+
+Bureaus keep office data in Excel with Chinese headers, so the common Chinese headers are accepted
+too (docs/office-tables.md lists them), as are the standard's Chinese role and caseload names.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from planner.errors import ScenarioError, ScenarioIssue
+from planner.standards import Standard
+from planner.yamlsrc import MAX_FILE_BYTES, SourceMap
+
+# Chinese header → SPEC field name.
+HEADER_ALIASES: dict[str, str] = {
+    "编号": "id", "代码": "id", "名称": "name", "司法所": "name", "乡镇街道": "name",
+    "县区": "county", "县(市、区)": "county", "县（市、区）": "county", "所属县区": "county",
+    "类型": "kind", "常住人口": "population", "人口": "population",
+    "面积": "area_km2", "辖区面积": "area_km2", "面积(平方公里)": "area_km2",
+    "GDP排名": "gdp_rank", "经济排名": "gdp_rank", "法治需求": "demand",
+    "类别": "tier", "分类": "tier", "业务用房面积": "floor_area_m2", "业务用房": "floor_area_m2",
+    "功能室": "facilities", "已有功能室": "facilities", "标准化建设考核分": "attributes.score",
+}
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "kind": {"镇": "township", "乡": "township", "乡镇": "township", "街道": "subdistrict"},
+    "demand": {"高": "high", "量大": "high", "中": "medium", "较大": "medium", "低": "low"},
+    "tier": {"大型": "large", "中型": "medium", "小型": "small", "大": "large", "中": "medium", "小": "small"},
+}
+LIST_FIELDS = {"facilities", "generated"}
+INT_FIELDS = {"population", "gdp_rank", "floor_area_m2"}
+
+
+def header_map(standard: Standard) -> dict[str, str]:
+    """Every accepted header → dotted field, incl. the standard's Chinese role/caseload names."""
+    out = dict(HEADER_ALIASES)
+    for role, named in standard.roles.items():
+        out[named.name_zh] = f"staff.{role}"
+    for fld, named in standard.caseload_fields.items():
+        out[named.name_zh] = f"caseload.{fld}"
+    for attr, named in standard.attributes.items():
+        out[named.name_zh] = f"attributes.{attr}"
+    return out
+
+
+def read_office_table(path: Path, display: str, standard: Standard) -> tuple[list[dict[str, Any]], SourceMap]:
+    """Rows of an office table as nested dicts ready for the `Office` model, with a line map.
+
+    The line map records, for path ("offices", i, *field), the table row (header = line 1) so
+    errors read `offices.csv:5: staff.mediators: ...`.
+    """
+    if not path.exists():
+        raise ScenarioError([ScenarioIssue(display, None, "offices", "office table not found")])
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError([ScenarioIssue(display, None, "offices", "office table larger than 20 MB")])
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        header, rows = _read_csv(path, display)
+    elif suffix in (".xlsx", ".xlsm"):
+        header, rows = _read_xlsx(path, display)
+    else:
+        raise ScenarioError([ScenarioIssue(display, None, "offices",
+                                           "office table must be a .csv or .xlsx file")])
+    aliases = header_map(standard)
+    fields = [aliases.get(h.strip(), h.strip()) for h in header]
+    for col, (h, f) in enumerate(zip(header, fields)):
+        if not f:
+            raise ScenarioError([ScenarioIssue(display, 1, f"column {col + 1}",
+                                               "empty header (merged header cells?)")])
+    dupes = {f for f in fields if fields.count(f) > 1}
+    if dupes:
+        raise ScenarioError([ScenarioIssue(display, 1, sorted(dupes)[0], "column appears twice")])
+    smap = SourceMap(display)
+    offices: list[dict[str, Any]] = []
+    for i, (line, row) in enumerate(rows):
+        office: dict[str, Any] = {}
+        smap.lines[("offices", i)] = line
+        for f, cell in zip(fields, row):
+            value = _cell(cell)
+            if value is None:
+                continue
+            keys: list[Any] = f.split(".")
+            if keys[0] == "caseload" and len(keys) == 3 and keys[2].isdigit():
+                keys[2] = int(keys[2])
+            value = _convert(keys[0], value)
+            _put(office, keys, value, display, line, f)
+        offices.append(office)
+    if not offices:
+        raise ScenarioError([ScenarioIssue(display, 2, "offices", "office table has no rows")])
+    return offices, smap
+
+
+def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import csv
+    import io
+
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ScenarioError([ScenarioIssue(display, None, "", "binary file, not a CSV table")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV as GBK
+        except UnicodeDecodeError:
+            raise ScenarioError([ScenarioIssue(display, None, "", "not UTF-8 or GBK text: save "
+                                               "the table as 'CSV UTF-8' from Excel")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        all_rows = list(reader)
+    except csv.Error as exc:
+        raise ScenarioError([ScenarioIssue(display, reader.line_num, "", f"CSV error: {exc}")])
+    if not all_rows:
+        raise ScenarioError([ScenarioIssue(display, 1, "", "table is empty")])
+    header = all_rows[0]
+    rows = []
+    for n, row in enumerate(all_rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(header):
+            raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
+                                               f"row has {len(row)} cells but the header {len(header)}")])
+        rows.append((n, row + [""] * (len(header) - len(row))))
+    return header, rows
+
+
+def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ScenarioError([ScenarioIssue(display, None, "", f"not a readable .xlsx workbook ({exc})")])
+    ws = wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    try:
+        header = ["" if c is None else str(c) for c in next(it)]
+    except StopIteration:
+        raise ScenarioError([ScenarioIssue(display, 1, "", "worksheet is empty")])
+    while header and header[-1] == "":
+        header.pop()
+    rows = []
+    for n, row in enumerate(it, start=2):
+        cells = list(row[: len(header)])
+        if any(c not in (None, "") for c in row[len(header):]):
+            raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
+                                               "cell outside the header's columns")])
+        if all(c in (None, "") for c in cells):
+            continue
+        rows.append((n, cells + [None] * (len(header) - len(cells))))
+    wb.close()
+    return header, rows
+
+
+def _cell(cell: Any) -> Any:
+    if cell is None:
+        return None
+    if isinstance(cell, float):
+        if math.isfinite(cell) and cell == int(cell):
+            return int(cell)
+        return cell
+    if isinstance(cell, (int, bool)):
+        return cell
+    text = str(cell).strip()
+    return text if text else None
+
+
+def _convert(field: str, value: Any) -> Any:
+    if field in LIST_FIELDS:
+        return [v.strip() for v in str(value).split(";") if v.strip()]
+    if field in VALUE_ALIASES and isinstance(value, str):
+        return VALUE_ALIASES[field].get(value, value)
+    if field in ("id", "name", "county"):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            num = float(value)
+        except ValueError:
+            return value  # the schema reports the wrong type with the column's name
+        if math.isfinite(num) and num == int(num) and "." not in value:
+            return int(num)
+        return num
+    return value
+
+
+def _put(office: dict[str, Any], keys: list[Any], value: Any, display: str, line: int, col: str) -> None:
+    node = office
+    for k in keys[:-1]:
+        nxt = node.setdefault(k, {})
+        if not isinstance(nxt, dict):
+            raise ScenarioError([ScenarioIssue(display, line, col,
+                                               f"column conflicts with column {k!r} (one number and per-year numbers)")])
+        node = nxt
+    if isinstance(node.get(keys[-1]), dict):
+        raise ScenarioError([ScenarioIssue(display, line, col,
+                                           "column conflicts with per-year columns of the same field")])
+    node[keys[-1]] = value

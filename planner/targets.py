@@ -1,0 +1,38 @@
+"""Target cells (SPEC §6): per year × tier (or all) × scope, how many offices must attain."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class TargetCell:
+    year: int
+    tier: str  # large | medium | small | all
+    scope: str  # a county, or "all" for target_scope: city
+    rate: float
+    office_ids: tuple[str, ...]
+    required: int
+
+
+def required_count(rate: float, n: int) -> int:
+    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (SPEC §6)."""
+    return max(0, math.ceil(rate * n - 1e-9))
+
+
+def target_cells(targets: dict[int, dict[str, float]], target_scope: str,
+                 offices: list[tuple[str, str, str]]) -> list[TargetCell]:
+    """Cells for (id, county, tier) offices; scopes holding no office of the tier get no cell."""
+    scopes = sorted({c for _, c, _ in offices}) if target_scope == "county" else [ALL]
+    cells = []
+    for year, rates in sorted(targets.items()):
+        for tier, rate in rates.items():
+            for scope in scopes:
+                ids = tuple(i for i, c, t in offices
+                            if (scope == ALL or c == scope) and (tier == ALL or t == tier))
+                if ids:
+                    cells.append(TargetCell(year, tier, scope, rate, ids, required_count(rate, len(ids))))
+    return cells

@@ -1,0 +1,164 @@
+"""Re-check any plan (also a hand-edited one) against SPEC §4–§6 from the scenario alone.
+
+Imports nothing of the CP-SAT model: it rebuilds each office's state year by year from the plan's
+actions with the plain-Python attainment rule and compares every figure the plan claims.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from planner.classify import classify_all
+from planner.errors import format_path
+from planner.evaluate import ActionError, compute_figures, price
+from planner.loading import LoadedScenario
+from planner.plan import Action, PlanResult
+from planner.scenario import to_wan, to_yuan
+
+
+@dataclass(frozen=True)
+class Violation:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def read_plan_for_verify(path: Path) -> tuple[PlanResult | None, list[Violation]]:
+    """Parse a plan.json; structural problems are violations, not tracebacks."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [Violation(str(path), f"not a readable plan.json ({exc})")]
+    try:
+        return PlanResult.model_validate(data), []
+    except ValidationError as exc:
+        return None, [Violation(f"{path}: {format_path(tuple(e['loc']))}", e["msg"]) for e in exc.errors()]
+
+
+def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
+    """Every violation of SPEC §4–§6 and every false claim in the plan; [] = the plan holds."""
+    v: list[Violation] = []
+    tiers = {oid: c.tier for oid, c in classify_all(loaded.offices, loaded.standard).items()}
+    offices = {o.id: o for o in loaded.offices}
+    if plan.standard != loaded.standard_ref:
+        v.append(Violation("standard", f"plan is for {plan.standard!r}, the scenario uses {loaded.standard_ref!r}"))
+    good: list[Action] = []
+    for i, a in enumerate(plan.actions):
+        where = f"actions[{i}] ({a.office} {a.year} {a.type})"
+        if a.office not in offices:
+            v.append(Violation(where, f"unknown office {a.office!r}"))
+            continue
+        if a.year not in loaded.years:
+            v.append(Violation(where, f"year {a.year} is outside the horizon"))
+            continue
+        try:
+            p = price(loaded, offices[a.office], a)
+        except ActionError as exc:
+            v.append(Violation(where, str(exc)))
+            continue
+        if to_yuan(a.one_time) != p.one_time or to_yuan(a.annual) != p.annual:
+            v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
+                               f"the scenario's prices give {to_wan(p.one_time)} / {to_wan(p.annual)}"))
+        if a.type == "housing" and a.area_m2 is not None:
+            opt = next(h for h in offices[a.office].housing_options if h.id == a.option)
+            if a.area_m2 != opt.area_m2:
+                v.append(Violation(where, f"area_m2 {a.area_m2} but option {opt.id} has {opt.area_m2}"))
+        good.append(a)
+    v += _once_only(good)
+    f = compute_figures(loaded, tiers, good)
+    v += _check_offices(loaded, plan, tiers, f)
+    for b in loaded.budgets:  # SPEC §6 budgets
+        spent = f.spent[(b.scope, b.year)]
+        if spent > b.amount_yuan:
+            v.append(Violation(f"budget {b.scope} {b.year}",
+                               f"spends {to_wan(spent)} 万元, over the budget of {to_wan(b.amount_yuan)}"))
+    claimed = {(s.scope, s.year): s for s in plan.spending}
+    for b in loaded.budgets:
+        s = claimed.get((b.scope, b.year))
+        if s is None:
+            v.append(Violation(f"spending {b.scope} {b.year}", "missing from the plan"))
+        elif to_yuan(s.spent) != f.spent[(b.scope, b.year)] or to_yuan(s.budget) != b.amount_yuan:
+            v.append(Violation(f"spending {b.scope} {b.year}",
+                               f"states spent {s.spent} of {s.budget}; the actions spend "
+                               f"{to_wan(f.spent[(b.scope, b.year)])} of {to_wan(b.amount_yuan)}"))
+    for q in loaded.quotas:  # SPEC §6 quotas
+        n = f.hired[(q.role, q.scope, q.year)]
+        if n > q.amount:
+            v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
+    v += _check_targets(loaded, plan, f)
+    v += _check_objective(plan, f)
+    return v
+
+
+def _once_only(actions: list[Action]) -> list[Violation]:
+    out = []
+    for key, n in Counter((a.office, a.option) for a in actions if a.type == "housing").items():
+        if n > 1:
+            out.append(Violation(f"office {key[0]}", f"housing option {key[1]} taken {n} times (at most once)"))
+    for key, n in Counter((a.office, a.facility) for a in actions if a.type == "facility").items():
+        if n > 1:
+            out.append(Violation(f"office {key[0]}", f"room {key[1]} set up {n} times (at most once)"))
+    return out
+
+
+def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f) -> list[Violation]:  # type: ignore[no-untyped-def]
+    out = []
+    records = {r.id: r for r in plan.offices}
+    for o in loaded.offices:
+        r = records.get(o.id)
+        if r is None:
+            out.append(Violation(f"office {o.id}", "missing from the plan's offices"))
+            continue
+        if r.tier != tiers[o.id]:
+            out.append(Violation(f"office {o.id}", f"tier stated {r.tier}, classification gives {tiers[o.id]}"))
+        for y in loaded.years:
+            claim = r.attained.get(str(y))
+            actual = f.attained[o.id][y]
+            if claim is None:
+                out.append(Violation(f"office {o.id} {y}", "attainment not stated"))
+            elif claim != actual:
+                why = "; ".join(f.gaps[o.id][y]) if not actual else "it meets every requirement"
+                out.append(Violation(f"office {o.id} {y}",
+                                     f"claims attained={claim}, but the actions give {actual} ({why})"))
+    extra = set(records) - {o.id for o in loaded.offices}
+    for oid in sorted(extra):
+        out.append(Violation(f"office {oid}", "not in the scenario"))
+    return out
+
+
+def _check_targets(loaded: LoadedScenario, plan: PlanResult, f) -> list[Violation]:  # type: ignore[no-untyped-def]
+    out = []
+    claimed = {(a.year, a.scope, a.tier): a for a in plan.attainment}
+    for cell, n in f.cells:
+        where = f"target {cell.year} {cell.tier} {cell.scope}"
+        if plan.targets_mode == "hard" and n < cell.required:
+            out.append(Violation(where, f"{n} of {len(cell.office_ids)} attain, the target needs {cell.required}"))
+        a = claimed.get((cell.year, cell.scope, cell.tier))
+        if a is None:
+            out.append(Violation(where, "missing from the plan's attainment"))
+        elif (a.attained, a.required, a.offices, a.met) != (n, cell.required, len(cell.office_ids), n >= cell.required):
+            out.append(Violation(where, f"states {a.attained} attained of {a.offices}, {a.required} required, "
+                                 f"met={a.met}; the actions give {n} of {len(cell.office_ids)}, "
+                                 f"{cell.required} required"))
+    return out
+
+
+def _check_objective(plan: PlanResult, f) -> list[Violation]:  # type: ignore[no-untyped-def]
+    out = []
+    o = plan.objective
+    if o.shortfall != f.shortfall:
+        out.append(Violation("objective.shortfall", f"states {o.shortfall}, the actions give {f.shortfall}"))
+    if o.attained_office_years != f.attained_office_years:
+        out.append(Violation("objective.attained_office_years",
+                             f"states {o.attained_office_years}, the actions give {f.attained_office_years}"))
+    if to_yuan(o.total_cost) != f.total_cost:
+        out.append(Violation("objective.total_cost",
+                             f"states {o.total_cost} 万元, the actions cost {to_wan(f.total_cost)}"))
+    return out

@@ -1,0 +1,140 @@
+"""YAML reading that remembers the line of every key, so errors can name file:line:field.
+
+PyYAML's composer gives nodes with marks; we build plain Python data and, beside it, a map from
+each path (tuple of keys and list indices) to its 1-based line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import ScenarioError, ScenarioIssue
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_NODES = 500_000  # guards against alias bombs: expansion is counted node by node
+MAX_DEPTH = 64
+
+Path_ = tuple[object, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each value of a loaded file came from."""
+
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its closest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), None)
+
+    def issue(self, path: Path_, message: str, field_name: str | None = None) -> ScenarioIssue:
+        from planner.errors import format_path
+
+        return ScenarioIssue(self.file, self.line_of(path), field_name or format_path(path), message)
+
+
+def read_text(path: Path, display: str) -> str:
+    """File bytes as text; refuses what is not UTF-8 with a message saying how to fix it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ScenarioError([ScenarioIssue(display, None, "", f"cannot read file: {exc.strerror}")])
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError([ScenarioIssue(display, None, "",
+                                           f"file is {size // 1_048_576} MB; the limit is "
+                                           f"{MAX_FILE_BYTES // 1_048_576} MB")])
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ScenarioError([ScenarioIssue(display, None, "", "binary file, not a YAML text file")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "it looks like GBK; " if _looks_gbk(data) else ""
+        raise ScenarioError([ScenarioIssue(
+            display, line, "", f"not UTF-8 text ({hint}save the file as UTF-8, "
+            "e.g. in Notepad: 另存为 → 编码 UTF-8)")])
+
+
+def _looks_gbk(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+class _Builder:
+    def __init__(self, smap: SourceMap) -> None:
+        self.smap = smap
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise ScenarioError([self.smap.issue(path, "document too large or too deeply nested "
+                                                 "(YAML aliases expand too far?)")])
+        self.smap.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path + ("<key>",), depth + 1)
+                if isinstance(key, (dict, list)) or key is None:
+                    raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
+                                                       _fmt(path), "keys must be plain names or years")])
+                if key in out:
+                    raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
+                                                       _fmt(path + (key,)), "duplicate key")])
+                self.smap.lines[path + (key,)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+        return _scalar(node)
+
+
+def _fmt(path: Path_) -> str:
+    from planner.errors import format_path
+
+    return format_path(path)
+
+
+_loader_for_scalars = yaml.SafeLoader("")
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """Resolve a scalar exactly as yaml.safe_load would (ints, floats, bools, null, str)."""
+    value = _loader_for_scalars.construct_object(node, deep=True)
+    if isinstance(value, float) and not math.isfinite(value):
+        return value  # rejected by the schema with the field's name
+    if not isinstance(value, (str, int, float, bool, type(None))):
+        return str(node.value)  # dates, binary etc.: keep the text; the schema says what it wanted
+    return value
+
+
+def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
+    """Parse a YAML file into plain data plus a line map; syntax errors name file and line."""
+    text = read_text(path, display)
+    smap = SourceMap(display)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ScenarioError([ScenarioIssue(display, line, "", f"YAML syntax error: {exc.problem}")])
+    except yaml.YAMLError as exc:
+        raise ScenarioError([ScenarioIssue(display, None, "", f"YAML error: {exc}")])
+    if node is None:
+        raise ScenarioError([ScenarioIssue(display, 1, "", "file is empty")])
+    return _Builder(smap).build(node, (), 0), smap
