@@ -12,14 +12,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ortools
 from ortools.sat.python import cp_model
 
-from planner.model import BuiltModel, Solution, build_model
+from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.requirements import Requirements
-from planner.targets import TargetCell
+from planner.targets import ALL, TargetCell
 
 # Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
 # scenario we tried, because the extra LNS/core workers find the level-2 bound much sooner.
@@ -119,8 +119,147 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcome:
-    """Solve the three levels in order; never prints, never returns None."""
+    """Solve the three levels in order; never prints, never returns None.
+
+    Offices that share no budget entry, quota entry or target cell form independent components
+    (e.g. per-county limits). The lexicographic optimum of the whole is the sum of the components'
+    lexicographic optima (each level is a sum of per-component terms, and a sum is at its optimum
+    only when every term is), so each component is solved on its own, in turn.
+    """
     started = time.monotonic()
+    parts = components(req)
+    if len(parts) == 1:
+        return _solve_staged(req, params, started, params.workers)
+    solutions: list[tuple[list[int], Solution]] = []
+    per_part: list[SolveOutcome] = []
+    for k, idx in enumerate(parts):
+        sub = sub_requirements(req, idx)
+        workers = params.workers
+        part_params = params
+        if params.control is not None and params.control.stopped:
+            # Interrupted: give the rest just enough time for a first plan each.
+            part_params = replace(params, time_limit=0.5)
+            started_part = time.monotonic()
+        else:
+            started_part = started
+        label = f"{k + 1}/{len(parts)} "
+        if len(idx) <= SMALL_COMPONENT:
+            outcome = _solve_combined(sub, part_params, started_part, label)
+        else:
+            outcome = _solve_staged(sub, part_params, started_part, workers, label)
+        if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+            return replace(outcome, seconds=time.monotonic() - started, workers=params.workers)
+        assert outcome.solution is not None
+        solutions.append((idx, outcome.solution))
+        per_part.append(outcome)
+    merged: list[OfficeDecisions | None] = [None] * len(req.offices)
+    for idx, sol in solutions:
+        for i, d in zip(idx, sol.offices):
+            merged[i] = d
+    stages = _sum_stages(per_part)
+    proven = all(o.status == SolveStatus.OPTIMAL for o in per_part)
+    return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+                        Solution(tuple(d for d in merged if d is not None)), stages,
+                        time.monotonic() - started, params.workers, params.seed)
+
+
+# Components this small are solved in one weighted solve with one worker: thread start-up and
+# three solver calls would cost more than the search itself.
+SMALL_COMPONENT = 40
+
+
+def components(req: Requirements) -> list[list[int]]:
+    """Groups of office indices linked by a shared budget entry, quota entry or target cell."""
+    parent = list(range(len(req.offices)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def link(members: list[int]) -> None:
+        for j in members[1:]:
+            a, b = find(members[0]), find(j)
+            if a != b:
+                parent[b] = a
+
+    by_county: dict[str, list[int]] = {}
+    for i, o in enumerate(req.offices):
+        by_county.setdefault(o.county, []).append(i)
+    index = req.office_index()
+    for scope in {b.scope for b in req.budgets} | {q.scope for q in req.quotas}:
+        link(list(range(len(req.offices))) if scope == ALL else by_county.get(scope, []))
+    for cell in req.targets:
+        link([index[i] for i in cell.office_ids])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(req.offices)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def sub_requirements(req: Requirements, idx: list[int]) -> Requirements:
+    """The requirements restricted to one component's offices and the limits that touch them."""
+    offices = tuple(req.offices[i] for i in idx)
+    counties = {o.county for o in offices}
+    ids = {o.id for o in offices}
+    return replace(req, offices=offices,
+                   budgets=tuple(b for b in req.budgets if b.scope == ALL or b.scope in counties),
+                   quotas=tuple(q for q in req.quotas if q.scope == ALL or q.scope in counties),
+                   targets=tuple(c for c in req.targets if set(c.office_ids) <= ids))
+
+
+def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
+    out = []
+    for level in range(min(len(p.stages) for p in parts)):
+        reports = [p.stages[level] for p in parts]
+        known = all(r.value is not None for r in reports)
+        out.append(StageReport(
+            reports[0].name,
+            "optimal" if all(r.status == "optimal" for r in reports) else "feasible",
+            sum(r.value or 0 for r in reports) if known else None,
+            sum(r.bound or 0.0 for r in reports) if all(r.bound is not None for r in reports) else None,
+            sum(r.seconds for r in reports)))
+    return tuple(out)
+
+
+def _solve_combined(req: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+    """All levels in one solve with exact integer weights, for small components.
+
+    minimise  shortfall·A·C + (A−1−attained)·C + cost, where C−1 ≥ any plan's cost (every
+    office-year's cost is bounded by a budget entry covering it) and A−1 ≥ any weighted attained
+    count; so one unit of a higher level outweighs every lower level: the lexicographic optimum.
+    """
+    built = build_model(req)
+    m = built.model
+    for lit in built.target_literals:
+        m.Add(lit == 1)
+    C = sum(b.amount_yuan for b in req.budgets) + 1
+    A = sum(o.weight for o in req.offices) * len(req.years) + 1
+    m.Minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
+    remaining = _remaining(params, started)
+    if remaining is not None and remaining <= 0:
+        remaining = 0.01
+    solver, code = _run(m, params, label + "all levels", +1, remaining, started, 1)
+    status = map_status(code, m)
+    wall = solver.WallTime()
+    if status == "infeasible":
+        return SolveOutcome(SolveStatus.INFEASIBLE, None, (), wall, params.workers, params.seed,
+                            conflict=find_conflict(req, params))
+    if status == "unknown":
+        return SolveOutcome(SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
+    value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
+    levels = ([("shortfall", built.shortfall)] if req.soft_targets else []) + [
+        ("attained_office_years", built.attained), ("total_cost", built.total_cost)]
+    # One solve proves every level at once; its time is reported on the first level.
+    stages = [StageReport(name, status, value(expr), float(value(expr)) if status == "optimal" else None,
+                          wall if i == 0 else 0.0) for i, (name, expr) in enumerate(levels)]
+    return SolveOutcome(SolveStatus.OPTIMAL if status == "optimal" else SolveStatus.FEASIBLE,
+                        built.extract(solver), tuple(stages), wall, params.workers, params.seed)
+
+
+def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
+                  label: str = "") -> SolveOutcome:
     built = build_model(req)
     m = built.model
     for lit in built.target_literals:
@@ -135,14 +274,15 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     proven = True
     for name, expr, sign in levels:
         remaining = _remaining(params, started)
-        if remaining is not None and remaining <= 0 or (params.control and params.control.stopped):
+        if remaining is not None and remaining <= 0 or (params.control and params.control.stopped
+                                                          and solution is not None):
             proven = False
             break
         if sign > 0:
             m.Minimize(expr)
         else:
             m.Maximize(expr)
-        solver, code = _run(m, params, name, sign, remaining, started)
+        solver, code = _run(m, params, label + name, sign, remaining, started, workers)
         status = map_status(code, m)
         if status == "infeasible":
             conflict = find_conflict(req, params) if not req.soft_targets else ()
@@ -176,10 +316,13 @@ def _remaining(params: SolveParams, started: float) -> float | None:
     return params.time_limit - (time.monotonic() - started)
 
 
-def _solver(params: SolveParams, remaining: float | None) -> cp_model.CpSolver:
+def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, params.workers)
+    solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = params.seed
+    # Full LP relaxation with cuts: the cost level is a knapsack-like problem where the default
+    # (level 1) crawls down in tiny steps; level 2 proves it in a fraction of the time (docs/solver.md).
+    solver.parameters.linearization_level = 2
     if remaining is not None:
         if params.deterministic:
             solver.parameters.max_deterministic_time = max(0.01, remaining)
@@ -191,8 +334,8 @@ def _solver(params: SolveParams, remaining: float | None) -> cp_model.CpSolver:
 
 
 def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int,
-         remaining: float | None, started: float) -> tuple[cp_model.CpSolver, int]:
-    solver = _solver(params, remaining)
+         remaining: float | None, started: float, workers: int) -> tuple[cp_model.CpSolver, int]:
+    solver = _solver(params, remaining, workers)
     if params.control is not None:
         params.control._solver = solver
     callback = _Reporter(name, sign, started, params.progress) if params.progress else None

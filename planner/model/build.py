@@ -33,6 +33,7 @@ def build_model(req: Requirements) -> BuiltModel:
         c.total_staff(m, v, req)
         c.floor_area(m, v, req)
         c.rooms(m, v, req, k)
+        c.pattern_cost_bounds(m, v, req, k)
     c.budgets(m, vs, req)
     c.quotas(m, vs, req)
     lits, shorts = c.targets(m, vs, req)

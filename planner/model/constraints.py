@@ -6,6 +6,8 @@ as attained in year t, what its actions added by then must close the gap from it
 
 from __future__ import annotations
 
+import itertools
+
 from ortools.sat.python import cp_model
 
 from planner.model.variables import Expr, OfficeVars
@@ -160,3 +162,30 @@ def targets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> tup
             m.Add(attained >= cell.required).OnlyEnforceIf(lit)
             lits.append(lit)
     return lits, shorts
+
+
+MAX_PATTERN_YEARS = 4  # 2^T patterns per office; beyond this the bound is skipped
+
+
+def pattern_cost_bounds(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None:
+    """Redundant (SPEC §7.3): one pattern of attained years per office, and the office's total
+    cost ≥ a valid lower bound for that pattern. Removes fractional-attainment LP solutions."""
+    from planner.model.bounds import pattern_lower_bound
+
+    T = len(req.years)
+    if T > MAX_PATTERN_YEARS or all(_never(v, t) for t in range(T)):
+        return
+    open_years = [t for t in range(T) if not _never(v, t)]
+    picks: list[tuple[tuple[int, ...], cp_model.IntVar]] = []
+    for size in range(1, len(open_years) + 1):
+        for years in itertools.combinations(open_years, size):
+            bound = pattern_lower_bound(v.office, req, years)
+            if bound is None:
+                continue
+            p = m.NewBoolVar(f"pat_{k}_{'_'.join(map(str, years))}")
+            picks.append((years, p))
+            if bound > 0:
+                m.Add(sum(office_cost(v, req, t) for t in range(T)) >= bound).OnlyEnforceIf(p)
+    m.Add(sum(p for _, p in picks) <= 1)
+    for t in open_years:
+        m.Add(v.att[t] == sum(p for years, p in picks if t in years))
