@@ -9,6 +9,7 @@ conflict, found with CP-SAT assumptions.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -124,34 +125,16 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     Offices that share no budget entry, quota entry or target cell form independent components
     (e.g. per-county limits). The lexicographic optimum of the whole is the sum of the components'
     lexicographic optima (each level is a sum of per-component terms, and a sum is at its optimum
-    only when every term is), so each component is solved on its own, in turn.
+    only when every term is), so each component is solved on its own (many small ones in a process pool).
     """
     started = time.monotonic()
     parts = components(req)
-    if len(parts) == 1:
-        return _solve_staged(req, params, started, params.workers)
-    solutions: list[tuple[list[int], Solution]] = []
-    per_part: list[SolveOutcome] = []
-    for k, idx in enumerate(parts):
-        sub = sub_requirements(req, idx)
-        workers = params.workers
-        part_params = params
-        if params.control is not None and params.control.stopped:
-            # Interrupted: give the rest just enough time for a first plan each.
-            part_params = replace(params, time_limit=0.5)
-            started_part = time.monotonic()
-        else:
-            started_part = started
-        label = f"{k + 1}/{len(parts)} "
-        if len(idx) <= SMALL_COMPONENT:
-            outcome = _solve_combined(sub, part_params, started_part, label)
-        else:
-            outcome = _solve_staged(sub, part_params, started_part, workers, label)
+    outcomes = _solve_parts(req, parts, params, started)
+    for outcome in outcomes:
         if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
             return replace(outcome, seconds=time.monotonic() - started, workers=params.workers)
-        assert outcome.solution is not None
-        solutions.append((idx, outcome.solution))
-        per_part.append(outcome)
+    solutions = [(idx, o.solution) for idx, o in zip(parts, outcomes) if o.solution is not None]
+    per_part = outcomes
     merged: list[OfficeDecisions | None] = [None] * len(req.offices)
     for idx, sol in solutions:
         for i, d in zip(idx, sol.offices):
@@ -161,6 +144,86 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
                         Solution(tuple(d for d in merged if d is not None)), stages,
                         time.monotonic() - started, params.workers, params.seed)
+
+
+def _solve_part(req: Requirements, idx: list[int], params: SolveParams, started: float,
+                label: str) -> SolveOutcome:
+    sub = sub_requirements(req, idx)
+    if params.control is not None and params.control.stopped:
+        # Interrupted: give the rest just enough time for a first plan each.
+        params, started = replace(params, time_limit=0.5), time.monotonic()
+    if len(idx) <= SMALL_COMPONENT:
+        return _solve_combined(sub, params, started, label)
+    return _solve_staged(sub, params, started, params.workers, label)
+
+
+def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
+                 started: float) -> list[SolveOutcome]:
+    """Every component's outcome, in order; small components go to a process pool when many."""
+    small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
+    done: dict[int, SolveOutcome] = {}
+    if len(small) >= PARALLEL_MIN_COMPONENTS and (os.cpu_count() or 1) > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            done.update(_solve_small_in_pool(req, [parts[k] for k in small], small, params, started))
+        except (BrokenProcessPool, OSError):
+            done.clear()  # e.g. a caller's script without a __main__ guard: solve them in turn
+    for k, idx in enumerate(parts):
+        if k not in done:
+            done[k] = _solve_part(req, idx, params, started, f"{k + 1}/{len(parts)} ")
+            if done[k].status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+                break
+    return [done[k] for k in sorted(done)]
+
+
+# Below this many small components, process start-up costs more than it saves.
+PARALLEL_MIN_COMPONENTS = 64
+
+
+def _solve_small_in_pool(req: Requirements, parts: list[list[int]], keys: list[int],
+                         params: SolveParams, started: float) -> dict[int, SolveOutcome]:
+    """Solve small components in one process per core, in chunks; each is single-worker and
+    seeded, so the result is the same as solving them in turn. Interrupted: what finished."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    procs = min(os.cpu_count() or 1, 8)
+    chunk = max(1, min(64, len(parts) // (procs * 4)))
+    plain = replace(params, progress=None, control=None)
+    deadline = None if params.time_limit is None else time.time() + (_remaining(params, started) or 0)
+    out: dict[int, SolveOutcome] = {}
+    ctx = multiprocessing.get_context("forkserver")
+    with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=_worker_init) as pool:
+        futures = {}
+        for i in range(0, len(parts), chunk):
+            subs = [sub_requirements(req, idx) for idx in parts[i:i + chunk]]
+            futures[pool.submit(_solve_chunk, subs, plain, deadline)] = keys[i:i + chunk]
+        for n, fut in enumerate(cf.as_completed(futures), start=1):
+            for k, outcome in zip(futures[fut], fut.result()):
+                out[k] = outcome
+            if params.progress is not None:
+                params.progress(Progress(f"components {len(out)}/{len(parts)}", None, None,
+                                         time.monotonic() - started))
+            if params.control is not None and params.control.stopped:
+                for f in futures:
+                    f.cancel()
+                break
+    return out
+
+
+def _worker_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+
+
+def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None) -> list[SolveOutcome]:
+    out = []
+    for sub in subs:
+        limit = None if deadline is None else max(0.05, deadline - time.time())
+        out.append(_solve_combined(sub, replace(params, time_limit=limit), time.monotonic(), ""))
+    return out
 
 
 # Components this small are solved in one weighted solve with one worker: thread start-up and
@@ -233,10 +296,10 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     built = build_model(req)
     m = built.model
     for lit in built.target_literals:
-        m.Add(lit == 1)
+        m.add(lit == 1)
     C = sum(b.amount_yuan for b in req.budgets) + 1
     A = sum(o.weight for o in req.offices) * len(req.years) + 1
-    m.Minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
+    m.minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
     remaining = _remaining(params, started)
     if remaining is not None and remaining <= 0:
         remaining = 0.01
@@ -263,7 +326,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     built = build_model(req)
     m = built.model
     for lit in built.target_literals:
-        m.Add(lit == 1)
+        m.add(lit == 1)
     levels: list[tuple[str, cp_model.LinearExprT, int]] = []
     if req.soft_targets:
         levels.append(("shortfall", built.shortfall, +1))
@@ -279,9 +342,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             proven = False
             break
         if sign > 0:
-            m.Minimize(expr)
+            m.minimize(expr)
         else:
-            m.Maximize(expr)
+            m.maximize(expr)
         solver, code = _run(m, params, label + name, sign, remaining, started, workers)
         status = map_status(code, m)
         if status == "infeasible":
@@ -301,9 +364,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         proven = proven and status == "optimal"
         # Fix this level (at the best value found) before optimising the next one.
         if sign > 0:
-            m.Add(expr <= value)
+            m.add(expr <= value)
         else:
-            m.Add(expr >= value)
+            m.add(expr >= value)
         _hint(m, solver)
     status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
@@ -346,11 +409,12 @@ def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int,
 
 
 def _hint(m: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    m.ClearHints()
-    proto = m.Proto()
-    for i in range(len(proto.variables)):
-        m.proto.solution_hint.vars.append(i)
-        m.proto.solution_hint.values.append(solver.Value(m.GetIntVarFromProtoIndex(i)))
+    """Hint the next stage with this stage's whole solution."""
+    m.clear_hints()
+    values = list(solver.ResponseProto().solution)
+    hint = m.Proto().solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def find_conflict(req: Requirements, params: SolveParams) -> tuple[TargetCell, ...]:
@@ -373,8 +437,8 @@ def find_conflict(req: Requirements, params: SolveParams) -> tuple[TargetCell, .
 
 def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
     m = built.model
-    m.ClearAssumptions()
-    m.AddAssumptions([built.target_literals[i] for i in idx])
+    m.clear_assumptions()
+    m.add_assumptions([built.target_literals[i] for i in idx])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # cores come from the sequential search
     solver.parameters.max_time_in_seconds = 30.0
@@ -389,7 +453,7 @@ def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
 def _infeasible_with(req: Requirements, idx: list[int], params: SolveParams) -> bool:
     built = build_model(req)
     for i in idx:
-        built.model.Add(built.target_literals[i] == 1)
+        built.model.add(built.target_literals[i] == 1)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, params.workers)
     solver.parameters.max_time_in_seconds = 10.0

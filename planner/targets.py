@@ -27,12 +27,16 @@ def target_cells(targets: dict[int, dict[str, float]], target_scope: str,
                  offices: list[tuple[str, str, str]]) -> list[TargetCell]:
     """Cells for (id, county, tier) offices; scopes holding no office of the tier get no cell."""
     scopes = sorted({c for _, c, _ in offices}) if target_scope == "county" else [ALL]
+    members: dict[tuple[str, str], list[str]] = {}
+    for i, county, tier in offices:  # one pass: ids per (scope, tier), and per (scope, all)
+        scope = county if target_scope == "county" else ALL
+        members.setdefault((scope, tier), []).append(i)
+        members.setdefault((scope, ALL), []).append(i)
     cells = []
     for year, rates in sorted(targets.items()):
         for tier, rate in rates.items():
             for scope in scopes:
-                ids = tuple(i for i, c, t in offices
-                            if (scope == ALL or c == scope) and (tier == ALL or t == tier))
+                ids = tuple(members.get((scope, tier), ()))
                 if ids:
                     cells.append(TargetCell(year, tier, scope, rate, ids, required_count(rate, len(ids))))
     return cells

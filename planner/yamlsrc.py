@@ -79,10 +79,11 @@ class _Builder:
     def __init__(self, smap: SourceMap) -> None:
         self.smap = smap
         self.count = 0
+        self.limit = MAX_NODES
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or depth > MAX_DEPTH:
+        if self.count > self.limit or depth > MAX_DEPTH:
             raise ScenarioError([self.smap.issue(path, "document too large or too deeply nested "
                                                  "(YAML aliases expand too far?)")])
         self.smap.lines.setdefault(path, node.start_mark.line + 1)
@@ -128,7 +129,8 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     text = read_text(path, display)
     smap = SourceMap(display)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml's composer when present: same nodes and marks, 5x faster on large files.
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -137,4 +139,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
         raise ScenarioError([ScenarioIssue(display, None, "", f"YAML error: {exc}")])
     if node is None:
         raise ScenarioError([ScenarioIssue(display, 1, "", "file is empty")])
-    return _Builder(smap).build(node, (), 0), smap
+    builder = _Builder(smap)
+    # Alias bombs expand far beyond the text; an honest document has fewer nodes than bytes/2.
+    builder.limit = max(MAX_NODES, len(text) // 2)
+    return builder.build(node, (), 0), smap

@@ -22,7 +22,7 @@ def _never(v: OfficeVars, t: int) -> bool:
 
 def _fix_unattainable(m: cp_model.CpModel, v: OfficeVars, t: int) -> None:
     if not isinstance(v.att[t], int):
-        m.Add(v.att[t] == 0)
+        m.add(v.att[t] == 0)
 
 
 def staff_minimums(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
@@ -38,7 +38,7 @@ def staff_minimums(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> Non
             if r not in v.hires:
                 _fix_unattainable(m, v, t)
             else:
-                m.Add(v.hired_by(r, t) >= gap * v.att[t])
+                m.add(v.hired_by(r, t) >= gap * v.att[t])
 
 
 def total_staff(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
@@ -53,7 +53,7 @@ def total_staff(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
         if not v.hires:
             _fix_unattainable(m, v, t)
         else:
-            m.Add(sum(v.hired_by(r, t) for r in v.hires) >= gap * v.att[t])
+            m.add(sum(v.hired_by(r, t) for r in v.hires) >= gap * v.att[t])
 
 
 def area_added_by(v: OfficeVars, req: Requirements, t: int) -> Expr:
@@ -76,7 +76,7 @@ def floor_area(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
         gap = need.floor_area_m2 - o.area0
         if gap <= 0:
             continue
-        m.Add(area_added_by(v, req, t) >= gap * v.att[t])
+        m.add(area_added_by(v, req, t) >= gap * v.att[t])
 
 
 def rooms(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None:
@@ -94,20 +94,26 @@ def rooms(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None
             elif len(feasible) == 1:
                 for f in feasible[0]:
                     if f not in o.facilities0:
-                        m.Add(v.room_by(f, t) >= v.att[t])
+                        m.add(v.room_by(f, t) >= v.att[t])
             else:
                 picks = []
                 for a, alt in enumerate(feasible):
-                    z = m.NewBoolVar(f"alt_{k}_{j}_{a}_{t}")
+                    z = m.new_bool_var(f"alt_{k}_{j}_{a}_{t}")
                     for f in alt:
                         if f not in o.facilities0:
-                            m.Add(v.room_by(f, t) >= z)
+                            m.add(v.room_by(f, t) >= z)
                     picks.append(z)
-                m.Add(sum(picks) >= v.att[t])
+                m.add(sum(picks) >= v.att[t])
 
 
 def office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
     """SPEC §5: yuan falling in year t from this office's actions, incl. recurring costs."""
+    if t not in v.costs:
+        v.costs[t] = _office_cost(v, req, t)
+    return v.costs[t]
+
+
+def _office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
     o = v.office
     cost: Expr = 0
     for r, xs in v.hires.items():
@@ -131,14 +137,14 @@ def budgets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> Non
     """SPEC §6 (hard): per budget entry (scope, year), the costs falling in that year ≤ amount."""
     for b in req.budgets:
         t = req.years.index(b.year)
-        m.Add(sum(office_cost(v, req, t) for v in vs if b.scope in (ALL, v.office.county)) <= b.amount_yuan)
+        m.add(sum(office_cost(v, req, t) for v in vs if b.scope in (ALL, v.office.county)) <= b.amount_yuan)
 
 
 def quotas(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
     """SPEC §6 (hard): per quota entry (role, scope, year), people hired of that role ≤ amount."""
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
-        m.Add(sum(v.hires[r][t] for v in vs
+        m.add(sum(v.hires[r][t] for v in vs
                   if r in v.hires and q.scope in (ALL, v.office.county)) <= q.amount)
 
 
@@ -154,12 +160,12 @@ def targets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> tup
         t = req.years.index(cell.year)
         attained = sum(by_id[i].att[t] for i in cell.office_ids)
         if req.soft_targets:
-            s = m.NewIntVar(0, cell.required, f"short_{c}")
-            m.Add(attained + s >= cell.required)
+            s = m.new_int_var(0, cell.required, f"short_{c}")
+            m.add(attained + s >= cell.required)
             shorts.append(s)
         else:
-            lit = m.NewBoolVar(f"target_{c}")
-            m.Add(attained >= cell.required).OnlyEnforceIf(lit)
+            lit = m.new_bool_var(f"target_{c}")
+            m.add(attained >= cell.required).only_enforce_if(lit)
             lits.append(lit)
     return lits, shorts
 
@@ -177,15 +183,18 @@ def pattern_cost_bounds(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k
         return
     open_years = [t for t in range(T) if not _never(v, t)]
     picks: list[tuple[tuple[int, ...], cp_model.IntVar]] = []
+    total: Expr | None = None
     for size in range(1, len(open_years) + 1):
         for years in itertools.combinations(open_years, size):
             bound = pattern_lower_bound(v.office, req, years)
             if bound is None:
                 continue
-            p = m.NewBoolVar(f"pat_{k}_{'_'.join(map(str, years))}")
+            p = m.new_bool_var(f"pat_{k}_{'_'.join(map(str, years))}")
             picks.append((years, p))
             if bound > 0:
-                m.Add(sum(office_cost(v, req, t) for t in range(T)) >= bound).OnlyEnforceIf(p)
-    m.Add(sum(p for _, p in picks) <= 1)
+                if total is None:
+                    total = sum(office_cost(v, req, t) for t in range(T))
+                m.add(total >= bound).only_enforce_if(p)
+    m.add(sum(p for _, p in picks) <= 1)
     for t in open_years:
-        m.Add(v.att[t] == sum(p for years, p in picks if t in years))
+        m.add(v.att[t] == sum(p for years, p in picks if t in years))

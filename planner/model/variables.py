@@ -22,6 +22,7 @@ class OfficeVars:
     build: list[cp_model.IntVar | int] = field(default_factory=list)
     options: dict[int, list[cp_model.IntVar | int]] = field(default_factory=dict)  # option index → per year
     rooms: dict[str, list[cp_model.IntVar | int]] = field(default_factory=dict)  # facility → added in year
+    costs: dict[int, Expr] = field(default_factory=dict)  # year index → cost expression, built once
 
     def hired_by(self, r: int, t: int) -> Expr:
         return sum(self.hires[r][: t + 1]) if r in self.hires else 0
@@ -60,31 +61,31 @@ def _upper_bounds(o: OfficeReq, req: Requirements) -> list[int]:
 
 def make_office_vars(m: cp_model.CpModel, o: OfficeReq, req: Requirements, k: int) -> OfficeVars:
     T = len(req.years)
-    v = OfficeVars(o, att=[m.NewBoolVar(f"att_{k}_{t}") if o.conditions_ok else 0 for t in range(T)])
+    v = OfficeVars(o, att=[m.new_bool_var(f"att_{k}_{t}") if o.conditions_ok else 0 for t in range(T)])
     for r, ub in enumerate(_upper_bounds(o, req)):
         if ub > 0:
-            v.hires[r] = [m.NewIntVar(0, ub, f"h_{k}_{r}_{t}") for t in range(T)]
+            v.hires[r] = [m.new_int_var(0, ub, f"h_{k}_{r}_{t}") for t in range(T)]
     area_gap = max(max(0, n.floor_area_m2 - o.area0) for n in o.needs)
     if area_gap > 0:
         if req.lease_per_m2 is not None:
-            v.lease = [m.NewIntVar(0, area_gap, f"l_{k}_{t}") for t in range(T)]
+            v.lease = [m.new_int_var(0, area_gap, f"l_{k}_{t}") for t in range(T)]
         if req.build_per_m2 is not None:
-            v.build = [m.NewIntVar(0, area_gap, f"b_{k}_{t}") if t + req.build_lead_years < T else 0
+            v.build = [m.new_int_var(0, area_gap, f"b_{k}_{t}") if t + req.build_lead_years < T else 0
                        for t in range(T)]
         for i, h in enumerate(o.housing_options):
             years = [t for t in range(T) if req.years[t] >= h.first_year and t + h.lead_years < T]
             if years:
-                v.options[i] = [m.NewBoolVar(f"x_{k}_{i}_{t}") if t in years else 0 for t in range(T)]
-                m.Add(sum(v.options[i]) <= 1)
+                v.options[i] = [m.new_bool_var(f"x_{k}_{i}_{t}") if t in years else 0 for t in range(T)]
+                m.add(sum(v.options[i]) <= 1)
     needed_rooms = {f for item in o.rooms for alt in item for f in alt} - o.facilities0
     for f in sorted(needed_rooms & set(req.facility_price)):
-        v.rooms[f] = [m.NewBoolVar(f"f_{k}_{f}_{t}") for t in range(T)]
-        m.Add(sum(v.rooms[f]) <= 1)
+        v.rooms[f] = [m.new_bool_var(f"f_{k}_{f}_{t}") for t in range(T)]
+        m.add(sum(v.rooms[f]) <= 1)
     return v
 
 
 def _val(solver: cp_model.CpSolver, x: cp_model.IntVar | int) -> int:
-    return int(solver.Value(x)) if not isinstance(x, int) else x
+    return int(solver.value(x)) if not isinstance(x, int) else x
 
 
 def extract(solver: cp_model.CpSolver, all_vars: list[OfficeVars]) -> Solution:
