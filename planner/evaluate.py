@@ -120,33 +120,38 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
 
     Raises ActionError for an action the scenario does not allow; `verify` reports those.
     """
-    from planner.attainment import unmet
     from planner.targets import target_cells
 
     offices = {o.id: o for o in loaded.offices}
     priced: list[tuple[Action, Priced]] = []
+    mine: dict[str, list[tuple[Action, Priced]]] = {}
     for a in actions:
         if a.office not in offices:
             raise ActionError(f"unknown office {a.office!r}")
-        priced.append((a, price(loaded, offices[a.office], a)))
+        pair = (a, price(loaded, offices[a.office], a))
+        priced.append(pair)
+        mine.setdefault(a.office, []).append(pair)
     attained: dict[str, dict[int, bool]] = {}
     gaps: dict[str, dict[int, list[str]]] = {}
     cost: dict[tuple[str, int], int] = {}
     for o in loaded.offices:
-        mine = [(a, p) for a, p in priced if a.office == o.id]
-        states = states_by_year(loaded, o, mine)
-        gaps[o.id] = {y: unmet(loaded.standard, tiers[o.id], o, y, s) for y, s in states.items()}
+        gaps[o.id] = office_gaps(loaded, tiers[o.id], o, mine.get(o.id, []))
         attained[o.id] = {y: not g for y, g in gaps[o.id].items()}
         for y in loaded.years:
-            cost[(o.id, y)] = sum(cost_in_year(p, a.year, y) for a, p in mine)
+            cost[(o.id, y)] = sum(cost_in_year(p, a.year, y) for a, p in mine.get(o.id, []))
     county = {o.id: o.county for o in loaded.offices}
-    spent = {(b.scope, b.year): sum(c for (oid, y), c in cost.items()
-                                     if y == b.year and b.scope in ("all", county[oid]))
-             for b in loaded.budgets}
-    hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a, _ in priced
-                                            if a.type == "hire" and a.role == q.role and a.year == q.year
-                                            and q.scope in ("all", county[a.office]))
-             for q in loaded.quotas}
+    by_scope: dict[tuple[str, int], int] = {}
+    for (oid, y), c in cost.items():  # each office-year counts for its county and for "all"
+        for scope in (county[oid], "all"):
+            by_scope[(scope, y)] = by_scope.get((scope, y), 0) + c
+    spent = {(b.scope, b.year): by_scope.get((b.scope, b.year), 0) for b in loaded.budgets}
+    hires_by: dict[tuple[str, str, int], int] = {}
+    for a, _ in priced:
+        if a.type == "hire" and a.role:
+            for scope in (county[a.office], "all"):
+                key = (a.role, scope, a.year)
+                hires_by[key] = hires_by.get(key, 0) + (a.count or 0)
+    hired = {(q.role, q.scope, q.year): hires_by.get((q.role, q.scope, q.year), 0) for q in loaded.quotas}
     cells = []
     for cell in target_cells(loaded.targets, loaded.target_scope,
                              [(o.id, o.county, tiers[o.id]) for o in loaded.offices]):
@@ -154,3 +159,12 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
     shortfall = sum(max(0, cell.required - n) for cell, n in cells)
     weighted = sum(loaded.weights[tiers[oid]] * sum(by_year.values()) for oid, by_year in attained.items())
     return Figures(priced, attained, gaps, cost, spent, hired, cells, shortfall, weighted, sum(cost.values()))
+
+
+def office_gaps(loaded: LoadedScenario, tier: str, office: Office,
+                actions: list[tuple[Action, Priced]]) -> dict[int, list[str]]:
+    """Year → unmet requirements of one office under its actions ([] = attained)."""
+    from planner.attainment import unmet
+
+    states = states_by_year(loaded, office, actions)
+    return {y: unmet(loaded.standard, tier, office, y, s) for y, s in states.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import typing
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -319,12 +320,12 @@ class _Checker:
                 self.warn(at + ("gdp_rank",), f"office {o.id}: no gdp_rank; the economy criterion is treated as met")
             if o.demand is None:
                 self.warn(at + ("demand",), f"office {o.id}: no demand; the demand criterion is treated as met")
-        for county in self.counties:
-            n = sum(1 for o in self.offices if o.county == county)
-            for i, o in enumerate(self.offices):
-                if o.county == county and o.gdp_rank is not None and o.gdp_rank > n:
-                    self.warn(("offices", i, "gdp_rank"), f"office {o.id}: gdp_rank {o.gdp_rank} is "
-                              f"larger than the {n} offices of {county}")
+        per_county = Counter(o.county for o in self.offices)
+        for i, o in enumerate(self.offices):
+            n = per_county[o.county]
+            if o.gdp_rank is not None and o.gdp_rank > n:
+                self.warn(("offices", i, "gdp_rank"), f"office {o.id}: gdp_rank {o.gdp_rank} is "
+                          f"larger than the {n} offices of {o.county}")
 
     def check_costs(self) -> None:
         for r in self.sc.costs.roles:

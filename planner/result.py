@@ -3,7 +3,7 @@ those actions, spending per budget entry, and the objective levels."""
 
 from __future__ import annotations
 
-from planner.evaluate import Figures, compute_figures
+from planner.evaluate import Figures, compute_figures, office_gaps, price
 from planner.loading import LoadedScenario
 from planner.model import Solution
 from planner.plan import (Action, AttainmentRecord, Objective, OfficeRecord, PlanResult, ScenarioRef,
@@ -42,27 +42,36 @@ def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
 def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> list[Action]:
     """Drop zero-cost hires and rooms that change no attainment (e.g. surplus posts priced at 0).
 
-    Every objective level is indifferent to them, but a planner would have to explain them."""
-    base = compute_figures(loaded, tiers, actions)
-    kept = list(actions)
-    for a in list(reversed(actions)):
-        if a.type not in ("hire", "facility"):
-            continue
-        trial = [x for x in kept if x is not a]
-        if a.type == "hire" and a.count and a.count > 1:
-            trial.append(a.model_copy(update={"count": a.count - 1}))
-        f = compute_figures(loaded, tiers, trial)
-        if f.total_cost == base.total_cost and f.attained == base.attained:
-            kept = _reorder(trial, actions)
-            # a hire of several may shed more than one person
-            if a.type == "hire" and a.count and a.count > 1:
-                return prune_free_surplus(loaded, tiers, kept)
+    No objective level sees them, but a planner would have to explain them. Checked office by
+    office: a free action changes no cost, so only that office's attainment can change."""
+    offices = {o.id: o for o in loaded.offices}
+    by_office: dict[str, list[Action]] = {}
+    for a in actions:
+        by_office.setdefault(a.office, []).append(a)
+    kept: list[Action] = []
+    for oid, mine in by_office.items():
+        office, tier = offices[oid], tiers[oid]
+
+        def attained(acts: list[Action]) -> dict[int, bool]:
+            pairs = [(a, price(loaded, office, a)) for a in acts]
+            return {y: not g for y, g in office_gaps(loaded, tier, office, pairs).items()}
+
+        target = attained(mine)
+        for i in range(len(mine) - 1, -1, -1):
+            p = price(loaded, office, mine[i])
+            if mine[i].type not in ("hire", "facility") or p.one_time or p.annual:
+                continue
+            while True:  # a free hire of several may shed more than one person
+                a = mine[i]
+                fewer = a.model_copy(update={"count": a.count - 1}) if (a.count or 0) > 1 else None
+                trial = mine[:i] + ([fewer] if fewer else []) + mine[i + 1:]
+                if attained(trial) != target:
+                    break
+                mine = trial
+                if fewer is None:
+                    break
+        kept.extend(mine)
     return kept
-
-
-def _reorder(trial: list[Action], original: list[Action]) -> list[Action]:
-    order = {(a.office, a.year, a.type, a.role, a.facility): i for i, a in enumerate(original)}
-    return sorted(trial, key=lambda a: order.get((a.office, a.year, a.type, a.role, a.facility), 0))
 
 
 def priced_actions(f: Figures) -> list[Action]:

@@ -133,19 +133,28 @@ def _office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
     return cost
 
 
+def _in_scope(vs: list[OfficeVars]) -> dict[str, list[OfficeVars]]:
+    """Offices per budget/quota scope: each county, and "all"."""
+    out: dict[str, list[OfficeVars]] = {ALL: list(vs)}
+    for v in vs:
+        out.setdefault(v.office.county, []).append(v)
+    return out
+
+
 def budgets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
     """SPEC §6 (hard): per budget entry (scope, year), the costs falling in that year ≤ amount."""
+    scoped = _in_scope(vs)
     for b in req.budgets:
         t = req.years.index(b.year)
-        m.add(sum(office_cost(v, req, t) for v in vs if b.scope in (ALL, v.office.county)) <= b.amount_yuan)
+        m.add(sum(office_cost(v, req, t) for v in scoped.get(b.scope, [])) <= b.amount_yuan)
 
 
 def quotas(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
     """SPEC §6 (hard): per quota entry (role, scope, year), people hired of that role ≤ amount."""
+    scoped = _in_scope(vs)
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
-        m.add(sum(v.hires[r][t] for v in vs
-                  if r in v.hires and q.scope in (ALL, v.office.county)) <= q.amount)
+        m.add(sum(v.hires[r][t] for v in scoped.get(q.scope, []) if r in v.hires) <= q.amount)
 
 
 def targets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
