@@ -134,7 +134,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
                          progress=ticker.update, control=control)
     with _stop_on_signals(control), ticker:
-        outcome = run_solve(req, params)
+        outcome = _in_thread(lambda: run_solve(req, params))
     if outcome.status == SolveStatus.INFEASIBLE:
         _report_infeasible(outcome.conflict, loaded)
         sys.exit(EXIT_INFEASIBLE)
@@ -224,6 +224,26 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
             err.print("Limits they compete for: " + ", ".join(limits)
                       + (", post quotas" if loaded.quotas else ""))
     err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for details.")
+
+
+def _in_thread(work):  # type: ignore[no-untyped-def]
+    """Run `work` in a thread while the main thread waits in Python, so that SIGINT/SIGTERM
+    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code)."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # re-raised in the main thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]
 
 
 class _Ticker:

@@ -383,6 +383,8 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = params.seed
+    # Interrupts are ours to handle (SolveControl); CP-SAT's own SIGINT hook aborts the process.
+    solver.parameters.catch_sigint_signal = False
     # Full LP relaxation with cuts: the cost level is a knapsack-like problem where the default
     # (level 1) crawls down in tiny steps; level 2 proves it in a fraction of the time (docs/solver.md).
     solver.parameters.linearization_level = 2
