@@ -27,11 +27,15 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(i) for i in issues))
 
 
+# Fields whose values are lists: an integer after them is a position, anywhere else it is a year.
+LIST_FIELDS = frozenset({"offices", "facilities", "housing_options", "generated", "any_of", "actions"})
+
+
 def format_path(loc: tuple[object, ...]) -> str:
-    """`("offices", 3, "staff", "x")` → `offices[3].staff.x`."""
+    """`("offices", 3, "staff", "x")` → `offices[3].staff.x`; `("budget", 2022)` → `budget.2022`."""
     out = ""
-    for part in loc:
-        if isinstance(part, int):
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and i > 0 and loc[i - 1] in LIST_FIELDS:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)

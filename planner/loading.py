@@ -73,8 +73,8 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
         raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
     raw, smap = load_yaml(path, display)
     if not isinstance(raw, dict):
-        raise ScenarioError([ScenarioIssue(display, 1, "", "a scenario file is a mapping of fields "
-                                           "(name, standard, horizon, budget, offices, ...)")])
+        raise ScenarioError([smap.issue((), "a scenario file is a mapping of fields "
+                                        "(name, standard, horizon, budget, offices, ...)", "")])
     standard, standard_ref = _load_standard(raw, path.parent, smap)
     table_map: SourceMap | None = None
     if isinstance(raw.get("offices"), str):
@@ -195,7 +195,7 @@ def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The allowed field names of the model found at `loc`, for 'did you mean'."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) and not _is_model(current):
+        if isinstance(part, int):  # a list position: the model stays the list's item model
             current = _inner_model(current)
             continue
         if not _is_model(current):
