@@ -198,8 +198,9 @@ def calibrate(scenario: dict, tightness: float) -> dict:
         if a.type == "hire" and a.role == "posts":
             key = (county_of[a.office], a.year)
             posts[key] = posts.get(key, 0) + (a.count or 0)
-    scenario["budget"] = {c: {y: math.ceil(spent[(c, y)] * tightness) for y in (2022, 2023)} for c in COUNTIES}
-    scenario["quotas"] = {"posts": {c: {y: posts.get((c, y), 0) + 1 for y in (2022, 2023)} for c in COUNTIES}}
+    counties, years = sorted({o["county"] for o in scenario["offices"]}), loaded.years
+    scenario["budget"] = {c: {y: math.ceil(spent[(c, y)] * tightness) for y in years} for c in counties}
+    scenario["quotas"] = {"posts": {c: {y: posts.get((c, y), 0) + 1 for y in years} for c in counties}}
     return scenario
 
 
