@@ -308,6 +308,9 @@ class _stop_on_signals:
 
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
+from cli.generate import generate  # noqa: E402
+
+cli.add_command(generate)
 
 
 def main() -> None:
