@@ -129,6 +129,10 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     target = (out_dir or Path("out") / scenario.stem) / "plan.json"
     _check_writable(target.parent)
     req = derive(loaded, soft_targets=True if soft_targets else None)
+    from planner.limits import check_model_size
+    from planner.solve import components
+
+    check_model_size(req, max(len(c) for c in components(req)), str(scenario))
     control = SolveControl()
     ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,

@@ -69,7 +69,7 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
     """Read and validate a scenario file; raises `ScenarioError` listing every problem found."""
     path = Path(path)
     display = display or str(path)
-    if not path.is_file():
+    if not _is_file(path):
         raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
     raw, smap = load_yaml(path, display)
     if not isinstance(raw, dict):
@@ -79,6 +79,9 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
     table_map: SourceMap | None = None
     if isinstance(raw.get("offices"), str):
         table_path = (path.parent / raw["offices"]).resolve()
+        if not _is_file(table_path):
+            raise ScenarioError([smap.issue(("offices",), f"office table {raw['offices'][:80]!r} not found "
+                                            "(give a list of offices, or a .csv/.xlsx path relative to this file)")])
         rows, table_map = read_office_table(table_path, str(Path(display).parent / raw["offices"]), standard)
         raw = {**raw, "offices": rows}
     scenario = _validate(Scenario, raw, smap, table_map)
@@ -109,11 +112,18 @@ def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap) -> tuple[St
     if ref in BUILTIN_IDS:
         return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
     candidate = base / ref
-    if not candidate.is_file():
+    if not _is_file(candidate):
         hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else f"; built-in ids: {', '.join(BUILTIN_IDS)}"
         raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {ref!r}{extra}")])
     return load_standard_file(candidate, str(Path(smap.file).parent / ref)), ref
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        return False
 
 
 # ---------------------------------------------------------------- pydantic errors → issues

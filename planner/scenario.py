@@ -20,8 +20,9 @@ def _four_decimals(x: float) -> float:
     return x
 
 
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_four_decimals)]
-Count = Annotated[int, Field(ge=0)]
+# Upper bounds keep every figure, in yuan and summed, far inside CP-SAT's 64-bit integers.
+Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False), AfterValidator(_four_decimals)]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Tier = Literal["large", "medium", "small"]
@@ -92,7 +93,7 @@ class Costs(_Strict):
 
 class HousingOption(_Strict):
     id: str = Field(min_length=1, description="unique within the office")
-    area_m2: Annotated[int, Field(ge=1)] = Field(description="floor area it adds, m²")
+    area_m2: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(description="floor area it adds, m²")
     one_time: Money = Field(0.0, description="万元, in the year it is taken")
     annual: Money = Field(0.0, description="万元 per year, from the year it is taken on")
     from_year: Year | None = Field(None, description="earliest year it can be taken")
@@ -108,9 +109,9 @@ class Office(_Strict):
     county: str = Field(min_length=1, description="county-level unit (县/区/县级市)")
     kind: Literal["township", "subdistrict"] = Field(description="township (镇/乡) or subdistrict (街道)")
     population: Count | None = Field(None, description="resident population (常住人口)")
-    area_km2: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+    area_km2: Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)] | None = Field(
         None, description="area in km² (辖区面积)")
-    gdp_rank: Annotated[int, Field(ge=1)] | None = Field(
+    gdp_rank: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
         None, description="1 = largest GDP among the scenario's offices of the same county")
     demand: Literal["high", "medium", "low"] | None = Field(None, description="legal demand (法治需求)")
     tier: Tier | None = Field(None, description="tier override: large | medium | small")
@@ -119,7 +120,7 @@ class Office(_Strict):
     facilities: list[str] = Field(default_factory=list, description="rooms present now")
     caseload: dict[str, CaseloadValue] = Field(
         default_factory=dict, description="field → one number for every year, or year → number")
-    attributes: dict[str, Annotated[float, Field(allow_inf_nan=False)]] = Field(
+    attributes: dict[str, Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]] = Field(
         default_factory=dict, description="values for the standard's conditions, e.g. score")
     housing_options: list[HousingOption] = Field(default_factory=list,
                                                  description="candidate premises (lease, exchange, purchase)")

@@ -19,6 +19,7 @@ import ortools
 from ortools.sat.python import cp_model
 
 from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
+from planner.loading import BudgetEntry, QuotaEntry
 from planner.requirements import Requirements
 from planner.targets import ALL, TargetCell
 
@@ -146,13 +147,14 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
                         time.monotonic() - started, params.workers, params.seed)
 
 
-def _solve_part(req: Requirements, idx: list[int], params: SolveParams, started: float,
-                label: str) -> SolveOutcome:
-    sub = sub_requirements(req, idx)
+def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+    remaining = _remaining(params, started)
+    if sub.soft_targets and remaining is not None and remaining <= 0:
+        return _do_nothing(sub)
     if params.control is not None and params.control.stopped:
         # Interrupted: give the rest just enough time for a first plan each.
         params, started = replace(params, time_limit=0.5), time.monotonic()
-    if len(idx) <= SMALL_COMPONENT:
+    if len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
     return _solve_staged(sub, params, started, params.workers, label)
 
@@ -160,28 +162,29 @@ def _solve_part(req: Requirements, idx: list[int], params: SolveParams, started:
 def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
                  started: float) -> list[SolveOutcome]:
     """Every component's outcome, in order; small components go to a process pool when many."""
+    subs = split_requirements(req, parts)
     small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
     done: dict[int, SolveOutcome] = {}
     if len(small) >= PARALLEL_MIN_COMPONENTS and (os.cpu_count() or 1) > 1:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            done.update(_solve_small_in_pool(req, [parts[k] for k in small], small, params, started))
+            done.update(_solve_small_in_pool([subs[k] for k in small], small, params, started))
         except (BrokenProcessPool, OSError):
             done.clear()  # e.g. a caller's script without a __main__ guard: solve them in turn
     for k, idx in enumerate(parts):
         if k not in done:
-            done[k] = _solve_part(req, idx, params, started, f"{k + 1}/{len(parts)} ")
+            done[k] = _solve_part(subs[k], params, started, f"{k + 1}/{len(parts)} ")
             if done[k].status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
                 break
     return [done[k] for k in sorted(done)]
 
 
 # Below this many small components, process start-up costs more than it saves.
-PARALLEL_MIN_COMPONENTS = 64
+PARALLEL_MIN_COMPONENTS = 16
 
 
-def _solve_small_in_pool(req: Requirements, parts: list[list[int]], keys: list[int],
+def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
                          params: SolveParams, started: float) -> dict[int, SolveOutcome]:
     """Solve small components in one process per core, in chunks; each is single-worker and
     seeded, so the result is the same as solving them in turn. Interrupted: what finished."""
@@ -197,8 +200,7 @@ def _solve_small_in_pool(req: Requirements, parts: list[list[int]], keys: list[i
     with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=_worker_init) as pool:
         futures = {}
         for i in range(0, len(parts), chunk):
-            subs = [sub_requirements(req, idx) for idx in parts[i:i + chunk]]
-            futures[pool.submit(_solve_chunk, subs, plain, deadline)] = keys[i:i + chunk]
+            futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline)] = keys[i:i + chunk]
         for n, fut in enumerate(cf.as_completed(futures), start=1):
             for k, outcome in zip(futures[fut], fut.result()):
                 out[k] = outcome
@@ -221,9 +223,25 @@ def _worker_init() -> None:
 def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None) -> list[SolveOutcome]:
     out = []
     for sub in subs:
+        if sub.soft_targets and deadline is not None and time.time() >= deadline:
+            out.append(_do_nothing(sub))
+            continue
         limit = None if deadline is None else max(0.05, deadline - time.time())
         out.append(_solve_combined(sub, replace(params, time_limit=limit), time.monotonic(), ""))
     return out
+
+
+def _do_nothing(req: Requirements) -> SolveOutcome:
+    """Past the time limit with soft targets: no actions is always a plan (status feasible)."""
+    from planner.model import OfficeDecisions
+
+    T = len(req.years)
+    empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
+    short = sum(c.required for c in req.targets)
+    stages = (StageReport("shortfall", "feasible", short, None, 0.0),
+              StageReport("attained_office_years", "feasible", 0, None, 0.0),
+              StageReport("total_cost", "feasible", 0, None, 0.0))
+    return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
 
 
 # Components this small are solved in one weighted solve with one worker: thread start-up and
@@ -261,15 +279,31 @@ def components(req: Requirements) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def sub_requirements(req: Requirements, idx: list[int]) -> Requirements:
-    """The requirements restricted to one component's offices and the limits that touch them."""
-    offices = tuple(req.offices[i] for i in idx)
-    counties = {o.county for o in offices}
-    ids = {o.id for o in offices}
-    return replace(req, offices=offices,
-                   budgets=tuple(b for b in req.budgets if b.scope == ALL or b.scope in counties),
-                   quotas=tuple(q for q in req.quotas if q.scope == ALL or q.scope in counties),
-                   targets=tuple(c for c in req.targets if set(c.office_ids) <= ids))
+def split_requirements(req: Requirements, parts: list[list[int]]) -> list[Requirements]:
+    """Each component's requirements: its offices and the limits and cells that touch them.
+
+    One pass over budgets, quotas and cells (grouped by scope), not one pass per component."""
+    comp_of_office = {req.offices[i].id: k for k, idx in enumerate(parts) for i in idx}
+    comps_of_county: dict[str, set[int]] = {}
+    for k, idx in enumerate(parts):
+        for i in idx:
+            comps_of_county.setdefault(req.offices[i].county, set()).add(k)
+    every = set(range(len(parts)))
+    budgets: list[list[BudgetEntry]] = [[] for _ in parts]
+    quotas: list[list[QuotaEntry]] = [[] for _ in parts]
+    cells: list[list[TargetCell]] = [[] for _ in parts]
+    for b in req.budgets:
+        for k in every if b.scope == ALL else comps_of_county.get(b.scope, ()):
+            budgets[k].append(b)
+    for q in req.quotas:
+        for k in every if q.scope == ALL else comps_of_county.get(q.scope, ()):
+            quotas[k].append(q)
+    for c in req.targets:
+        k = comp_of_office.get(c.office_ids[0])  # a cell never spans components
+        if k is not None:
+            cells[k].append(c)
+    return [replace(req, offices=tuple(req.offices[i] for i in idx), budgets=tuple(budgets[k]),
+                    quotas=tuple(quotas[k]), targets=tuple(cells[k])) for k, idx in enumerate(parts)]
 
 
 def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
@@ -310,7 +344,9 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
         return SolveOutcome(SolveStatus.INFEASIBLE, None, (), wall, params.workers, params.seed,
                             conflict=find_conflict(req, params))
     if status == "unknown":
-        return SolveOutcome(SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
+        # Soft targets always have a plan (doing nothing); hard ones have none yet.
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
     value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
     levels = ([("shortfall", built.shortfall)] if req.soft_targets else []) + [
         ("attained_office_years", built.attained), ("total_cost", built.total_cost)]
@@ -401,8 +437,11 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
 def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaining: float | None,
          started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
     solver = _solver(params, remaining, workers)
-    # On small components presolve costs more than it saves (measured 2.3x, same optima; docs/solver.md).
+    # On small components presolve and probing cost more than they save (measured 2.3x and 1.15x,
+    # same optima; docs/solver.md).
     solver.parameters.cp_model_presolve = presolve
+    if not presolve:
+        solver.parameters.cp_model_probing_level = 0
     if params.control is not None:
         params.control._solver = solver
     callback = _Reporter(name, sign, started, params.progress) if params.progress else None

@@ -1,0 +1,89 @@
+"""Fuzzing the loader (issue 8): mutated scenarios end in exit 0 or exit 1 with file and line,
+never a traceback or another exit code. CI runs a bounded number of cases; the full run is
+`FUZZ_EXAMPLES=10000 python -m pytest tests/test_fuzz_loader.py` (docs/robustness.md)."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli.main import cli
+
+SEED = (Path(__file__).parent / "broken" / "unknown_top_key.yaml").read_text(encoding="utf-8").replace("budgett", "budget")
+BASE = yaml.safe_load(SEED)
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+JUNK = [None, -1, -1e308, 1e308, 10**30, float("nan"), float("inf"), "", "x" * 300, [], {}, True, "2022",
+        {"a": {"b": {"c": [1, {"d": None}]}}}, 3.14159, "mediatrs", 2099]
+
+
+def paths(node: object, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += paths(v, prefix + (i,))
+    return out
+
+
+def mutate(data: dict, rnd: random.Random, n: int) -> dict:
+    import copy
+
+    data = copy.deepcopy(data)
+    for _ in range(n):
+        where = rnd.choice(paths(data))
+        parent = data
+        for key in where[:-1]:
+            parent = parent[key]
+        key = where[-1]
+        action = rnd.choice(["delete", "rename", "retype", "duplicate"])
+        if action == "delete":
+            del parent[key]
+        elif action == "rename" and isinstance(parent, dict):
+            parent[str(key) + rnd.choice(["x", "_", "s"])] = parent.pop(key)
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.append(parent[key])
+        else:
+            parent[key] = rnd.choice(JUNK)
+    return data
+
+
+def raw_bytes(rnd: random.Random) -> bytes:
+    kind = rnd.choice(["garbage", "gbk", "alias", "deep", "truncated"])
+    if kind == "garbage":
+        return bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 400)))
+    if kind == "gbk":
+        return SEED.encode("gbk")
+    if kind == "alias":
+        lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
+                                                       for i in range(1, 9)]
+        return ("\n".join(lines) + "\nname: *a8\n").encode()
+    if kind == "deep":
+        return ("x: " + "[" * 500 + "]" * 500 + "\n").encode()
+    return SEED.encode("utf-8")[: rnd.randrange(len(SEED))]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), raw=st.integers(0, 9))
+def test_mutated_scenarios_never_crash(seed: int, n: int, raw: int, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    rnd = random.Random(seed)
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "s.yaml"
+    if raw == 0:
+        path.write_bytes(raw_bytes(rnd))
+    else:
+        text = yaml.safe_dump(mutate(BASE, rnd, n), allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code in (0, 1), (result.exit_code, result.output, repr(result.exception))
+    if result.exit_code == 1:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+        assert f"{path}" in result.output and "Traceback" not in result.output
