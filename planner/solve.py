@@ -9,6 +9,7 @@ conflict, found with CP-SAT assumptions.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -194,13 +195,17 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     procs = min(os.cpu_count() or 1, 8)
     chunk = max(1, min(64, len(parts) // (procs * 4)))
     plain = replace(params, progress=None, control=None)
-    deadline = None if params.time_limit is None else time.time() + (_remaining(params, started) or 0)
+    remaining = _remaining(params, started)
+    deadline = None if remaining is None else time.time() + remaining
+
     out: dict[int, SolveOutcome] = {}
     ctx = multiprocessing.get_context("forkserver")
     with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=_worker_init) as pool:
         futures = {}
         for i in range(0, len(parts), chunk):
-            futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline)] = keys[i:i + chunk]
+            # Components still queued from this chunk on, per process: for a fair time share.
+            left = (len(parts) - i) / procs
+            futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline, left)] = keys[i:i + chunk]
         for n, fut in enumerate(cf.as_completed(futures), start=1):
             for k, outcome in zip(futures[fut], fut.result()):
                 out[k] = outcome
@@ -220,13 +225,18 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
 
 
-def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None) -> list[SolveOutcome]:
+def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None,
+                 queued: float) -> list[SolveOutcome]:
+    """Solve a chunk in a worker. Under a time limit each component gets at most twice its fair
+    share of the time left, so a hard one cannot starve those queued behind it: it keeps its
+    best plan so far and the outcome is `feasible`."""
     out = []
-    for sub in subs:
+    for n, sub in enumerate(subs):
+        share = None if deadline is None else 2 * (deadline - time.time()) / max(1.0, queued - n)
         if sub.soft_targets and deadline is not None and time.time() >= deadline:
             out.append(_do_nothing(sub))
             continue
-        limit = None if deadline is None else max(0.05, deadline - time.time())
+        limit = None if deadline is None else max(0.05, min(share or math.inf, deadline - time.time()))
         out.append(_solve_combined(sub, replace(params, time_limit=limit), time.monotonic(), ""))
     return out
 
