@@ -148,7 +148,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, lis
         cells = list(row[: len(header)])
         if any(c not in (None, "") for c in row[len(header):]):
             raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
-                                               "cell outside the header's columns")])
+                                               "cell under an empty header (merged header cells?)")])
         if all(c in (None, "") for c in cells):
             continue
         rows.append((n, cells + [None] * (len(header) - len(cells))))

@@ -87,3 +87,28 @@ def test_mutated_scenarios_never_crash(seed: int, n: int, raw: int, tmp_path_fac
     if result.exit_code == 1:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert f"{path}" in result.output and "Traceback" not in result.output
+
+
+def test_a_50_mb_file_is_refused_before_parsing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as f:
+        f.write(SEED.encode("utf-8"))
+        f.write(b"#" * 50 * 1024 * 1024)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1 and "file is 50 MB; the limit is 20 MB" in result.output
+
+
+def test_merged_header_cells_in_an_office_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "name", "county", "kind", "staff", None])
+    ws.merge_cells("E1:F1")  # a "staff" group header spanning two columns, as bureaus often do
+    ws.append(["A", "甲镇", "甲县", "township", 2, 2])
+    wb.save(tmp_path / "o.xlsx")
+    data = {**{k: v for k, v in BASE.items() if k not in ("offices", "quotas")}, "offices": "o.xlsx"}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'o.xlsx'}:2: column 6: cell under an empty header (merged header cells?)" in result.output
