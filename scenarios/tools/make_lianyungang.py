@@ -12,13 +12,10 @@ quotas are calibrated against the planner like scenarios/2022.yaml (see make_tai
 
 from __future__ import annotations
 
-import argparse
 import random
 from pathlib import Path
 
-import yaml
-
-from make_taizhou import REPO, calibrate, read_units
+from make_taizhou import REPO, run
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "lianyungang_towns.csv"
 NEED = {"large": (4, 4, 400, 300, 90), "medium": (3, 3, 300, 200, 85), "small": (2, 2, 200, 150, 80)}
@@ -91,19 +88,5 @@ HEADER = """\
 """
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("-o", "--out", type=Path, default=REPO / "scenarios" / "lianyungang-2019.yaml")
-    ap.add_argument("--seed", type=int, default=2019)
-    ap.add_argument("--tightness", type=float, default=1.10)
-    args = ap.parse_args()
-    scenario = calibrate(build(random.Random(args.seed), read_units(args.data)), args.tightness)
-    text = HEADER.format(seed=args.seed, tightness=args.tightness) + yaml.safe_dump(
-        scenario, allow_unicode=True, sort_keys=False, width=120)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}: {len(scenario['offices'])} offices")
-
-
 if __name__ == "__main__":
-    main()
+    run(__doc__, build, DATA, REPO / "scenarios" / "lianyungang-2019.yaml", 2019, HEADER)

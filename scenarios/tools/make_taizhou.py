@@ -221,20 +221,20 @@ HEADER = """\
 """
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("-o", "--out", type=Path, default=REPO / "scenarios" / "2022.yaml")
-    ap.add_argument("--seed", type=int, default=2022)
+def run(doc: str, build_fn, data: Path, out: Path, seed: int, header: str) -> None:  # type: ignore[no-untyped-def]
+    """The command line both generators share: build, calibrate, write with the header."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=data)
+    ap.add_argument("-o", "--out", type=Path, default=out)
+    ap.add_argument("--seed", type=int, default=seed)
     ap.add_argument("--tightness", type=float, default=1.10)
     args = ap.parse_args()
-    rnd = random.Random(args.seed)
-    scenario = calibrate(build(rnd, read_units(args.data)), args.tightness)
-    text = HEADER.format(seed=args.seed, tightness=args.tightness) + yaml.safe_dump(
+    scenario = calibrate(build_fn(random.Random(args.seed), read_units(args.data)), args.tightness)
+    text = header.format(seed=args.seed, tightness=args.tightness) + yaml.safe_dump(
         scenario, allow_unicode=True, sort_keys=False, width=120)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}: {len(scenario['offices'])} offices")
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__, build, DATA, REPO / "scenarios" / "2022.yaml", 2022, HEADER)
