@@ -135,16 +135,14 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     for outcome in outcomes:
         if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
             return replace(outcome, seconds=time.monotonic() - started, workers=params.workers)
-    solutions = [(idx, o.solution) for idx, o in zip(parts, outcomes) if o.solution is not None]
-    per_part = outcomes
     merged: list[OfficeDecisions | None] = [None] * len(req.offices)
-    for idx, sol in solutions:
-        for i, d in zip(idx, sol.offices):
+    for idx, outcome in zip(parts, outcomes):
+        assert outcome.solution is not None  # optimal or feasible outcomes carry one
+        for i, d in zip(idx, outcome.solution.offices):
             merged[i] = d
-    stages = _sum_stages(per_part)
-    proven = all(o.status == SolveStatus.OPTIMAL for o in per_part)
+    proven = all(o.status == SolveStatus.OPTIMAL for o in outcomes)
     return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
-                        Solution(tuple(d for d in merged if d is not None)), stages,
+                        Solution(tuple(d for d in merged if d is not None)), _sum_stages(outcomes),
                         time.monotonic() - started, params.workers, params.seed)
 
 
@@ -197,7 +195,6 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     plain = replace(params, progress=None, control=None)
     remaining = _remaining(params, started)
     deadline = None if remaining is None else time.time() + remaining
-
     out: dict[int, SolveOutcome] = {}
     ctx = multiprocessing.get_context("forkserver")
     with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=_worker_init) as pool:
@@ -206,7 +203,7 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
             # Components still queued from this chunk on, per process: for a fair time share.
             left = (len(parts) - i) / procs
             futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline, left)] = keys[i:i + chunk]
-        for n, fut in enumerate(cf.as_completed(futures), start=1):
+        for fut in cf.as_completed(futures):
             for k, outcome in zip(futures[fut], fut.result()):
                 out[k] = outcome
             if params.progress is not None:
