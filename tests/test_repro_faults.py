@@ -93,3 +93,16 @@ def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> N
     assert plan["status"] in ("feasible", "optimal")  # optimal only if it finished before the signal
     check = run_plan("verify", str(path), str(tmp_path / "o" / "plan.json"))
     assert check.returncode == 0, check.stdout
+
+
+def test_a_scenario_too_large_for_memory_is_refused_with_its_size(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import planner.limits as limits
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    monkeypatch.setattr(limits, "available_bytes", lambda: 2**20)  # pretend only 1 MB is free (the estimate is ~5 MB)
+    result = CliRunner().invoke(cli, ["solve", str(ROOT / "scenarios" / "2022.yaml"), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "too large for this machine: 88 offices × 2 years" in result.output and "GB is available" in result.output
+    assert not (tmp_path / "plan.json").exists()
