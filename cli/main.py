@@ -312,9 +312,11 @@ class _stop_on_signals:
 
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
+from cli.export import export  # noqa: E402
 from cli.generate import generate  # noqa: E402
 
 cli.add_command(generate)
+cli.add_command(export)
 
 
 def main() -> None:
