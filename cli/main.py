@@ -109,9 +109,11 @@ def schema() -> None:
 @solve_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result JSON on stdout instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary and no progress; exit code and plan.json only.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
-          soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool) -> None:
+          soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -156,6 +158,11 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
     text = plan.to_json()
     write_atomic(target, text)
+    if xlsx is not None:
+        from planner.reports.tables import build_tables
+        from planner.reports.xlsx import write_xlsx
+
+        write_xlsx(build_tables(plan, loaded), xlsx)
     if control.stopped and not quiet:
         err.print("interrupted: the best plan found so far was written, status feasible")
     if as_json:
