@@ -234,7 +234,7 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
         if limits:
             err.print("Limits they compete for: " + ", ".join(limits)
                       + (", post quotas" if loaded.quotas else ""))
-    err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for details.")
+    err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures.")
 
 
 def _in_thread(work):  # type: ignore[no-untyped-def]
@@ -319,11 +319,13 @@ class _stop_on_signals:
 
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
+from cli.explain import explain  # noqa: E402
 from cli.export import export  # noqa: E402
 from cli.generate import generate  # noqa: E402
 
 cli.add_command(generate)
 cli.add_command(export)
+cli.add_command(explain)
 
 
 def main() -> None:

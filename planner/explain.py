@@ -1,0 +1,146 @@
+"""Why a scenario's hard targets cannot be met (issue 4, part 1): the target cells and limits in
+conflict, each limit's restoring figure, in plain Chinese and English.
+
+Method: the conflicting target cells come from `solve.find_conflict` (CP-SAT assumptions, then a
+deletion filter). Only the component holding them matters (limits elsewhere cannot interact).
+Limits (budget and quota entries) are shrunk to a minimal set by a deletion filter: a limit is
+dropped (made unlimited) when the rest still cannot be met. For each limit of that set alone, a
+binary search over its amount (whole 0.01 万元 for money, whole people for quotas), all else as in
+the scenario, gives the smallest figure that makes the scenario feasible; it is checked both ways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from planner.loading import ALL, BudgetEntry, QuotaEntry
+from planner.model import build_model
+from planner.requirements import Requirements
+from planner.scenario import to_wan
+from planner.solve import SolveParams, components, find_conflict, split_requirements
+from planner.standards import TIER_ZH
+from planner.targets import TargetCell
+
+STEP_YUAN = 100  # 0.01 万元
+UNLIMITED = 10**15
+
+
+@dataclass(frozen=True)
+class Restore:
+    limit: BudgetEntry | QuotaEntry
+    figure: float | int  # 万元 for a budget, people for a quota; None when no figure restores alone
+    current: float | int
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    targets: tuple[TargetCell, ...]
+    limits: tuple[BudgetEntry | QuotaEntry, ...]
+    restores: tuple[Restore, ...]
+    text_zh: str
+    text_en: str
+
+
+def feasible(req: Requirements, time_limit: float = 30.0) -> bool:
+    """Can every hard target be met? (Any plan will do: no objective.)"""
+    built = build_model(req)
+    for lit in built.target_literals:
+        built.model.add(lit == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    status = solver.Solve(built.model)
+    if status == cp_model.UNKNOWN:
+        raise TimeoutError("feasibility check did not finish")
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def explain_infeasible(req: Requirements, params: SolveParams = SolveParams()) -> Infeasibility | None:
+    """None when the hard targets can all be met."""
+    parts = components(req)
+    subs = split_requirements(req, parts)
+    broken = next((s for s in subs if not feasible(s)), None)
+    if broken is None:
+        return None
+    cells = find_conflict(broken, params)
+    limits = _minimal_limits(broken)
+    restores = tuple(_restore(broken, limit) for limit in limits)
+    zh, en = _describe(broken, cells, limits, restores)
+    return Infeasibility(tuple(cells), tuple(limits), restores, zh, en)
+
+
+def _with(req: Requirements, limit: BudgetEntry | QuotaEntry, amount: int) -> Requirements:
+    if isinstance(limit, BudgetEntry):
+        return replace(req, budgets=tuple(replace(b, amount_yuan=amount) if b == limit else b for b in req.budgets))
+    return replace(req, quotas=tuple(replace(q, amount=amount) if q == limit else q for q in req.quotas))
+
+
+def _minimal_limits(req: Requirements) -> list[BudgetEntry | QuotaEntry]:
+    """Deletion filter: keep a limit only if lifting it (with the kept ones lifted too) helps."""
+    kept: list[BudgetEntry | QuotaEntry] = [*req.budgets, *req.quotas]
+    current = req
+    for limit in list(kept):
+        lifted = _with(current, limit, UNLIMITED)
+        if not feasible(lifted):
+            current = lifted  # still infeasible without it: not part of a minimal conflict
+            kept.remove(limit)
+    return kept
+
+
+def _restore(req: Requirements, limit: BudgetEntry | QuotaEntry) -> Restore:
+    money = isinstance(limit, BudgetEntry)
+    step = STEP_YUAN if money else 1
+    current = limit.amount_yuan if money else limit.amount
+    lo = current // step  # infeasible at the current figure (in steps)
+    hi = max(lo + 1, 1)
+    while not feasible(_with(req, limit, hi * step)):
+        lo, hi = hi, hi * 2
+        if hi * step > UNLIMITED // 2:
+            return Restore(limit, None, to_wan(current) if money else current)  # type: ignore[arg-type]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if feasible(_with(req, limit, mid * step)):
+            hi = mid
+        else:
+            lo = mid
+    figure = hi * step
+    return Restore(limit, round(figure / 10_000, 2) if money else figure, to_wan(current) if money else current)
+
+
+def _scope_zh(scope: str) -> str:
+    return "全市" if scope == ALL else scope
+
+
+def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell],
+              limits: list[BudgetEntry | QuotaEntry], restores: tuple[Restore, ...]) -> tuple[str, str]:
+    zh, en = [], []
+    for c in cells:
+        tier_zh = TIER_ZH.get(c.tier, "全部") + ("司法所" if c.tier != ALL else "司法所")
+        zh.append(f"{c.year} 年{_scope_zh(c.scope)}{tier_zh}需 {c.required} 个达标（共 {len(c.office_ids)} 个，"
+                  f"目标 {c.rate:.0%}）")
+        en.append(f"the {c.year} target for {c.tier} offices of {c.scope} needs {c.required} of "
+                  f"{len(c.office_ids)} to attain ({c.rate:.0%})")
+    for r in restores:
+        lim = r.limit
+        if isinstance(lim, BudgetEntry):
+            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年预算 {r.current} 万元", \
+                f"the {lim.year} budget of {lim.scope}, {r.current} 万元"
+            fix_zh = f"增至 {r.figure} 万元即可满足" if r.figure is not None else "单独调整无法满足"
+            fix_en = f"raising it to {r.figure} 万元 restores feasibility" if r.figure is not None \
+                else "no figure for it alone restores feasibility"
+        else:
+            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年 {lim.role} 名额 {r.current} 名", \
+                f"the {lim.year} {lim.role} quota of {lim.scope}, {r.current}"
+            fix_zh = f"增至 {r.figure} 名即可满足" if r.figure is not None else "单独调整无法满足"
+            fix_en = f"raising it to {r.figure} restores feasibility" if r.figure is not None \
+                else "no figure for it alone restores feasibility"
+        zh.append(f"受限于{what_zh}：{fix_zh}")
+        en.append(f"limited by {what_en}: {fix_en}")
+    if not limits:
+        zh.append("与预算、名额无关：有司法所的条件（如考核分）无法通过投入满足，或缺少可招聘岗位、用房途径")
+        en.append("no budget or quota is involved: some office fails a condition money cannot fix, or lacks a "
+                  "hireable role or a housing route")
+    return "；".join(zh) + "。", "; ".join(en) + "."
