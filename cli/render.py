@@ -59,6 +59,6 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         if a.type == "hire" and a.role:
             hires[a.role] += a.count or 0
     line = ", ".join(f"{TYPE_ZH[k]} {k} {n}" for k, n in sorted(counts.items())) or "none"
-    parts.append(f"actions: {line}" + (f"; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))
+    parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))
                                        if hires else ""))
     return parts

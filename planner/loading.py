@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.scenario import Office, Scenario, to_yuan
-from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path, facility_ids
+from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
 from planner.tables import read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
 

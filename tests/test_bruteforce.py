@@ -7,7 +7,6 @@ budgets, optional quotas, hard or soft targets and weights. Every plan must also
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
