@@ -12,6 +12,7 @@ from planner.attainment import OfficeState, initial_state
 from planner.loading import LoadedScenario
 from planner.plan import Action
 from planner.scenario import Office, to_yuan
+from planner.targets import TargetCell, target_cells
 
 
 class ActionError(ValueError):
@@ -109,7 +110,7 @@ class Figures:
     cost_by_office_year: dict[tuple[str, int], int]  # yuan
     spent: dict[tuple[str, int], int]  # (scope, year) of each budget entry → yuan
     hired: dict[tuple[str, str, int], int]  # (role, scope, year) of each quota entry → count
-    cells: list[tuple[object, int]]  # (TargetCell, attained)
+    cells: list[tuple[TargetCell, int]]  # (cell, offices attained)
     shortfall: int
     attained_office_years: int  # weighted
     total_cost: int  # yuan
@@ -120,8 +121,6 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
 
     Raises ActionError for an action the scenario does not allow; `verify` reports those.
     """
-    from planner.targets import target_cells
-
     offices = {o.id: o for o in loaded.offices}
     priced: list[tuple[Action, Priced]] = []
     mine: dict[str, list[tuple[Action, Priced]]] = {}

@@ -108,12 +108,8 @@ def make_plan(loaded: LoadedScenario, req: Requirements, outcome: SolveOutcome) 
 
 
 def attainment_records(f: Figures) -> list[AttainmentRecord]:
-    out = []
-    for cell, n in f.cells:
-        c = cell  # TargetCell
-        out.append(AttainmentRecord(year=c.year, scope=c.scope, tier=c.tier, offices=len(c.office_ids),  # type: ignore[attr-defined]
-                                    attained=n, target=c.rate, required=c.required, met=n >= c.required))  # type: ignore[attr-defined]
-    return out
+    return [AttainmentRecord(year=c.year, scope=c.scope, tier=c.tier, offices=len(c.office_ids), attained=n,
+                             target=c.rate, required=c.required, met=n >= c.required) for c, n in f.cells]
 
 
 def _level_value(name: str, v: float | None) -> float | None:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from planner.classify import classify_all
 from planner.errors import format_path
-from planner.evaluate import ActionError, compute_figures, price
+from planner.evaluate import ActionError, Figures, compute_figures, price
 from planner.loading import LoadedScenario
 from planner.plan import Action, PlanResult
 from planner.scenario import to_wan, to_yuan
@@ -108,7 +108,7 @@ def _once_only(actions: list[Action]) -> list[Violation]:
     return out
 
 
-def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f) -> list[Violation]:  # type: ignore[no-untyped-def]
+def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f: Figures) -> list[Violation]:
     out = []
     records = {r.id: r for r in plan.offices}
     for o in loaded.offices:
@@ -133,7 +133,7 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
     return out
 
 
-def _check_targets(loaded: LoadedScenario, plan: PlanResult, f) -> list[Violation]:  # type: ignore[no-untyped-def]
+def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list[Violation]:
     out = []
     claimed = {(a.year, a.scope, a.tier): a for a in plan.attainment}
     for cell, n in f.cells:
@@ -150,7 +150,7 @@ def _check_targets(loaded: LoadedScenario, plan: PlanResult, f) -> list[Violatio
     return out
 
 
-def _check_objective(plan: PlanResult, f) -> list[Violation]:  # type: ignore[no-untyped-def]
+def _check_objective(plan: PlanResult, f: Figures) -> list[Violation]:
     out = []
     o = plan.objective
     if o.shortfall != f.shortfall:
