@@ -320,11 +320,13 @@ class _stop_on_signals:
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
 from cli.explain import explain  # noqa: E402
-from cli.export import export  # noqa: E402
+from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
 
 cli.add_command(generate)
 cli.add_command(export)
+cli.add_command(report)
+cli.add_command(advance)
 cli.add_command(explain)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
+import types
 import typing
 from collections import Counter
 from dataclasses import dataclass, field
@@ -165,23 +167,42 @@ _TYPE_TAGS = {"int", "float", "str", "bool", "function-after", "constrained-int"
 def _issues(model: type[BaseModel], exc: ValidationError, raw: Any, smap: SourceMap,
             table_map: SourceMap | None) -> list[ScenarioIssue]:
     errors = [(_clean_loc(tuple(e["loc"]), raw), e) for e in exc.errors()]
-    # Union branches report a type error each; keep the most specific error per place.
-    kept = []
-    for loc, err in errors:
-        if err["type"].endswith("_type") or err["type"] in ("literal_error",):
-            if any(other is not err and loc2[: len(loc)] == loc and not e2["type"].endswith("_type")
-                   for loc2, e2 in errors for other in [e2]):
-                continue
-        kept.append((loc, err))
+    kept = [(loc, e) for loc, e in errors if not _is_noise(loc, e, errors)]
     issues: list[ScenarioIssue] = []
     seen: set[tuple[Any, ...]] = set()
     for loc, err in kept:
         if loc in seen:
             continue
         seen.add(loc)
-        message = _message(model, loc, err)
-        issues.append(_locate(loc, message, smap, table_map))
+        if model is Standard and loc == () and err["type"] == "value_error":
+            precise = _standard_reference_issues(raw, smap)
+            if precise:
+                issues.extend(precise)
+                continue
+        issues.append(_locate(loc, _message(model, loc, err), smap, table_map))
     return issues
+
+
+def _is_noise(loc: tuple[Any, ...], err: Any, errors: list[tuple[tuple[Any, ...], Any]]) -> bool:
+    """Errors that only restate another one, so the user sees each problem once.
+
+    * A union (`offices: list | path`, `caseload: n | {year: n}`) reports a type error for every
+      branch the value did not take; when some branch got further into the value, its error is the
+      real one.
+    * A required field reported missing next to an unknown key that is its misspelling.
+    """
+    if err["type"].endswith("_type") or err["type"] in ("literal_error", "model_type"):
+        for loc2, e2 in errors:
+            if e2 is err or loc2[: len(loc)] != loc:
+                continue
+            if len(loc2) > len(loc) or not (e2["type"].endswith("_type") or e2["type"] == "model_type"):
+                return True
+    if err["type"] == "missing" and loc:
+        for loc2, e2 in errors:
+            if e2["type"] == "extra_forbidden" and loc2[:-1] == loc[:-1] and \
+                    difflib.get_close_matches(str(loc2[-1]), [str(loc[-1])], n=1, cutoff=0.6):
+                return True
+    return False
 
 
 def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
@@ -192,50 +213,127 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
                                   (f"; allowed: {', '.join(names)}" if names else ""))
     if err["type"] == "missing":
         return "required field is missing"
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+    if err["type"] == "literal_error":
+        return _literal_message(err)
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    # "a valid dictionary or instance of HousingOption": the class name means nothing to a user.
+    msg = re.sub(r" or instance of \w+", "", msg).replace("valid dictionary", "mapping ({key: value, ...})")
     given = err.get("input")
-    if not isinstance(given, (dict, list)) and err["type"] not in ("missing",):
+    if not isinstance(given, (dict, list)):
         msg += f" (got {given!r})"
     return msg
 
 
+def _literal_message(err: Any) -> str:
+    """`one of 'township', 'subdistrict' (got '街道'; write 'subdistrict' for 街道)`."""
+    allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+    given = err.get("input")
+    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {given!r}"
+    from planner.tables import VALUE_ALIASES
+
+    zh = {k: v for aliases in VALUE_ALIASES.values() for k, v in aliases.items() if v in allowed}
+    if isinstance(given, str) and given in zh:
+        return text + f"; write '{zh[given]}' for {given})"
+    hint = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6) if isinstance(given, str) else []
+    return text + (f"; did you mean '{hint[0]}'?)" if hint else ")")
+
+
 def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The allowed field names of the model found at `loc`, for 'did you mean'."""
+    """The allowed field names of the model found at `loc`, for 'did you mean'.
+
+    Walks the annotations: a model's field, a list's item, a dict's value (e.g. the `RoleCost`
+    under `costs.roles.mediators`, the `TierStandard` under `tiers.small`).
+    """
     current: Any = model
     for part in loc:
-        if isinstance(part, int):  # a list position: the model stays the list's item model
-            current = _inner_model(current)
-            continue
-        if not _is_model(current):
+        current = _step(current, part)
+        if current is None:
             return []
-        info = current.model_fields.get(part)
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-    return list(current.model_fields) if _is_model(current) else []
+    found = _model_in(current)
+    return list(found.model_fields) if found is not None else []
+
+
+def _step(tp: Any, part: Any) -> Any:
+    """The annotation one step below `tp` at key or index `part`, or None."""
+    for branch in (tp, *typing.get_args(tp)) if typing.get_origin(tp) in (typing.Union, types.UnionType) \
+            else (tp,):
+        if _is_model(branch):
+            info = branch.model_fields.get(part) if isinstance(part, str) else None
+            if info is not None:
+                return info.annotation
+        origin = typing.get_origin(branch)
+        if origin is list and isinstance(part, int):
+            return typing.get_args(branch)[0]
+        if origin is dict:
+            return typing.get_args(branch)[1]
+        if origin is typing.Annotated:
+            return _step(typing.get_args(branch)[0], part)
+    return None
+
+
+def _model_in(tp: Any) -> type[BaseModel] | None:
+    """The model a field holds directly or as `X | None`."""
+    if _is_model(tp):
+        return typing.cast(type[BaseModel], tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            if _is_model(arg):
+                return typing.cast(type[BaseModel], arg)
+    return None
 
 
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
-def _inner_model(tp: Any) -> Any:
-    """The model inside Optional[...], list[...], X | Y; or the type itself."""
-    if _is_model(tp):
-        return tp
-    for arg in typing.get_args(tp):
-        found = _inner_model(arg)
-        if found is not None and _is_model(found):
-            return found
-    return tp
+def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]:
+    """The standard's cross-references (SPEC §2), each at the line of the offending name.
+
+    `Standard` checks them too but can only say so for the whole file; here we know the lines.
+    """
+    if not isinstance(raw, dict):
+        return []
+    names = {k: list(raw.get(k) or {}) for k in ("roles", "facilities", "caseload_fields", "attributes")}
+    issues: list[ScenarioIssue] = []
+
+    def check(loc: tuple[Any, ...], value: Any, kind: str, what: str) -> None:
+        if value not in names[kind]:
+            hint = difflib.get_close_matches(str(value), names[kind], n=1, cutoff=0.6)
+            tail = f" (did you mean '{hint[0]}'?)" if hint else f"; declare it under `{kind}`"
+            issues.append(smap.issue(loc, f"unknown {what} {value!r}{tail}"))
+
+    tiers = raw.get("tiers") or {}
+    for tier in TIERS:
+        if tier not in tiers:
+            issues.append(smap.issue(("tiers",), f"tier {tier!r} is missing (every standard defines "
+                                     "large, medium and small)"))
+    for tier, ts in tiers.items():
+        at = ("tiers", tier)
+        for role in (ts.get("min_staff") or {}):
+            check(at + ("min_staff", role), role, "roles", "role")
+        for i, item in enumerate(ts.get("facilities") or []):
+            if isinstance(item, dict):
+                for j, group in enumerate(item.get("any_of") or []):
+                    for k, fid in enumerate(group):
+                        check(at + ("facilities", i, "any_of", j, k), fid, "facilities", "facility")
+            else:
+                check(at + ("facilities", i), item, "facilities", "facility")
+        for attr in (ts.get("conditions") or {}):
+            check(at + ("conditions", attr), attr, "attributes", "attribute")
+    for role, ratio in (raw.get("caseload_ratios") or {}).items():
+        check(("caseload_ratios", role), role, "roles", "role")
+        check(("caseload_ratios", role, "field"), ratio.get("field"), "caseload_fields", "caseload field")
+    return issues
 
 
 def _locate(loc: tuple[Any, ...], message: str, smap: SourceMap, table_map: SourceMap | None) -> ScenarioIssue:
     if table_map is not None and len(loc) >= 2 and loc[0] == "offices" and isinstance(loc[1], int):
+        column = table_map.column_of(loc[2:])
+        if column and message == "required field is missing":
+            message = "required, but the cell is empty"
         return ScenarioIssue(table_map.file, table_map.line_of(loc[:2]),
-                             format_path(loc[2:]) or f"row {loc[1] + 1}", message)
+                             format_path(loc[2:]) or f"row {loc[1] + 1}",
+                             f"{message} [{column}]" if column else message)
     return smap.issue(loc, message)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 YUAN_PER_WAN = 10_000
 
@@ -20,11 +20,21 @@ def _four_decimals(x: float) -> float:
     return x
 
 
+def _not_bool(x: object) -> object:
+    # YAML reads `yes`, `no`, `true`, `on` as booleans and pydantic would take them as 1/0:
+    # a population of `true` is a mistake to report, not the number 1.
+    if isinstance(x, bool):
+        raise ValueError("expected a number, not yes/no/true/false")  # noqa: TRY004 (pydantic wants ValueError)
+    return x
+
+
+NotBool = BeforeValidator(_not_bool)
+
 # Upper bounds keep every figure, in yuan and summed, far inside CP-SAT's 64-bit integers.
-Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False), AfterValidator(_four_decimals)]
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
-Year = Annotated[int, Field(ge=1900, le=2200)]
-Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False), AfterValidator(_four_decimals), NotBool]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000), NotBool]
+Year = Annotated[int, Field(ge=1900, le=2200), NotBool]
+Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NotBool]
 Tier = Literal["large", "medium", "small"]
 TierOrAll = Literal["large", "medium", "small", "all"]
 
@@ -88,12 +98,13 @@ class Costs(_Strict):
                                        description="every role that may be hired; an absent role cannot be hired")
     facilities: dict[str, FacilityCost] = Field(default_factory=dict,
                                                 description="every room that may be set up; absent: cannot be added")
-    housing: HousingCosts = Field(default_factory=HousingCosts)
+    housing: HousingCosts = Field(default_factory=HousingCosts,
+                                  description="prices of extra floor area: lease and/or build")
 
 
 class HousingOption(_Strict):
     id: str = Field(min_length=1, description="unique within the office")
-    area_m2: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(description="floor area it adds, m²")
+    area_m2: Annotated[int, Field(ge=1, le=1_000_000_000), NotBool] = Field(description="floor area it adds, m²")
     one_time: Money = Field(0.0, description="万元, in the year it is taken")
     annual: Money = Field(0.0, description="万元 per year, from the year it is taken on")
     from_year: Year | None = Field(None, description="earliest year it can be taken")
@@ -109,9 +120,9 @@ class Office(_Strict):
     county: str = Field(min_length=1, description="county-level unit (县/区/县级市)")
     kind: Literal["township", "subdistrict"] = Field(description="township (镇/乡) or subdistrict (街道)")
     population: Count | None = Field(None, description="resident population (常住人口)")
-    area_km2: Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)] | None = Field(
+    area_km2: Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False), NotBool] | None = Field(
         None, description="area in km² (辖区面积)")
-    gdp_rank: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+    gdp_rank: Annotated[int, Field(ge=1, le=1_000_000), NotBool] | None = Field(
         None, description="1 = largest GDP among the scenario's offices of the same county")
     demand: Literal["high", "medium", "low"] | None = Field(None, description="legal demand (法治需求)")
     tier: Tier | None = Field(None, description="tier override: large | medium | small")
@@ -120,7 +131,7 @@ class Office(_Strict):
     facilities: list[str] = Field(default_factory=list, description="rooms present now")
     caseload: dict[str, CaseloadValue] = Field(
         default_factory=dict, description="field → one number for every year, or year → number")
-    attributes: dict[str, Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]] = Field(
+    attributes: dict[str, Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False), NotBool]] = Field(
         default_factory=dict, description="values for the standard's conditions, e.g. score")
     housing_options: list[HousingOption] = Field(default_factory=list,
                                                  description="candidate premises (lease, exchange, purchase)")
@@ -144,7 +155,7 @@ class Scenario(_Strict):
     name: str = Field(min_length=1, description="free text, e.g. 泰州市 2022 年司法所分类建设计划")
     standard: str = Field(min_length=1, description="built-in id (jiangsu-2021, lianyungang-2019) "
                                                      "or a path relative to this file")
-    horizon: Horizon
+    horizon: Horizon = Field(description="planning years, e.g. {start: 2022, end: 2023}")
     targets: dict[Year, dict[TierOrAll, Rate]] | None = Field(
         None, description="year → tier (or all) → attainment rate; default: the standard's")
     target_scope: Literal["county", "city"] | None = Field(None, description="default: the standard's")
@@ -153,5 +164,5 @@ class Scenario(_Strict):
     budget: BudgetShape = Field(description="year → 万元 (scenario-wide) or county → {year → 万元}")
     quotas: dict[str, QuotaShape] = Field(default_factory=dict,
                                            description="role → (year → count, or county → {year → count})")
-    costs: Costs = Field(default_factory=Costs)
+    costs: Costs = Field(default_factory=Costs, description="prices (万元) of hires, rooms and floor area")
     offices: list[Office] | str = Field(description="a list of offices, or a path to a .csv / .xlsx table")

@@ -1,12 +1,14 @@
 """Office tables (.csv / .xlsx, SPEC §8): one row per office, dotted column names.
 
 Bureaus keep office data in Excel with Chinese headers, so the common Chinese headers are accepted
-too (docs/office-tables.md lists them), as are the standard's Chinese role and caseload names.
+too (docs/scenario.md lists them), as are the standard's Chinese role and caseload names.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,11 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
 }
 LIST_FIELDS = {"facilities", "generated"}
 INT_FIELDS = {"population", "gdp_rank", "floor_area_m2"}
+# Office fields a table column may hold as one cell; `staff`, `caseload` and `attributes` take a
+# dotted sub-name; housing options (a list of records) do not fit one row.
+PLAIN_COLUMNS = ("id", "name", "county", "kind", "population", "area_km2", "gdp_rank", "demand", "tier",
+                 "floor_area_m2", "facilities", "generated")
+REQUIRED_COLUMNS = ("id", "name", "county", "kind")
 
 
 def header_map(standard: Standard) -> dict[str, str]:
@@ -38,11 +45,27 @@ def header_map(standard: Standard) -> dict[str, str]:
     out = dict(HEADER_ALIASES)
     for role, named in standard.roles.items():
         out[named.name_zh] = f"staff.{role}"
+        out.setdefault(_UNIT.sub("", named.name_zh), f"staff.{role}")  # 专职社区矫正社会工作者 without （警辅）
     for fld, named in standard.caseload_fields.items():
         out[named.name_zh] = f"caseload.{fld}"
     for attr, named in standard.attributes.items():
         out[named.name_zh] = f"attributes.{attr}"
     return out
+
+
+_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _field_for(header: str, aliases: dict[str, str]) -> str:
+    """The field a header names: as written, else without spaces or a trailing unit in brackets.
+
+    Spreadsheets say `常住人口（人）`, `面积 (平方公里)` or `专职社区矫正社会工作者(警辅)`; all are meant.
+    """
+    h = header.strip()
+    for candidate in (h, re.sub(r"\s+", "", h), _UNIT.sub("", h), _UNIT.sub("", re.sub(r"\s+", "", h))):
+        if candidate in aliases:
+            return aliases[candidate]
+    return h
 
 
 def read_office_table(path: Path, display: str, standard: Standard) -> tuple[list[dict[str, Any]], SourceMap]:
@@ -64,15 +87,24 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
     aliases = header_map(standard)
-    fields = [aliases.get(h.strip(), h.strip()) for h in header]
+    fields = [_field_for(h, aliases) for h in header]
     for col, (h, f) in enumerate(zip(header, fields)):
         if not f:
             raise ScenarioError([ScenarioIssue(display, 1, f"column {col + 1}",
                                                "empty header (merged header cells?)")])
-    dupes = {f for f in fields if fields.count(f) > 1}
-    if dupes:
-        raise ScenarioError([ScenarioIssue(display, 1, sorted(dupes)[0], "column appears twice")])
+    first: dict[str, int] = {}
+    for col, f in enumerate(fields):
+        if f in first:
+            raise ScenarioError([ScenarioIssue(
+                display, 1, header[col].strip(), f"column {column_letter(col)} holds the same field ({f}) "
+                f"as column {column_letter(first[f])} “{header[first[f]].strip()}”; keep one")])
+        first[f] = col
+    problems = _check_header(header, fields, standard, display)
+    if problems:
+        raise ScenarioError(problems)
     smap = SourceMap(display)
+    for col, (h, f) in enumerate(zip(header, fields)):
+        smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
     offices: list[dict[str, Any]] = []
     for i, (line, row) in enumerate(rows):
         office: dict[str, Any] = {}
@@ -81,15 +113,78 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
             value = _cell(cell)
             if value is None:
                 continue
-            keys: list[Any] = f.split(".")
-            if keys[0] == "caseload" and len(keys) == 3 and keys[2].isdigit():
-                keys[2] = int(keys[2])
+            keys = _keys(f)
             value = _convert(keys[0], value)
             _put(office, keys, value, display, line, f)
         offices.append(office)
     if not offices:
         raise ScenarioError([ScenarioIssue(display, 2, "offices", "office table has no rows")])
     return offices, smap
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: as Excel labels the column."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _keys(field: str) -> list[Any]:
+    """`caseload.correction_subjects.2023` → ["caseload", "correction_subjects", 2023]."""
+    keys: list[Any] = field.split(".")
+    if keys[0] == "caseload" and len(keys) == 3 and keys[2].isdigit():
+        keys[2] = int(keys[2])
+    return keys
+
+
+def _check_header(header: list[str], fields: list[str], standard: Standard, display: str) -> list[ScenarioIssue]:
+    """Every column must name an office field the standard knows; required ones must be there.
+
+    Checked on the header (line 1) so that a misspelt column is reported once, not on every row.
+    """
+    subs = {"staff": list(standard.roles), "caseload": list(standard.caseload_fields),
+            "attributes": list(standard.attributes)}
+    known = list(PLAIN_COLUMNS) + [f"{k}.{n}" for k, names in subs.items() for n in names]
+    issues: list[ScenarioIssue] = []
+
+    def bad(col: int, message: str) -> None:
+        issues.append(ScenarioIssue(display, 1, header[col].strip(), f"column {column_letter(col)}: {message}"))
+
+    for col, f in enumerate(fields):
+        keys = f.split(".")
+        if f in PLAIN_COLUMNS:
+            continue
+        if keys[0] == "housing_options":
+            bad(col, "housing options cannot be given in a table; give those offices inline in the YAML")
+        elif keys[0] in subs and len(keys) == 1:
+            bad(col, f"name the {_SUB_WHAT[keys[0]]}: {keys[0]}.<name>, e.g. "
+                     f"{keys[0]}.{subs[keys[0]][0] if subs[keys[0]] else 'x'}")
+        elif keys[0] in subs and keys[1] not in subs[keys[0]]:
+            hint = difflib.get_close_matches(keys[1], subs[keys[0]], n=1, cutoff=0.6)
+            tail = f" (did you mean '{keys[0]}.{hint[0]}'?)" if hint else \
+                f"; known: {', '.join(subs[keys[0]]) or 'none'}"
+            bad(col, f"unknown {_SUB_WHAT[keys[0]]} {keys[1]!r} in standard {standard.id}{tail}")
+        elif keys[0] == "caseload" and len(keys) == 3 and not keys[2].isdigit():
+            bad(col, f"{keys[2]!r} is not a year: caseload.{keys[1]}.<year>, e.g. caseload.{keys[1]}.2023")
+        elif keys[0] in subs and len(keys) > (3 if keys[0] == "caseload" else 2):
+            bad(col, "too many dotted parts")
+        elif keys[0] not in subs:
+            hint = difflib.get_close_matches(f, known + list(HEADER_ALIASES), n=1, cutoff=0.6)
+            tail = f" (did you mean '{hint[0]}'?)" if hint else \
+                "; columns are office fields (docs/scenario.md lists them and their Chinese headers)"
+            bad(col, f"unknown column{tail}")
+    for name in REQUIRED_COLUMNS:
+        if name not in fields:
+            zh = [h for h, f in HEADER_ALIASES.items() if f == name]
+            issues.append(ScenarioIssue(display, 1, name, f"no column for the required field {name!r} "
+                                        f"(header {name} or {' / '.join(zh)})"))
+    return issues
+
+
+_SUB_WHAT = {"staff": "role", "caseload": "caseload field", "attributes": "attribute"}
 
 
 def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:

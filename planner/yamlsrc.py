@@ -28,6 +28,17 @@ class SourceMap:
 
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
+    # Office tables only: field path below the row → "column D “类型”", for messages.
+    columns: dict[Path_, str] = field(default_factory=dict)
+
+    def column_of(self, path: Path_) -> str | None:
+        """The table column holding `path` (or its closest ancestor), if this map is a table's."""
+        p = tuple(path)
+        while p:
+            if p in self.columns:
+                return self.columns[p]
+            p = p[:-1]
+        return None
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its closest ancestor that has one."""

@@ -1,45 +1,161 @@
-"""`plan export`: the workbook's sheets match plan.json row for row; CSVs carry a BOM."""
+"""`plan export` / `plan solve --xlsx`: every sheet's headers and figures against plan.json, the
+requirement each task closes worked by hand, CSVs with a BOM, English headers, and the fallback
+to ids when the scenario cannot be found.
+
+Fixture `tests/cases/outputs/rolling.yaml` (its comment explains the plan): its optimal plan is
+unique, so the rows below are stated exactly.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
+ZH_SHEETS = ["汇总", "任务清单", "时间进度表", "达标情况", "经费"]
+TASK_HEADER = ["县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案", "数量",
+               "一次性费用（万元）", "年度费用（万元）", "补齐的标准"]
 
 
-def test_workbook_and_csv_match_the_plan(tmp_path: Path) -> None:
-    scenario = ROOT / "scenarios" / "examples" / "county_budgets.yaml"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["solve", str(scenario), "-o", str(tmp_path), "--quiet"]).exit_code == 0
-    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
-    result = runner.invoke(cli, ["export", str(tmp_path / "plan.json"), "--xlsx", str(tmp_path / "p.xlsx"),
-                                 "--csv", str(tmp_path / "csv"), "--scenario", str(scenario)])
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """Solve once with `plan solve --xlsx` (2 workers); the workbook lands beside plan.json."""
+    out = tmp_path_factory.mktemp("solved")
+    result = CliRunner().invoke(cli, ["solve", str(SCENARIO), "-o", str(out), "--quiet", "--workers", "2",
+                                      "--xlsx", str(out / "solve.xlsx")])
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "plan.json").read_text(encoding="utf-8"))
+
+
+def rows(ws: Any) -> list[list[Any]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _norm(v: Any) -> Any:
+    """A CSV cell and a workbook cell compare equal when they hold the same text or number."""
+    if v is None or v == "":
+        return ""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def test_workbook_sheets_match_the_plan(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, plan = solved
+    result = CliRunner().invoke(cli, ["export", str(out / "plan.json"), "--xlsx", str(tmp_path / "p.xlsx"),
+                                      "--scenario", str(SCENARIO)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
-    assert wb.sheetnames == ["汇总", "任务清单", "时间进度表", "达标情况", "经费"]
-    tasks = [[c.value for c in row] for row in wb["任务清单"].iter_rows(min_row=2)]
-    assert [(r[1], r[3], r[7], r[8]) for r in tasks] == [
+    assert wb.sheetnames == ZH_SHEETS
+
+    summary = {r[0]: r[1] for r in rows(wb["汇总"])[1:]}
+    assert summary["求解状态"] == "最优（已证明）" and summary["总费用（万元）"] == plan["objective"]["total_cost"] == 47.0
+    assert summary["完成目标"] == "6/6" and summary["任务数"] == 5 and summary["规划期"] == "2022–2024"
+
+    tasks = rows(wb["任务清单"])
+    assert tasks[0] == TASK_HEADER
+    # Row for row with plan.json's actions; "closes" worked by hand from the fixture's offices.
+    assert tasks[1:] == [
+        ["甲县", "P", "甲镇", 2022, "新建", "业务用房", "50m²", 22.5, 0.0, "业务用房 150→200m²（标准 200m²）"],
+        ["甲县", "Q", "乙街道", 2022, "用房方案", "annex", "60m²", 10.0, 1.0, "业务用房 100→160m²（标准 150m²）"],
+        ["乙县", "R", "丙镇", 2022, "招录/聘用", "政法专项编制人员", "1人", 0.0, 0.0, "政法专项编制人员 1→2（标准 2）"],
+        ["乙县", "R", "丙镇", 2022, "功能室", "五站点服务区", "1", 2.0, 0.5, "五站点服务区 无→有（小型司法所标准）"],
+        ["乙县", "R", "丙镇", 2024, "招录/聘用", "专职社区矫正社会工作者（警辅）", "1人", 0.0, 8.0,
+         "专职社区矫正社会工作者（警辅） 1→2（标准 2）"],
+    ]
+    assert [(r[1], r[3], r[7], r[8]) for r in tasks[1:]] == [
         (a["office"], a["year"], a["one_time"], a["annual"]) for a in plan["actions"]]
-    assert wb["任务清单"].freeze_panes == "A2" and wb["任务清单"]["H2"].number_format == "#,##0.0000"
-    mediator = next(r for r in tasks if r[5] == "专职人民调解员")
-    assert mediator[9] == "专职人民调解员 1→2（标准 2）"
-    timetable = [[c.value for c in row] for row in wb["时间进度表"].iter_rows(min_row=2)]
-    assert [r[1] for r in timetable] == [o["id"] for o in plan["offices"]]
-    first_year = {o["id"]: min((int(y) for y, v in o["attained"].items() if v), default=None) for o in plan["offices"]}
-    assert {r[1]: r[-1] for r in timetable} == {k: v if v else "未达标" for k, v in first_year.items()}
-    attainment = [[c.value for c in row] for row in wb["达标情况"].iter_rows(min_row=2)]
-    assert [(r[0], r[4], r[6]) for r in attainment] == [(a["year"], a["attained"], a["required"])
-                                                          for a in plan["attainment"]]
-    spending = [[c.value for c in row] for row in wb["经费"].iter_rows(min_row=2)]
-    assert [(r[0], r[2], r[3]) for r in spending] == [(s["year"], s["budget"], s["spent"]) for s in plan["spending"]]
-    raw = (tmp_path / "csv" / "任务清单.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and len(raw.decode("utf-8-sig").strip().splitlines()) == len(tasks) + 1
-    en = runner.invoke(cli, ["export", str(tmp_path / "plan.json"), "--xlsx", str(tmp_path / "en.xlsx"),
-                             "--lang", "en", "--scenario", str(scenario)])
-    assert en.exit_code == 0 and openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[1] == "Tasks"
+    ws = wb["任务清单"]
+    assert ws.freeze_panes == "A2"
+    assert {ws.cell(r, c).number_format for r in range(2, 7) for c in (8, 9)} == {"#,##0.0000"}
+    assert ws.column_dimensions["J"].width > ws.column_dimensions["D"].width >= 8  # widths fit content
+
+    timetable = rows(wb["时间进度表"])
+    assert timetable[0] == ["县区", "司法所编号", "司法所", "类别", "2022年", "2023年", "2024年", "达标年度"]
+    assert timetable[1:] == [
+        ["甲县", "P", "甲镇", "小型", "新建 业务用房 50m²（2024年底起计入）", "—", "—", 2024],
+        ["甲县", "Q", "乙街道", "小型", "用房方案 annex 60m²（2023年底起计入）", "—", "—", 2023],
+        ["乙县", "R", "丙镇", "小型", "招录/聘用 政法专项编制人员 1人；功能室 五站点服务区 1", "—",
+         "招录/聘用 专职社区矫正社会工作者（警辅） 1人", 2022],
+    ]
+    assert [r[1] for r in timetable[1:]] == [o["id"] for o in plan["offices"]]
+
+    attainment = rows(wb["达标情况"])
+    assert attainment[0] == ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成"]
+    assert [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in attainment[1:]] == [
+        (a["year"], a["scope"], a["offices"], a["attained"], a["target"], a["required"]) for a in plan["attainment"]]
+    assert wb["达标情况"]["F2"].number_format == "0%"
+
+    spending = rows(wb["经费"])
+    assert spending[0] == ["年度", "范围", "预算（万元）", "支出（万元）", "结余（万元）"]
+    assert spending[1:] == [[s["year"], s["scope"], s["budget"], s["spent"], round(s["budget"] - s["spent"], 4)]
+                            for s in plan["spending"]]
+    assert spending[1] == [2022, "甲县", 40.0, 33.5, 6.5]  # 22.5 build + 10 + 1 annex
+
+    # `plan solve --xlsx` wrote the same workbook.
+    solve_wb = openpyxl.load_workbook(out / "solve.xlsx")
+    assert all(rows(solve_wb[s]) == rows(wb[s]) for s in ZH_SHEETS)
+
+
+def test_csv_with_bom_and_english(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, _plan = solved
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", str(out / "plan.json"), "--xlsx", str(tmp_path / "p.xlsx"), "--csv",
+                               str(tmp_path / "csv"), "--scenario", str(SCENARIO)]).exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    for sheet in ZH_SHEETS:
+        raw = (tmp_path / "csv" / f"{sheet}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        with open(tmp_path / "csv" / f"{sheet}.csv", encoding="utf-8-sig", newline="") as f:
+            table = list(csv.reader(f))
+        assert [[_norm(v) for v in r] for r in table] == [[_norm(v) for v in r] for r in rows(wb[sheet])]
+
+    en = runner.invoke(cli, ["export", str(out / "plan.json"), "--xlsx", str(tmp_path / "en.xlsx"),
+                             "--lang", "en", "--scenario", str(SCENARIO)])
+    assert en.exit_code == 0, en.output
+    wb_en = openpyxl.load_workbook(tmp_path / "en.xlsx")
+    assert wb_en.sheetnames == ["Summary", "Tasks", "Timetable", "Attainment", "Spending"]
+    task = rows(wb_en["Tasks"])[3]
+    assert task[:7] == ["乙县", "R", "丙镇", 2022, "hire", "civil-service posts", "1人"]
+    assert task[9] == "civil-service posts 1→2 (standard 2)"
+    assert rows(wb_en["Timetable"])[1][-1] == 2024
+
+
+def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """plan.json names the scenario relative to the cwd of the solve; elsewhere it is not found."""
+    out, plan = solved
+    shutil.copy(out / "plan.json", tmp_path / "plan.json")
+    monkeypatch.chdir(tmp_path)
+    data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    data["scenario"]["file"] = "gone/rolling.yaml"
+    (tmp_path / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "could not load the scenario gone/rolling.yaml" in result.output
+    tasks = rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"])[1:]
+    assert len(tasks) == len(plan["actions"])
+    assert tasks[2][5] == "政法专项编制人员"  # names still come from the built-in standard
+    assert all(r[9] is None for r in tasks)  # no requirement without the offices
+
+
+def test_usage_errors(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, _ = solved
+    runner = CliRunner()
+    nothing = runner.invoke(cli, ["export", str(out / "plan.json")])
+    assert nothing.exit_code == 2 and "give --xlsx FILE and/or --csv DIR" in nothing.output
+    (tmp_path / "bad.json").write_text('{"format": "other"}', encoding="utf-8")
+    bad = runner.invoke(cli, ["export", str(tmp_path / "bad.json"), "--xlsx", str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 1 and "not a plan.json of this planner" in bad.output
+    assert not (tmp_path / "x.xlsx").exists()

@@ -1,16 +1,27 @@
-"""The plan's tables as plain rows (one source for xlsx and csv), in Chinese or English."""
+"""The plan's tables as plain rows, in Chinese or English: the one source for xlsx, csv and html.
+
+Names of roles and rooms come from the standard; what each task closes ("专职人民调解员 1→2（标准 2）")
+from the scenario's offices. Both are optional: without the scenario the tables still list every
+action, with ids and an empty requirement column (`load_context` says why on its `note`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from planner.loading import LoadedScenario
+from planner.errors import ScenarioError
+from planner.loading import LoadedScenario, load_scenario, load_standard_file
 from planner.plan import Action, PlanResult
-from planner.standards import TIER_ZH
+from planner.scenario import Office
+from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
 
-ACTION_ZH = {"hire": "招录/聘用", "lease": "租赁用房", "build": "新建用房", "housing": "用房方案", "facility": "功能室建设"}
+ACTION_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
+ACTION_EN = {"hire": "hire", "lease": "lease", "build": "build", "housing": "housing option", "facility": "room"}
 SCOPE_ZH = {"all": "全市"}
+TIER_ALL = {"zh": "全部", "en": "all"}
 HEADERS = {
     "summary": {"zh": ["项目", "内容"], "en": ["item", "value"]},
     "tasks": {"zh": ["县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案", "数量",
@@ -22,9 +33,12 @@ HEADERS = {
     "spending": {"zh": ["年度", "范围", "预算（万元）", "支出（万元）", "结余（万元）"],
                  "en": ["year", "scope", "budget (10k CNY)", "spent (10k CNY)", "left (10k CNY)"]},
 }
+TIMETABLE_HEAD = {"zh": ["县区", "司法所编号", "司法所", "类别"], "en": ["county", "office id", "office", "tier"]}
+TIMETABLE_TAIL = {"zh": "达标年度", "en": "attains from"}
 SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务清单", "en": "Tasks"},
           "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
           "spending": {"zh": "经费", "en": "Spending"}}
+STATUS_ZH = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）"}
 
 
 @dataclass(frozen=True)
@@ -34,50 +48,117 @@ class Table:
     header: list[str]
     rows: list[list[Any]]
     money_columns: tuple[int, ...] = ()
+    rate_columns: tuple[int, ...] = ()
 
 
-def build_tables(plan: PlanResult, loaded: LoadedScenario | None, lang: str = "zh") -> list[Table]:
-    zh = lang == "zh"
-    names = _Names(loaded, zh)
-    offices = {o.id: o for o in plan.offices}
-    tasks = [[offices[a.office].county, a.office, offices[a.office].name, a.year,
-              ACTION_ZH[a.type] if zh else a.type, names.what(a), _quantity(a), a.one_time, a.annual,
-              names.closes(a, plan)] for a in plan.actions]
-    years = sorted({int(y) for o in plan.offices for y in o.attained})
-    timetable_header = (["县区", "司法所编号", "司法所", "类别"] if zh else ["county", "office id", "office", "tier"]) + \
-        [f"{y}年" if zh else str(y) for y in years] + (["达标年度"] if zh else ["attains from"])
-    timetable = []
-    for o in plan.offices:
-        done = {y: "；".join(f"{ACTION_ZH[a.type] if zh else a.type} {names.what(a)} {_quantity(a)}".strip()
-                            for a in plan.actions if a.office == o.id and a.year == y) for y in years}
-        first = next((y for y in years if o.attained[str(y)]), None)
-        timetable.append([o.county, o.id, o.name, TIER_ZH[o.tier] if zh else o.tier]
-                         + [done[y] or ("—" if zh else "-") for y in years]
-                         + [first if first is not None else ("未达标" if zh else "not attained")])
-    attainment = [[a.year, SCOPE_ZH.get(a.scope, a.scope) if zh else a.scope,
-                   (TIER_ZH.get(a.tier, "全部") if zh else a.tier), a.offices, a.attained, a.target, a.required,
-                   ("是" if a.met else f"否（差{a.required - a.attained}个）") if zh else
-                   ("yes" if a.met else f"no (short by {a.required - a.attained})")] for a in plan.attainment]
-    spending = [[s.year, SCOPE_ZH.get(s.scope, s.scope) if zh else s.scope, s.budget, s.spent,
-                 round(s.budget - s.spent, 4)] for s in plan.spending]
+@dataclass
+class Context:
+    """What the tables may draw on besides plan.json: the scenario and/or its standard."""
+
+    loaded: LoadedScenario | None = None
+    standard: Standard | None = None
+    notes: list[str] = field(default_factory=list)  # why something is missing, for stderr
+
+
+def load_context(plan: PlanResult, scenario: Path | None = None) -> Context:
+    """The scenario (`scenario`, else the file named in plan.json) and its standard, as far as loadable.
+
+    A scenario that fails to load is not an error here: the export falls back to the standard alone
+    (built-in id, or a path relative to the scenario's folder), then to ids.
+    """
+    source = scenario or Path(plan.scenario.file)
+    ctx = Context()
+    try:
+        ctx.loaded = load_scenario(source)
+        ctx.standard = ctx.loaded.standard
+        if scenario is None and ctx.loaded.sha256 != plan.scenario.sha256:
+            ctx.notes.append(f"{source} has changed since the plan was solved; requirements are "
+                             "derived from the file as it is now")
+        return ctx
+    except ScenarioError as exc:
+        ctx.notes.append(f"could not load the scenario {source} ({exc.issues[0].message if exc.issues else exc}); "
+                         "the requirement column stays empty (give --scenario PATH)")
+    ref = plan.standard
+    path = builtin_path(ref) if ref in BUILTIN_IDS else source.parent / ref
+    try:
+        ctx.standard = load_standard_file(path, str(path))
+    except (ScenarioError, OSError):
+        ctx.notes.append(f"could not load the standard {ref}; roles and rooms are shown by id")
+    return ctx
+
+
+def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: str = "zh") -> list[Table]:
+    """汇总, 任务清单, 时间进度表, 达标情况, 经费 as header + rows."""
+    if not isinstance(ctx, Context):  # a LoadedScenario (as `plan solve` has one) or nothing
+        ctx = Context(ctx, ctx.standard if ctx else None)
+    key = "zh" if lang == "zh" else "en"
+    names = _Names(ctx, plan, key == "zh")
+    years = plan_years(plan)
+    return [
+        Table("summary", SHEETS["summary"][key], HEADERS["summary"][key], summary_rows(plan, key == "zh")),
+        Table("tasks", SHEETS["tasks"][key], HEADERS["tasks"][key], [names.task_row(a) for a in plan.actions],
+              money_columns=(7, 8)),
+        Table("timetable", SHEETS["timetable"][key],
+              TIMETABLE_HEAD[key] + [f"{y}年" if key == "zh" else str(y) for y in years] + [TIMETABLE_TAIL[key]],
+              [names.timetable_row(o.id, years) for o in plan.offices]),
+        Table("attainment", SHEETS["attainment"][key], HEADERS["attainment"][key],
+              [_attainment_row(a, key) for a in plan.attainment], rate_columns=(5,)),
+        Table("spending", SHEETS["spending"][key], HEADERS["spending"][key],
+              [[s.year, scope_label(s.scope, key), s.budget, s.spent, round(s.budget - s.spent, 4)]
+               for s in plan.spending], money_columns=(2, 3, 4)),
+    ]
+
+
+def plan_years(plan: PlanResult) -> list[int]:
+    return sorted({int(y) for o in plan.offices for y in o.attained})
+
+
+def first_attained(plan: PlanResult, office_id: str) -> int | None:
+    """The first year from which the office stays attained to the horizon's end, or None."""
+    attained = next(o.attained for o in plan.offices if o.id == office_id)
+    years = sorted(int(y) for y in attained)
+    first = None
+    for y in years:
+        if attained[str(y)]:
+            first = first if first is not None else y
+        else:
+            first = None
+    return first
+
+
+def scope_label(scope: str, key: str) -> str:
+    return SCOPE_ZH.get(scope, scope) if key == "zh" else scope
+
+
+def tier_label(tier: str, key: str) -> str:
+    return (TIER_ZH.get(tier, TIER_ALL["zh"]) if key == "zh" else tier)
+
+
+def summary_rows(plan: PlanResult, zh: bool) -> list[list[Any]]:
     met = sum(a.met for a in plan.attainment)
-    summary = [["情景" if zh else "scenario", plan.scenario.name], ["标准" if zh else "standard", plan.standard],
-               ["求解状态" if zh else "status", ("最优（已证明）" if plan.status == "optimal" else "可行（未证明最优）")
-                if zh else plan.status],
-               ["目标缺口" if zh else "shortfall", plan.objective.shortfall],
-               ["达标所·年" if zh else "attained office-years", plan.objective.attained_office_years],
-               ["总费用（万元）" if zh else "total cost (10k CNY)", plan.objective.total_cost],
-               ["完成目标" if zh else "targets met", f"{met}/{len(plan.attainment)}"],
-               ["任务数" if zh else "actions", len(plan.actions)]]
-    key = "zh" if zh else "en"
-    return [Table("summary", SHEETS["summary"][key], HEADERS["summary"][key], summary),
-            Table("tasks", SHEETS["tasks"][key], HEADERS["tasks"][key], tasks, (7, 8)),
-            Table("timetable", SHEETS["timetable"][key], timetable_header, timetable),
-            Table("attainment", SHEETS["attainment"][key], HEADERS["attainment"][key], attainment),
-            Table("spending", SHEETS["spending"][key], HEADERS["spending"][key], spending, (2, 3, 4))]
+    years = plan_years(plan)
+    horizon = f"{years[0]}–{years[-1]}" if years else ""
+    return [["情景" if zh else "scenario", plan.scenario.name],
+            ["情景文件" if zh else "scenario file", plan.scenario.file],
+            ["标准" if zh else "standard", plan.standard],
+            ["规划期" if zh else "horizon", horizon],
+            ["司法所数" if zh else "offices", len(plan.offices)],
+            ["求解状态" if zh else "status", STATUS_ZH[plan.status] if zh else plan.status],
+            ["目标缺口" if zh else "shortfall", plan.objective.shortfall],
+            ["达标所·年" if zh else "attained office-years", plan.objective.attained_office_years],
+            ["总费用（万元）" if zh else "total cost (10k CNY)", plan.objective.total_cost],
+            ["完成目标" if zh else "targets met", f"{met}/{len(plan.attainment)}"],
+            ["任务数" if zh else "actions", len(plan.actions)]]
 
 
-def _quantity(a: Action) -> str:
+def _attainment_row(a: Any, key: str) -> list[Any]:
+    short = a.required - a.attained
+    met = ("是" if a.met else f"否（差{short}个）") if key == "zh" else ("yes" if a.met else f"no (short by {short})")
+    return [a.year, scope_label(a.scope, key), tier_label(a.tier, key), a.offices, a.attained, a.target,
+            a.required, met]
+
+
+def quantity(a: Action) -> str:
     if a.type == "hire":
         return f"{a.count}人" if a.count else ""
     if a.type in ("lease", "build", "housing") and a.area_m2:
@@ -86,41 +167,106 @@ def _quantity(a: Action) -> str:
 
 
 class _Names:
-    """Chinese names from the scenario's standard, and what each action closes."""
+    """Names from the standard (Chinese or English) and, from the scenario, what each task closes."""
 
-    def __init__(self, loaded: LoadedScenario | None, zh: bool) -> None:
-        self.loaded, self.zh = loaded, zh
+    def __init__(self, ctx: Context, plan: PlanResult, zh: bool) -> None:
+        self.ctx, self.plan, self.zh = ctx, plan, zh
+        self.records = {o.id: o for o in plan.offices}
+        self.offices: dict[str, Office] = {o.id: o for o in ctx.loaded.offices} if ctx.loaded else {}
+
+    def action(self, a: Action) -> str:
+        return ACTION_ZH[a.type] if self.zh else ACTION_EN[a.type]
+
+    def role(self, role: str) -> str:
+        std = self.ctx.standard
+        if std is None or role not in std.roles:
+            return role
+        return std.roles[role].name_zh if self.zh else (std.roles[role].name_en or role)
+
+    def room(self, fid: str) -> str:
+        std = self.ctx.standard
+        if std is None or fid not in std.facilities:
+            return fid
+        return std.facilities[fid].name_zh if self.zh else (std.facilities[fid].name_en or fid)
 
     def what(self, a: Action) -> str:
-        std = self.loaded.standard if self.loaded else None
         if a.type == "hire" and a.role:
-            return std.role_zh(a.role) if std and self.zh else a.role
+            return self.role(a.role)
         if a.type == "facility" and a.facility:
-            return std.facility_zh(a.facility) if std and self.zh else a.facility
+            return self.room(a.facility)
         if a.type == "housing":
             return a.option or ""
-        return ("业务用房" if self.zh else "floor area")
+        return "业务用房" if self.zh else "floor area"
 
-    def closes(self, a: Action, plan: PlanResult) -> str:
-        if self.loaded is None:
+    def task_row(self, a: Action) -> list[Any]:
+        o = self.records[a.office]
+        return [o.county, a.office, o.name, a.year, self.action(a), self.what(a), quantity(a), a.one_time,
+                a.annual, self.closes(a)]
+
+    def timetable_row(self, office_id: str, years: list[int]) -> list[Any]:
+        o = self.records[office_id]
+        cells = []
+        for y in years:
+            done = [f"{self.action(a)} {self.what(a)} {quantity(a)}".strip() + self._counts_from(a)
+                    for a in self.plan.actions if a.office == office_id and a.year == y]
+            cells.append("；".join(done) if done else ("—" if self.zh else "-"))
+        first = first_attained(self.plan, office_id)
+        tail = first if first is not None else ("未达标" if self.zh else "not attained")
+        return [o.county, o.id, o.name, tier_label(o.tier, "zh" if self.zh else "en")] + cells + [tail]
+
+    def _counts_from(self, a: Action) -> str:
+        """Space that counts only after a lead time says from which year-end (SPEC §5)."""
+        lead = self._lead_years(a)
+        if not lead:
             return ""
-        office = next(o for o in self.loaded.offices if o.id == a.office)
-        tier = next(o.tier for o in plan.offices if o.id == a.office)
-        ts = self.loaded.standard.tiers[tier]  # type: ignore[index]
+        return f"（{a.year + lead}年底起计入）" if self.zh else f" (counts from end of {a.year + lead})"
+
+    def _lead_years(self, a: Action) -> int:
+        loaded = self.ctx.loaded
+        if loaded is None:
+            return 0
+        if a.type == "build" and loaded.scenario.costs.housing.build is not None:
+            return loaded.scenario.costs.housing.build.lead_years
+        if a.type == "housing" and a.office in self.offices:
+            opt = next((h for h in self.offices[a.office].housing_options if h.id == a.option), None)
+            return opt.lead_years if opt else 0
+        return 0
+
+    def closes(self, a: Action) -> str:
+        """The requirement the task works towards: have → have after（standard）."""
+        loaded, office = self.ctx.loaded, self.offices.get(a.office)
+        if loaded is None or office is None:
+            return ""
+        tier = self.records[a.office].tier
+        ts = loaded.standard.tiers[tier]  # type: ignore[index]
+        std_word = "标准" if self.zh else "standard"
+        earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year]
         if a.type == "hire" and a.role:
-            before = office.staff.get(a.role, 0) + sum(  # people of the role hired in earlier years
-                x.count or 0 for x in plan.actions
-                if x.type == "hire" and x.office == a.office and x.role == a.role and x.year < a.year)
+            before = office.staff.get(a.role, 0) + sum(
+                x.count or 0 for x in earlier if x.type == "hire" and x.role == a.role)
             need = ts.min_staff.get(a.role, 0)
-            ratio = self.loaded.standard.caseload_ratios.get(a.role)
-            if ratio:
-                need = max(need, -(-max(office.caseload_in(ratio.field, y) for y in self.loaded.years)
-                                   // ratio.per_worker))
-            name = self.what(a)
-            return (f"{name} {before}→{before + (a.count or 0)}（标准 {need}）" if self.zh
-                    else f"{name} {before}→{before + (a.count or 0)} (standard {need})")
+            ratio = loaded.standard.caseload_ratios.get(a.role)
+            if ratio:  # the most the caseload asks for from this year on
+                need = max([need] + [math.ceil(office.caseload_in(ratio.field, y) / ratio.per_worker)
+                                     for y in loaded.years if y >= a.year])
+            after = before + (a.count or 0)
+            return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
+                f"{self.what(a)} {before}→{after} ({std_word} {need})"
         if a.type in ("lease", "build", "housing"):
+            before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier
+                                                if x.type in ("lease", "build", "housing"))
+            after = before + (a.area_m2 or 0)
             need = ts.min_floor_area_m2[office.kind]
-            return (f"业务用房 {office.floor_area_m2}m²（标准 {need}m²）" if self.zh
-                    else f"floor area {office.floor_area_m2} m² (standard {need} m²)")
-        return ("功能室" if self.zh else "room") + f"：{self.what(a)}"
+            return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
+                f"floor area {before}→{after} m² (standard {need} m²)"
+        if a.type == "facility" and a.facility:
+            alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
+                        and any(a.facility in g for g in item.any_of)), None)
+            tier_name = ts.name_zh if self.zh else f"{tier} office"
+            extra = ""
+            if alt is not None:  # e.g. 依法治理室+法治宣传室 or the merged 法治建设室
+                extra = (": " if not self.zh else "：") + (" 或 " if self.zh else " or ").join(
+                    "+".join(self.room(f) for f in group) for group in alt.any_of)
+            return f"{self.what(a)} 无→有（{tier_name}{std_word}{extra}）" if self.zh else \
+                f"{self.what(a)} none→present ({tier_name} {std_word}{extra})"
+        return ""

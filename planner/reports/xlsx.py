@@ -14,6 +14,7 @@ from planner.plan import write_atomic
 from planner.reports.tables import Table
 
 MONEY_FORMAT = "#,##0.0000"
+RATE_FORMAT = "0%"
 
 
 def write_xlsx(tables: list[Table], path: Path) -> None:
@@ -30,9 +31,10 @@ def write_xlsx(tables: list[Table], path: Path) -> None:
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.freeze_panes = "A2"
-        for col in table.money_columns:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
-                cell.number_format = MONEY_FORMAT
+        for columns, fmt in ((table.money_columns, MONEY_FORMAT), (table.rate_columns, RATE_FORMAT)):
+            for col in columns:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+                    cell.number_format = fmt
         for i, name in enumerate(table.header, start=1):
             values = [name] + [row[i - 1] for row in table.rows]
             width = max(_display_width(str(v)) for v in values)
