@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.scenario import Office, Scenario, to_yuan
 from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
-from planner.tables import read_office_table
+from planner.tables import VALUE_ALIASES, read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
 
 ALL = "all"  # the scope / tier key meaning "every office together"
@@ -229,8 +229,6 @@ def _literal_message(err: Any) -> str:
     allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
     given = err.get("input")
     text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {given!r}"
-    from planner.tables import VALUE_ALIASES
-
     zh = {k: v for aliases in VALUE_ALIASES.values() for k, v in aliases.items() if v in allowed}
     if isinstance(given, str) and given in zh:
         return text + f"; write '{zh[given]}' for {given})"

@@ -99,13 +99,16 @@ class _Builder:
                                                  "(YAML aliases expand too far?)")])
         self.smap.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
+            explicit, merged = self.pairs(node, depth)
             out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+            for n, (key_node, value_node) in enumerate(explicit + merged):
                 key = self.build(key_node, path + ("<key>",), depth + 1)
                 if isinstance(key, (dict, list)) or key is None:
                     raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
                                                        _fmt(path), "keys must be plain names or years")])
                 if key in out:
+                    if n >= len(explicit):
+                        continue  # merged in by `<<`: the mapping's own key (or an earlier merge) wins
                     raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
                                                        _fmt(path + (key,)), "duplicate key")])
                 self.smap.lines[path + (key,)] = key_node.start_mark.line + 1
@@ -113,7 +116,33 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-        return _scalar(node)
+        return _scalar(node, self.smap.file)
+
+    def pairs(self, node: yaml.MappingNode, depth: int) -> tuple[list[Any], list[Any]]:
+        """A mapping's own (key, value) nodes, and those that YAML merge keys bring in.
+
+        `<<: *defaults` (or `<<: [*a, *b]`) copies the keys of the anchored mappings that the
+        mapping does not set itself; earlier mappings in the list win. Bureaus use it for the
+        fields many offices share.
+        """
+        if depth > MAX_DEPTH:
+            raise ScenarioError([ScenarioIssue(self.smap.file, node.start_mark.line + 1, "",
+                                               "merge keys nested too deeply")])
+        explicit: list[Any] = []
+        merged: list[Any] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                explicit.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise ScenarioError([ScenarioIssue(
+                        self.smap.file, key_node.start_mark.line + 1, "<<",
+                        "a merge key takes a mapping or a list of mappings, e.g. `<<: *defaults`")])
+                own, inherited = self.pairs(source, depth + 1)
+                merged.extend(own + inherited)
+        return explicit, merged
 
 
 def _fmt(path: Path_) -> str:
@@ -125,9 +154,16 @@ def _fmt(path: Path_) -> str:
 _loader_for_scalars = yaml.SafeLoader("")
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _scalar(node: yaml.ScalarNode, file: str) -> Any:
     """Resolve a scalar exactly as yaml.safe_load would (ints, floats, bools, null, str)."""
-    value = _loader_for_scalars.construct_object(node, deep=True)
+    try:
+        value = _loader_for_scalars.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:  # an unknown tag (`!foo 3`, `!!python/name:...`), a bad `!!int`
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([ScenarioIssue(file, node.start_mark.line + 1, "", f"YAML error: {problem}")])
     if isinstance(value, float) and not math.isfinite(value):
         return value  # rejected by the schema with the field's name
     if not isinstance(value, (str, int, float, bool, type(None))):

@@ -77,3 +77,31 @@ def test_several_mistakes_are_all_reported_in_file_order(tmp_path: Path) -> None
     # they are fixed; both field errors are listed at their own lines.
     assert lines == [(str(path), "25", "offices[0].population"), (str(path), "28", "offices[0].demand")]
     assert "did you mean 'low'?" in result.output
+
+
+def test_yaml_merge_keys_load_like_the_expanded_file(tmp_path: Path) -> None:
+    """`<<: *anchor` (fields many offices share) loads as if written out; the office's own keys win,
+    and an error in an office's own key is still reported at that key's line."""
+    from planner.loading import load_scenario
+
+    head = "name: t\nstandard: jiangsu-2021\nhorizon: {start: 2022, end: 2023}\nbudget: {2022: 1, 2023: 1}\n"
+    merged = head + (
+        "offices:\n"
+        "  - &town {id: A, name: 甲镇, county: 甲县, kind: township, gdp_rank: 1, demand: low,\n"
+        "           staff: {posts: 2}}\n"
+        "  - <<: *town\n"
+        "    id: B\n"
+        "    name: 乙镇\n"
+        "    gdp_rank: 2\n")
+    expanded = head + (
+        "offices:\n"
+        "  - {id: A, name: 甲镇, county: 甲县, kind: township, gdp_rank: 1, demand: low, staff: {posts: 2}}\n"
+        "  - {id: B, name: 乙镇, county: 甲县, kind: township, gdp_rank: 2, demand: low, staff: {posts: 2}}\n")
+    (tmp_path / "m.yaml").write_text(merged, encoding="utf-8")
+    (tmp_path / "e.yaml").write_text(expanded, encoding="utf-8")
+    assert load_scenario(tmp_path / "m.yaml").scenario == load_scenario(tmp_path / "e.yaml").scenario
+    (tmp_path / "m.yaml").write_text(merged.replace("gdp_rank: 2", "gdp_rank: -2"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "m.yaml")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'm.yaml'}:11: offices[1].gdp_rank: Input should be greater than or equal to 1" \
+        in result.output

@@ -199,3 +199,12 @@ def test_a_row_longer_than_the_header(tmp_path: Path) -> None:
     (tmp_path / "o.csv").write_text("id,name,county,kind\nA,甲镇,甲县,镇,5\n", encoding="utf-8")
     assert validate(tmp_path, "o.csv") == [
         f"error {tmp_path / 'o.csv'}:2: column 5: row has 5 cells but the header 4"]
+
+
+def test_docs_list_every_accepted_chinese_header_and_value() -> None:
+    from planner.tables import HEADER_ALIASES, VALUE_ALIASES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
+    missing = [h for h in [*HEADER_ALIASES, *(v for aliases in VALUE_ALIASES.values() for v in aliases)]
+               if h not in doc]
+    assert missing == []

@@ -31,9 +31,22 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_taizhou import (REPO, add_args, classify, demands, fill_missing, gdp_ranks,  # noqa: E402
-                          housing_options, kind_of, load_standard, read_units, report, requirements,
-                          set_limits, write)
+from make_taizhou import (
+    REPO,
+    add_args,
+    classify,
+    demands,
+    fill_missing,
+    gdp_ranks,
+    housing_options,
+    kind_of,
+    load_standard,
+    read_units,
+    report,
+    requirements,
+    set_limits,
+    write,
+)
 
 HERE = Path(__file__).resolve()
 DATA = HERE.parents[3] / "shared/data/lianyungang_towns.csv"
@@ -71,7 +84,7 @@ def current_state(o: dict[str, Any], tier: str, std: dict[str, Any], rnd: random
         factor = rnd.choice([1.0, 1.0, 1.1, 1.2, 1.3])
     else:
         factor = rnd.uniform(0.55, 0.7) if level == "far" else rnd.uniform(0.72, 0.95)
-    o["floor_area_m2"] = int(round(req["area"] * factor / 10.0)) * 10
+    o["floor_area_m2"] = round(req["area"] * factor / 10.0) * 10
     threshold = int(req["conditions"]["score"])
     o["attributes"] = {"score": min(98, threshold + rnd.randint(0, 4) + (3 if level == "ready" else 0))}
 
@@ -86,9 +99,9 @@ def build(rnd: random.Random, units: list[dict[str, Any]], std: dict[str, Any]) 
                  area_floor={"街道": 5.0, "镇": 30.0}, key="_city",
                  sub_weight=(0.7, 0.3))  # many of 连云港's 街道 are small port, island or suburban ones
     offices: list[dict[str, Any]] = []
-    for county in PREFIX:
+    for county, prefix in PREFIX.items():
         for i, u in enumerate((u for u in units if u["county"] == county), start=1):
-            offices.append({"id": f"{PREFIX[county]}-{i:02d}", "name": u["name"], "county": county,
+            offices.append({"id": f"{prefix}-{i:02d}", "name": u["name"], "county": county,
                             "kind": kind_of(u), "population": u["population"], "area_km2": u["area_km2"],
                             "generated": u["_generated"] + ["gdp_rank", "demand", "staff", "floor_area_m2",
                                                             "attributes"]})

@@ -215,7 +215,7 @@ def requirements(o: dict[str, Any], tier: str, year: int, std: dict[str, Any]) -
 
 
 def yuan(wan: float) -> int:
-    return int(round(wan * 10_000))
+    return round(wan * 10_000)
 
 
 class Greedy:
@@ -518,7 +518,7 @@ def current_state(o: dict[str, Any], tier: str, std: dict[str, Any], rnd: random
         factor = rnd.choice([1.0, 1.0, 1.05, 1.1, 1.2, 1.3])
     else:
         factor = rnd.uniform(0.55, 0.7) if level == "far" else rnd.uniform(0.72, 0.95)
-    o["floor_area_m2"] = int(round(need_area * factor / 10.0)) * 10
+    o["floor_area_m2"] = round(need_area * factor / 10.0) * 10
     rooms = list(ROOMS_STD[tier])
     if tier == "small" and rnd.random() < 0.4:
         rooms = [x for x in rooms if x not in ("governance_room", "publicity_room")] + ["rule_of_law_room"]
@@ -533,13 +533,13 @@ def housing_options(offices: list[dict[str, Any]], tiers: dict[str, str], std: d
     short = sorted(((requirements(o, tiers[o["id"]], first_year, std)["area"] - o["floor_area_m2"], o["id"], o)
                     for o in offices), key=lambda x: (-x[0], x[1]))
     for gap, _, o in [s for s in short if s[0] >= 40][:count]:
-        area = int(math.ceil((gap + rnd.choice([0, 10, 20])) / 10.0)) * 10
+        area = math.ceil((gap + rnd.choice([0, 10, 20])) / 10.0) * 10
         opts = [{"id": "annex-lease", "area_m2": area, "one_time": round(rnd.uniform(0.3, 1.0), 1),
                  "annual": round(area * rnd.uniform(0.010, 0.015), 2)}]
         if rnd.random() < 0.4:
             opts[0]["from_year"] = first_year + 1
         if rnd.random() < 0.6:
-            big = int(math.ceil((gap + rnd.choice([60, 100, 150])) / 10.0)) * 10
+            big = math.ceil((gap + rnd.choice([60, 100, 150])) / 10.0) * 10
             opts.append({"id": "exchange-building", "area_m2": big, "one_time": round(rnd.uniform(2.0, 6.0), 1),
                          "annual": round(rnd.uniform(0.2, 0.6), 1), "from_year": first_year, "lead_years": 1})
         o["housing_options"] = opts
