@@ -319,6 +319,7 @@ class _stop_on_signals:
 
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
+from cli.compare import compare, sweep  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
@@ -328,6 +329,8 @@ cli.add_command(export)
 cli.add_command(report)
 cli.add_command(advance)
 cli.add_command(explain)
+cli.add_command(compare)
+cli.add_command(sweep)
 
 
 def main() -> None:

@@ -71,6 +71,9 @@ class SolveParams:
     deterministic: bool = False  # deterministic time limit: reproducible even when it bites
     progress: Callable[[Progress], None] | None = None
     control: SolveControl | None = None
+    # False: never start the process pool for many small components (e.g. when the caller already
+    # runs one solve per core, or inside a daemonic Dask worker that may not have children).
+    parallel_components: bool = True
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
     subs = split_requirements(req, parts)
     small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
     done: dict[int, SolveOutcome] = {}
-    if len(small) >= PARALLEL_MIN_COMPONENTS and (os.cpu_count() or 1) > 1:
+    if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
+            and (os.cpu_count() or 1) > 1):
         from concurrent.futures.process import BrokenProcessPool
 
         try:

@@ -1,0 +1,379 @@
+"""`plan compare` (plans side by side) and `plan sweep` (the budget/quota frontier)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Self
+
+import click
+from rich.cells import cell_len
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_PLAN,
+    err,
+    out,
+    reports_input_errors,
+    scenario_argument,
+    solve_options,
+)
+from planner.standards import TIER_ZH
+
+COMPARE_EPILOG = """\b
+Examples:
+  plan compare scenarios/2022.yaml scenarios/2022-low.yaml
+  plan compare out/2022/plan.json scenarios/2022-low.yaml --soft-targets
+  plan compare a.yaml b.yaml c.yaml --csv > compare.csv
+"""
+
+SWEEP_EPILOG = """\b
+Examples:
+  plan sweep scenarios/2022.yaml --budget-scale 0.6:1.4:0.1
+  plan sweep scenarios/2022.yaml --budget-scale 0.8,1,1.2 --quota-scale 0.5:1:0.25
+  plan sweep scenarios/2022.yaml --budget-scale 0.5:1.5:0.05 --dask tcp://10.0.0.5:8786
+"""
+
+
+# ---------------------------------------------------------------- compare
+
+
+@click.command(epilog=COMPARE_EPILOG)
+@click.argument("files", nargs=-1, required=True, metavar="A B [C ...]",
+                type=click.Path(dir_okay=False, path_type=Path))
+@solve_options
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print one CSV table: section, metric, label, year, then a column per plan.")
+@reports_input_errors
+def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int, soft_targets: bool,
+            deterministic: bool, as_json: bool, as_csv: bool) -> None:
+    """Compare plans side by side: KPIs, then the offices that differ from the first (A).
+
+    Each argument is a scenario file (solved here with the options below) or a plan.json already
+    solved (recognised by its content); both may be mixed. Exit 3 when a scenario's hard targets
+    are infeasible (use --soft-targets), 4 when no plan is found in time.
+    """
+    from planner.compare import NoPlanError, load_for_compare
+    from planner.compare import compare as run_compare
+    from planner.solve import SolveParams, SolveStatus
+
+    if len(files) < 2:
+        raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be combined")
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
+    plans = []
+    for f in files:
+        try:
+            plans.append(load_for_compare(f, params, soft_targets=True if soft_targets else None))
+        except NoPlanError as exc:
+            err.print(f"[red]no plan[/red] {escape(str(exc))}")
+            for c in exc.conflict:
+                err.print(f"  {c.year} {c.tier} offices of {escape(c.scope)}: {c.required} of "
+                          f"{len(c.office_ids)} must attain (target {c.rate:.0%})")
+            sys.exit(EXIT_INFEASIBLE if exc.status == SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
+    if as_json:
+        click.echo(json.dumps(run_compare(plans), ensure_ascii=False, indent=2))
+    elif as_csv:
+        _compare_csv(plans)
+    else:
+        _compare_terminal(plans)
+
+
+def _labels(plans: list[Any]) -> list[str]:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return [f"{letters[i % 26]}{'' if i < 26 else i // 26}: {p.label}" for i, p in enumerate(plans)]
+
+
+def _compare_terminal(plans: list[Any]) -> None:
+    from planner.compare import kpi_rows, kpis, office_differences
+
+    labels = _labels(plans)
+    t = Table(title="对比 Comparison (A is the baseline)")
+    t.add_column("指标 KPI")
+    t.add_column("年份 year", justify="right")
+    for lab in labels:
+        t.add_column(escape(lab), justify="right")
+    for row in kpi_rows([kpis(p.plan) for p in plans]):
+        cells = list(row.text)
+        if len({str(v) for v in row.values}) > 1:  # a differing figure stands out
+            cells = [f"[bold]{c}[/bold]" for c in cells]
+        t.add_row(row.label, "" if row.year is None else str(row.year), *cells)
+    out.print(t)
+    for lab, other in zip(labels[1:], plans[1:]):
+        diffs = office_differences(plans[0], other)
+        b, o = labels[0].split(":")[0], lab.split(":")[0]
+        if not diffs:
+            out.print(f"{b} vs {escape(lab)}: every office attains in the same years with the same actions")
+            continue
+        d = Table(title=f"各所差异 Differences per office: {b} vs {escape(lab)}")
+        for col in ("office", "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",
+                    f"actions only in {b}", f"actions only in {o}"):
+            d.add_column(col)
+        for x in diffs:
+            if x.missing_in:
+                note = f"(not in {b if x.missing_in == 'base' else o})"
+                d.add_row(escape(x.office), escape(x.name), note, note, "", "")
+                continue
+            d.add_row(escape(x.office), escape(x.name), ", ".join(map(str, x.only_in_base)) or "—",
+                      ", ".join(map(str, x.only_in_other)) or "—", escape("\n".join(x.actions_base)) or "—",
+                      escape("\n".join(x.actions_other)) or "—")
+        out.print(d)
+        gained = sum(len(x.only_in_other) for x in diffs)
+        lost = sum(len(x.only_in_base) for x in diffs)
+        out.print(f"{o} vs {b}: {gained} office-years attained only in {o}, {lost} only in {b}; "
+                  f"{len(diffs)} office{'s' if len(diffs) != 1 else ''} differ{'s' if len(diffs) == 1 else ''}")
+
+
+def _compare_csv(plans: list[Any]) -> None:
+    """One rectangular table: KPI rows, then every (office, year) whose attainment differs between
+    any plans and every office whose actions differ, with each plan's value in its column."""
+    from planner.compare import actions_by_office, kpi_rows, kpis
+
+    labels = [p.label for p in plans]
+    w = csv.writer(sys.stdout)
+    w.writerow(["section", "metric", "label", "year", *labels])
+    for row in kpi_rows([kpis(p.plan) for p in plans]):
+        w.writerow(["kpi", row.metric, row.label, "" if row.year is None else row.year,
+                    *["" if v is None else v for v in row.values]])
+    offices: dict[str, str] = {}
+    for p in plans:
+        for o in p.plan.offices:
+            offices.setdefault(o.id, o.name)
+    attained = [{o.id: o.attained for o in p.plan.offices} for p in plans]
+    actions = [actions_by_office(p.plan) for p in plans]
+    for oid, name in offices.items():
+        years = sorted({int(y) for a in attained for y in a.get(oid, {})})
+        for y in years:
+            vals = ["" if oid not in a else ("yes" if a[oid].get(str(y)) else "no") for a in attained]
+            if len(set(vals)) > 1:
+                w.writerow(["attained", oid, name, y, *vals])
+        acts = ["; ".join(a.get(oid, [])) for a in actions]
+        if len(set(acts)) > 1:
+            w.writerow(["actions", oid, name, "", *acts])
+
+
+# ---------------------------------------------------------------- sweep
+
+
+@click.command(epilog=SWEEP_EPILOG)
+@scenario_argument
+@click.option("--budget-scale", default="1", show_default=True, metavar="SCALES",
+              help="Budget multipliers: start:stop:step (stop included), a comma list, or one value.")
+@click.option("--quota-scale", default="1", show_default=True, metavar="SCALES",
+              help="Post-quota multipliers, same forms; quotas are rounded down to whole people.")
+@click.option("--hard", is_flag=True,
+              help="Keep the targets hard (a variant that cannot meet them is `infeasible`). "
+                   "Default: soft, so every point has a plan and a shortfall.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds per variant.")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=None,
+              help="CP-SAT workers per variant [default: cores ÷ parallel variants, at least 1; "
+                   "1 on a Dask cluster].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every search.")
+@click.option("--deterministic", is_flag=True, help="Deterministic search even under a time limit.")
+@click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
+              help="Run the variants on this existing Dask distributed scheduler instead of local processes.")
+@click.option("--chart", "chart_prefix", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the chart to PREFIX.png and PREFIX.svg [default: out/<scenario stem>/sweep].")
+@click.option("--no-chart", is_flag=True, help="Draw no chart.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"points": [{"budget_scale", "quota_scale", "status", "objective", ...}]}.')
+@reports_input_errors
+def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_limit: float,
+          workers: int | None, seed: int, deterministic: bool, dask_address: str | None,
+          chart_prefix: Path | None, no_chart: bool, as_json: bool) -> None:
+    """Solve the scenario at many budget (and quota) scales and print the frontier.
+
+    Each variant scales every budget entry (to the nearest yuan) and every post quota (down to whole
+    people) of the scenario. The frontier shows, per scale, the total budget, attained office-years,
+    last-year attainment per tier, cost, targets met and shortfall, and marks (★) the cheapest scale
+    that meets every target. Variants run in parallel, one per core, or on a Dask cluster (--dask).
+    """
+    from planner.loading import load_scenario
+    from planner.sweep import (
+        SweepError,
+        VariantParams,
+        grid,
+        parse_scales,
+        plan_processes,
+        run_sweep,
+    )
+
+    scales = []
+    for name, text in (("--budget-scale", budget_scale), ("--quota-scale", quota_scale)):
+        try:
+            scales.append(parse_scales(text))
+        except SweepError as exc:
+            raise click.BadParameter(str(exc), param_hint=name) from None
+    try:
+        points = grid(*scales)
+    except SweepError as exc:
+        raise click.UsageError(str(exc)) from None
+    loaded = load_scenario(scenario)  # invalid input is reported here, once, before any solving
+    prefix = None if no_chart else (chart_prefix or Path("out") / scenario.stem / "sweep")
+    if prefix is not None:
+        _check_chart_possible(explicit=chart_prefix is not None)
+    params = VariantParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+                           soft_targets=not hard)
+    where = f"Dask cluster {dask_address}" if dask_address else "{} local processes × {} CP-SAT workers".format(
+        *plan_processes(len(points), workers))
+    err.print(f"sweep: {len(points)} variants of {escape(str(scenario))} on {escape(where)}")
+    progress = _SweepProgress(len(points), enabled=sys.stderr.isatty())
+    try:
+        with progress:
+            results = run_sweep(scenario, points, params, dask_address, on_done=progress.done)
+    except SweepError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}")
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt:
+        err.print(f"interrupted after {progress.finished} of {len(points)} variants; nothing was written")
+        sys.exit(130)
+    _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed())
+
+
+def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None, as_json: bool,
+                  seconds: float) -> None:
+    from planner.sweep import cheapest_meeting_targets, sweep_report
+
+    best = cheapest_meeting_targets(results)
+    if as_json:
+        click.echo(json.dumps(sweep_report(results), ensure_ascii=False, indent=2))
+    else:
+        table = _frontier_table(results, best)
+        # Piped output is not cut to 80 columns: the frontier is read in files and logs too.
+        out.print(table, width=None if out.is_terminal else max(out.width, 140))
+        out.print(_cheapest_line(results, best))
+        if all(p["status"] == "optimal" for p in results):
+            out.print("every point is proven optimal (最优)")
+        out.print(f"{len(results)} variants solved in {seconds:.1f} s")
+    if prefix is not None:
+        _write_chart(results, best, title, prefix)
+
+
+def _check_chart_possible(explicit: bool) -> None:
+    from planner.charts import CHART_MISSING
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        if explicit:
+            raise click.UsageError(CHART_MISSING) from None
+        err.print(f"[yellow]warning[/yellow] {escape(CHART_MISSING)}")
+
+
+def _write_chart(results: list[dict[str, Any]], best: int | None, title: str, prefix: Path) -> None:
+    from planner.charts import ChartUnavailable, frontier_chart
+
+    try:
+        chart = frontier_chart(results, best, title, prefix)
+    except ChartUnavailable:
+        return  # already warned before solving
+    for w in chart.warnings:
+        err.print(f"[yellow]warning[/yellow] {escape(w)}")
+    err.print("chart written to " + ", ".join(escape(str(p)) for p in chart.paths))
+
+
+def _pct(rates: dict[str, float] | None, tier: str) -> str:
+    if not rates or tier not in rates:
+        return "—"
+    return f"{rates[tier]:.0%}"
+
+
+def _frontier_table(results: list[dict[str, Any]], best: int | None) -> Table:
+    several_q = len({p["quota_scale"] for p in results}) > 1 or any(p["quota_scale"] != 1 for p in results)
+    show_status = {p["status"] for p in results} != {"optimal"}  # all optimal: said once below
+    last = results[0]["last_year"]
+    tiers = [t for t in ("large", "medium", "small", "all")
+             if any(t in (p["attainment_last_year"] or {}) for p in results)]
+    headers = ["", "预算系数\nbudget ×", *(["配额系数\nquota ×"] if several_q else []), "总预算\n万元",
+               *(["状态\nstatus"] if show_status else []), "缺口\nshortfall", "达标所·年\noffice-yrs",
+               *(f"{TIER_ZH.get(x, '全部')}\n{x}" for x in tiers), "总费用\n万元", "目标\nmet"]
+    rows = []
+    for i, p in enumerate(results):
+        obj = p["objective"]
+        rows.append(["★" if i == best else "", f"{p['budget_scale']:g}",
+                     *([f"{p['quota_scale']:g}"] if several_q else []), f"{p['total_budget']:,.2f}",
+                     *([p["status"]] if show_status else []),
+                     "—" if obj is None else str(obj["shortfall"]),
+                     "—" if obj is None else str(obj["attained_office_years"]),
+                     *(_pct(p["attainment_last_year"], tier) for tier in tiers),
+                     "—" if obj is None else f"{obj['total_cost']:,.2f}",
+                     "—" if p["targets_met"] is None else f"{p['targets_met']}/{p['targets_total']}"])
+    t = Table(title=f"预算—达标前沿 Budget frontier (达标率 = attainment in {last})")
+    for k, h in enumerate(headers):
+        # Figures and header words are never cut: a header wraps only between its lines.
+        width = max(max(cell_len(r[k]) for r in rows), *(cell_len(line) for line in h.split("\n")))
+        t.add_column(h, justify="left" if "status" in h else "right", min_width=width, no_wrap=True)
+    for i, r in enumerate(rows):
+        t.add_row(*r, style="bold green" if i == best else None)
+    return t
+
+
+def _cheapest_line(results: list[dict[str, Any]], best: int | None) -> str:
+    if best is None:
+        with_plan = [p for p in results if p["objective"] is not None]
+        if not with_plan:
+            return "no variant has a plan (hard targets infeasible at every scale)"
+        top = max(with_plan, key=lambda p: p["total_budget"])
+        return (f"no scale meets every target; at ×{top['budget_scale']:g} ({top['total_budget']:,.2f} 万元) "
+                f"the shortfall is still {top['objective']['shortfall']}")
+    p = results[best]
+    quota = f", quota ×{p['quota_scale']:g}" if p["quota_scale"] != 1 else ""
+    return (f"★ cheapest scale meeting every target 最低达标预算: budget ×{p['budget_scale']:g}{quota} = "
+            f"{p['total_budget']:,.2f} 万元 (plan cost {p['objective']['total_cost']:,.2f} 万元)")
+
+
+class _SweepProgress:
+    """`sweep: 3/9 variants · 12.1 s elapsed · ~24 s left` on stderr, for terminals only."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.finished = total, enabled, 0
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def done(self, finished: int, total: int, point: dict[str, Any]) -> None:
+        self.finished = finished
+        self._draw()
+
+    def _draw(self) -> None:
+        from planner.sweep import eta
+
+        if not self.enabled:
+            return
+        left = eta(self.finished, self.total, self.elapsed())
+        rest = "" if left is None else f" · ~{left:.0f} s left"
+        with self._lock:
+            sys.stderr.write(f"\r\033[Ksweep: {self.finished}/{self.total} variants · "
+                             f"{self.elapsed():.1f} s elapsed{rest}")
+            sys.stderr.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._draw()
+
+    def __enter__(self) -> Self:
+        self.started = time.monotonic()
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.enabled and self._thread.is_alive():
+            self._thread.join()
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

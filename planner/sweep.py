@@ -1,0 +1,284 @@
+"""Budget/quota sweeps (`plan sweep`): solve scaled variants of one scenario, in parallel.
+
+A variant multiplies every budget entry by `budget_scale` (rounded to the nearest whole yuan,
+halves up) and every post quota by `quota_scale` (rounded down to whole people: a quota of 3 at
+0.5 is 1, since half a post cannot be filled). Variants are built on the loaded scenario
+(`dataclasses.replace` of its budgets and quotas), never by rewriting files.
+
+The unit of work is `solve_variant`, a pure, picklable function that re-loads the scenario where
+it runs, so a local process pool and a Dask cluster compute the same thing: with the same seed the
+objective values, which are proven optima, are identical whichever way the variants ran.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
+from planner.scenario import to_wan
+from planner.standards import TIERS
+
+DASK_MISSING = ("--dask needs the optional Dask extra: pip install 'justice-office-planner[dask]' "
+                "(dask[distributed])")
+# A sweep point is at most this many variants: each is a full solve.
+MAX_VARIANTS = 400
+
+
+class SweepError(Exception):
+    """A sweep that cannot run (bad scale list, unreachable cluster, a worker that cannot load)."""
+
+
+# ---------------------------------------------------------------- scales
+
+
+def parse_scales(text: str) -> list[Decimal]:
+    """`0.5:1.5:0.1` (start:stop:step, stop included), `0.8,1,1.2`, one value `0.9`, or a comma
+    list mixing both (`0.5,0.8:1.2:0.1`); sorted, duplicates dropped.
+
+    Decimal arithmetic, so 0.5:1.5:0.1 has exactly 11 points ending at 1.5 (no 1.4999…)."""
+    values: list[Decimal] = []
+    for item in (p.strip() for p in text.split(",")):
+        if item:
+            values += _parse_item(item)
+        if len(values) > MAX_VARIANTS:
+            raise SweepError(f"{text!r} has over {MAX_VARIANTS} values")
+    if not values:
+        raise SweepError("no scale given")
+    return sorted(set(values))
+
+
+def _parse_item(item: str) -> list[Decimal]:
+    try:
+        parts = [Decimal(p) for p in item.split(":")]
+    except InvalidOperation:
+        raise SweepError(f"{item!r}: scales are numbers, e.g. 0.5:1.5:0.1, 0.8,1,1.2 or 0.9") from None
+    if any(not p.is_finite() for p in parts):
+        raise SweepError(f"{item!r}: scales are finite numbers")
+    if len(parts) == 1:
+        values = parts
+    elif len(parts) == 3:
+        start, stop, step = parts
+        if step <= 0 or stop < start:
+            raise SweepError(f"{item!r}: a range start:stop:step needs step > 0 and stop ≥ start")
+        n = int((stop - start) / step) + 1
+        if n > MAX_VARIANTS:
+            raise SweepError(f"{item!r} has {n} values; at most {MAX_VARIANTS}")
+        values = [start + i * step for i in range(n)]
+    else:
+        raise SweepError(f"{item!r}: a range is start:stop:step, e.g. 0.5:1.5:0.1")
+    if any(v < 0 for v in values):
+        raise SweepError(f"{item!r}: scales must be ≥ 0")
+    return values
+
+
+def grid(budget_scales: Sequence[Decimal], quota_scales: Sequence[Decimal]) -> list[tuple[Decimal, Decimal]]:
+    """Every (budget scale, quota scale) pair, quota scale outermost."""
+    points = [(b, q) for q in quota_scales for b in budget_scales]
+    if len(points) > MAX_VARIANTS:
+        raise SweepError(f"{len(points)} variants; at most {MAX_VARIANTS} per sweep")
+    return points
+
+
+# ---------------------------------------------------------------- variants
+
+
+def _dec(x: float | str | Decimal) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(str(x))
+
+
+def scale_budget(entry: BudgetEntry, scale: Decimal) -> BudgetEntry:
+    return replace(entry, amount_yuan=int((entry.amount_yuan * scale).to_integral_value(ROUND_HALF_UP)))
+
+
+def scale_quota(entry: QuotaEntry, scale: Decimal) -> QuotaEntry:
+    return replace(entry, amount=int((entry.amount * scale).to_integral_value(ROUND_FLOOR)))
+
+
+def make_variant(loaded: LoadedScenario, budget_scale: float | str | Decimal,
+                 quota_scale: float | str | Decimal = 1) -> LoadedScenario:
+    """The same scenario with every budget and every quota scaled (the original is untouched)."""
+    b, q = _dec(budget_scale), _dec(quota_scale)
+    return replace(loaded, budgets=[scale_budget(e, b) for e in loaded.budgets],
+                   quotas=[scale_quota(e, q) for e in loaded.quotas])
+
+
+def total_budget_yuan(budgets: Sequence[BudgetEntry]) -> int:
+    """Per year the scenario-wide entry where there is one, else the county entries summed."""
+    total = 0
+    for year in sorted({b.year for b in budgets}):
+        entries = [b for b in budgets if b.year == year]
+        wide = [b.amount_yuan for b in entries if b.scope == ALL]
+        total += min(wide) if wide else sum(b.amount_yuan for b in entries)
+    return total
+
+
+# ---------------------------------------------------------------- one variant, anywhere
+
+
+@dataclass(frozen=True)
+class VariantParams:
+    """Solver settings of every variant; plain data so it pickles to processes and Dask workers."""
+
+    time_limit: float | None = 60.0
+    workers: int | None = None  # CP-SAT workers per solve; None: decided by `run_sweep`
+    seed: int = 0
+    deterministic: bool = False
+    soft_targets: bool = True  # False: the scenario's targets are hard (`--hard`)
+
+
+def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
+                  quota_scale: float | str | Decimal, params: VariantParams) -> dict[str, Any]:
+    """Load the scenario, scale it, solve it: one frontier point as plain data.
+
+    Pure: it depends on its arguments and the file's content only, so it may run in this process,
+    a child process or a Dask worker, with the same result."""
+    from planner.compare import kpis
+    from planner.errors import ScenarioError
+    from planner.loading import load_scenario
+    from planner.requirements import derive
+    from planner.result import make_plan
+    from planner.solve import SolveParams, SolveStatus, solve
+
+    try:
+        loaded = load_scenario(scenario_path)
+    except ScenarioError as exc:  # re-raised plainly: ScenarioError does not survive pickling
+        raise SweepError(f"cannot load the scenario where the variant ran: {exc}") from None
+    variant = make_variant(loaded, budget_scale, quota_scale)
+    req = derive(variant, soft_targets=params.soft_targets)
+    outcome = solve(req, SolveParams(time_limit=params.time_limit, workers=params.workers or 1,
+                                     seed=params.seed, deterministic=params.deterministic,
+                                     parallel_components=False))
+    point: dict[str, Any] = {
+        "budget_scale": float(_dec(budget_scale)), "quota_scale": float(_dec(quota_scale)),
+        "status": outcome.status, "total_budget": to_wan(total_budget_yuan(variant.budgets)),
+        "targets_total": len(req.targets), "last_year": variant.years[-1],
+        "seconds": round(outcome.seconds, 3), "objective": None, "targets_met": None,
+        "attainment_last_year": None,
+        "target_last_year": dict(variant.targets.get(variant.years[-1], {})),
+    }
+    if outcome.solution is None or outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+        return point
+    plan = make_plan(variant, req, outcome)
+    k = kpis(plan)
+    last = variant.years[-1]
+    point.update(
+        objective=plan.objective.model_dump(), targets_met=k.targets_met,
+        attainment_last_year={t: round(r.rate, 4) for t in (*TIERS, ALL)
+                              if (r := k.attainment.get((last, t))) is not None and r.rate is not None})
+    return point
+
+
+def meets_all_targets(point: dict[str, Any]) -> bool:
+    return point["objective"] is not None and point["targets_met"] == point["targets_total"]
+
+
+def cheapest_meeting_targets(points: Sequence[dict[str, Any]]) -> int | None:
+    """Index of the point with the smallest total budget whose plan meets every target."""
+    ok = [i for i, p in enumerate(points) if meets_all_targets(p)]
+    if not ok:
+        return None
+    return min(ok, key=lambda i: (points[i]["total_budget"], points[i]["objective"]["total_cost"],
+                                  points[i]["quota_scale"]))
+
+
+# ---------------------------------------------------------------- running many
+
+
+OnDone = Callable[[int, int, dict[str, Any]], None]  # (done, total, point)
+
+
+def plan_processes(variants: int, workers: int | None, cpus: int | None = None) -> tuple[int, int]:
+    """(processes, CP-SAT workers per solve): one process per core up to the variant count, and
+    the cores split between them unless the workers are given."""
+    cpus = cpus or os.cpu_count() or 1
+    processes = max(1, min(variants, cpus))
+    return processes, workers or max(1, cpus // processes)
+
+
+def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
+              dask_address: str | None = None, on_done: OnDone | None = None) -> list[dict[str, Any]]:
+    """Solve every (budget scale, quota scale) variant; results in the order of `points`."""
+    path = str(Path(scenario_path).resolve())  # workers may run elsewhere (another cwd)
+    if dask_address:
+        return _run_dask(dask_address, path, points, replace(params, workers=params.workers or 1), on_done)
+    processes, workers = plan_processes(len(points), params.workers)
+    return _run_local(path, points, replace(params, workers=workers), processes, on_done)
+
+
+def _worker_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
+
+
+def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
+               processes: int, on_done: OnDone | None) -> list[dict[str, Any]]:
+    import concurrent.futures as cf
+    import multiprocessing
+
+    results: dict[int, dict[str, Any]] = {}
+    if processes == 1:  # one variant or one core: no pool to start
+        for i, (b, q) in enumerate(points):
+            results[i] = solve_variant(path, b, q, params)
+            if on_done:
+                on_done(len(results), len(points), results[i])
+        return [results[i] for i in range(len(points))]
+    # forkserver: children do not inherit this process's threads (rich, a progress ticker).
+    ctx = multiprocessing.get_context("forkserver")
+    with cf.ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init) as pool:
+        futures = {pool.submit(solve_variant, path, b, q, params): i for i, (b, q) in enumerate(points)}
+        try:
+            for fut in cf.as_completed(futures):
+                results[futures[fut]] = fut.result()
+                if on_done:
+                    on_done(len(results), len(points), results[futures[fut]])
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return [results[i] for i in range(len(points))]
+
+
+def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
+              on_done: OnDone | None) -> list[dict[str, Any]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise SweepError(DASK_MISSING) from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SweepError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    tag = uuid.uuid4().hex[:8]  # our own task keys: never mistaken for another client's cached results
+    results: dict[int, dict[str, Any]] = {}
+    with client:
+        futures = [client.submit(solve_variant, path, b, q, params, key=f"plan-sweep-{tag}-{i}", pure=False)
+                   for i, (b, q) in enumerate(points)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        try:
+            for fut in as_completed(futures):
+                results[index[fut.key]] = fut.result()
+                if on_done:
+                    on_done(len(results), len(points), results[index[fut.key]])
+        except BaseException:
+            client.cancel(futures)
+            raise
+    return [results[i] for i in range(len(points))]
+
+
+def sweep_report(points: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """What `plan sweep --json` prints."""
+    best = cheapest_meeting_targets(points)
+    return {"points": list(points),
+            "cheapest_meeting_targets": None if best is None else
+            {"budget_scale": points[best]["budget_scale"], "quota_scale": points[best]["quota_scale"]}}
+
+
+def eta(done: int, total: int, elapsed: float) -> float | None:
+    """Seconds left at the average pace so far (None before the first variant finishes)."""
+    return None if done == 0 else elapsed / done * (total - done)
