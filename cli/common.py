@@ -66,3 +66,11 @@ def solve_options(fn: F) -> F:
 
 def scenario_argument(fn: F) -> F:
     return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
+
+
+def print_table(table: Any) -> None:
+    """A table on stdout; piped to a file or a log it is laid out 160 columns wide, not cut to 80."""
+    if out.is_terminal:
+        out.print(table)
+    else:
+        Console(file=sys.stdout, highlight=False, soft_wrap=True, width=max(out.width, 160)).print(table)

@@ -21,6 +21,7 @@ from cli.common import (
     EXIT_NO_PLAN,
     err,
     out,
+    print_table,
     reports_input_errors,
     scenario_argument,
     solve_options,
@@ -107,7 +108,7 @@ def _compare_terminal(plans: list[Any]) -> None:
         if len({str(v) for v in row.values}) > 1:  # a differing figure stands out
             cells = [f"[bold]{c}[/bold]" for c in cells]
         t.add_row(row.label, "" if row.year is None else str(row.year), *cells)
-    out.print(t)
+    print_table(t)
     for lab, other in zip(labels[1:], plans[1:]):
         diffs = office_differences(plans[0], other)
         b, o = labels[0].split(":")[0], lab.split(":")[0]
@@ -126,7 +127,7 @@ def _compare_terminal(plans: list[Any]) -> None:
             d.add_row(escape(x.office), escape(x.name), ", ".join(map(str, x.only_in_base)) or "—",
                       ", ".join(map(str, x.only_in_other)) or "—", escape("\n".join(x.actions_base)) or "—",
                       escape("\n".join(x.actions_other)) or "—")
-        out.print(d)
+        print_table(d)
         gained = sum(len(x.only_in_other) for x in diffs)
         lost = sum(len(x.only_in_base) for x in diffs)
         out.print(f"{o} vs {b}: {gained} office-years attained only in {o}, {lost} only in {b}; "
@@ -248,9 +249,7 @@ def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None
     if as_json:
         click.echo(json.dumps(sweep_report(results), ensure_ascii=False, indent=2))
     else:
-        table = _frontier_table(results, best)
-        # Piped output is not cut to 80 columns: the frontier is read in files and logs too.
-        out.print(table, width=None if out.is_terminal else max(out.width, 140))
+        print_table(_frontier_table(results, best))
         out.print(_cheapest_line(results, best))
         if all(p["status"] == "optimal" for p in results):
             out.print("every point is proven optimal (最优)")

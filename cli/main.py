@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -22,6 +23,7 @@ Examples:
   plan classify scenarios/2022.yaml --csv > tiers.csv
   plan solve scenarios/2022.yaml               # writes out/2022/plan.json
   plan solve scenarios/2022.yaml --soft-targets --time-limit 30
+  plan solve scenarios/2022.yaml --explain     # plan.json with each office's path and marginal values
   plan verify scenarios/2022.yaml out/2022/plan.json
 """
 
@@ -111,9 +113,12 @@ def schema() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No summary and no progress; exit code and plan.json only.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
+@click.option("--explain", "with_explanations", is_flag=True,
+              help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
-          soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None) -> None:
+          soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
+          with_explanations: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -156,6 +161,13 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         sys.exit(EXIT_VIOLATIONS)
     from planner.plan import write_atomic
 
+    if with_explanations:
+        from planner.explain import explain_plan
+
+        if not quiet and not as_json:
+            err.print("explaining the plan (each office, marginal values of budgets and quotas) …")
+        plan = plan.model_copy(update={"explanations": explain_plan(loaded, req, plan, replace(params, progress=None,
+                                                                                                 control=None))})
     text = plan.to_json()
     write_atomic(target, text)
     if xlsx is not None:

@@ -23,10 +23,20 @@ class OfficeState:
     facilities: set[str] = field(default_factory=set)
 
 
-def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[str]:
-    """Every requirement of SPEC §4 the state fails, as short English phrases; [] = attained."""
+@dataclass(frozen=True)
+class Gap:
+    """One requirement of SPEC §4 a state fails: `text` in English (what `verify` prints), `text_zh`
+    for Chinese reports; `money_can_fix` is False for conditions (rule 6)."""
+
+    text: str
+    text_zh: str
+    money_can_fix: bool = True
+
+
+def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[Gap]:
+    """Every requirement of SPEC §4 the state fails; [] = attained."""
     ts = std.tiers[tier]  # type: ignore[index]
-    gaps: list[str] = []
+    out: list[Gap] = []
     for role in std.roles:  # rule 1 and rule 2: per-role minimum and caseload ratios
         have = state.staff.get(role, 0)
         need = ts.min_staff.get(role, 0)
@@ -34,24 +44,34 @@ def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeStat
         if ratio is not None:
             need = max(need, math.ceil(office.caseload_in(ratio.field, year) / ratio.per_worker))
         if have < need:
-            gaps.append(f"{role} {have} < {need}")
+            out.append(Gap(f"{role} {have} < {need}", f"{std.role_zh(role)} {have} 人，需 {need} 人"))
     total = sum(state.staff.values())  # rule 3
     if total < ts.min_total_staff:
-        gaps.append(f"total staff {total} < {ts.min_total_staff}")
+        out.append(Gap(f"total staff {total} < {ts.min_total_staff}", f"总人数 {total} 人，需 {ts.min_total_staff} 人"))
     need_area = ts.min_floor_area_m2[office.kind]  # rule 4
     if state.floor_area_m2 < need_area:
-        gaps.append(f"floor area {state.floor_area_m2} < {need_area} m²")
+        out.append(Gap(f"floor area {state.floor_area_m2} < {need_area} m²",
+                       f"业务用房 {state.floor_area_m2} m²，需 {need_area} m²"))
     for item in ts.facilities:  # rule 5
         if isinstance(item, AnyOf):
             if not any(all(f in state.facilities for f in group) for group in item.any_of):
-                gaps.append("room: one of " + " | ".join("+".join(g) for g in item.any_of))
+                out.append(Gap("room: one of " + " | ".join("+".join(g) for g in item.any_of),
+                               "缺功能室：" + " 或 ".join("+".join(std.facility_zh(f) for f in g)
+                                                       for g in item.any_of)))
         elif item not in state.facilities:
-            gaps.append(f"room {item}")
+            out.append(Gap(f"room {item}", f"缺功能室：{std.facility_zh(item)}"))
     for attr, threshold in ts.conditions.items():  # rule 6
         value = office.attributes.get(attr)
         if value is None or value < threshold:
-            gaps.append(f"condition {attr} {value if value is not None else 'missing'} < {threshold:g}")
-    return gaps
+            out.append(Gap(f"condition {attr} {value if value is not None else 'missing'} < {threshold:g}",
+                           f"条件 {attr} 为 {value if value is not None else '缺失'}，需 ≥ {threshold:g}",
+                           money_can_fix=False))
+    return out
+
+
+def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[str]:
+    """Every requirement of SPEC §4 the state fails, as short English phrases; [] = attained."""
+    return [g.text for g in gaps(std, tier, office, year, state)]
 
 
 def attains(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> bool:

@@ -1,5 +1,7 @@
 """Why a scenario's hard targets cannot be met (issue 4, part 1): the target cells and limits in
-conflict, each limit's restoring figure, in plain Chinese and English.
+conflict, each limit's restoring figure, in plain Chinese and English. `explain_plan` adds the
+rest of the explanations of a plan: each office's path (`office_explain`) and the marginal values
+of budgets and quotas (`marginal`).
 
 Method: the conflicting target cells come from `solve.find_conflict` (CP-SAT assumptions, then a
 deletion filter). Only the component holding them matters (limits elsewhere cannot interact).
@@ -12,11 +14,13 @@ the scenario, gives the smallest figure that makes the scenario feasible; it is 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.loading import ALL, BudgetEntry, QuotaEntry
+from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
 from planner.model import build_model
+from planner.plan import PlanResult
 from planner.requirements import Requirements
 from planner.scenario import to_wan
 from planner.solve import SolveParams, components, find_conflict, split_requirements
@@ -126,10 +130,10 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
     for r in restores:
         lim = r.limit
         if isinstance(lim, BudgetEntry):
-            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年预算 {r.current} 万元", \
-                f"the {lim.year} budget of {lim.scope}, {r.current} 万元"
-            fix_zh = f"增至 {r.figure} 万元即可满足" if r.figure is not None else "单独调整无法满足"
-            fix_en = f"raising it to {r.figure} 万元 restores feasibility" if r.figure is not None \
+            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年预算 {r.current:.2f} 万元", \
+                f"the {lim.year} budget of {lim.scope}, {r.current:.2f} 万元"
+            fix_zh = f"增至 {r.figure:.2f} 万元即可满足" if r.figure is not None else "单独调整无法满足"
+            fix_en = f"raising it to {r.figure:.2f} 万元 restores feasibility" if r.figure is not None \
                 else "no figure for it alone restores feasibility"
         else:
             what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年 {lim.role} 名额 {r.current} 名", \
@@ -144,3 +148,21 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
         en.append("no budget or quota is involved: some office fails a condition money cannot fix, or lacks a "
                   "hireable role or a housing route")
     return "；".join(zh) + "。", "; ".join(en) + "."
+
+
+# ---------------------------------------------------------------- a plan's explanations (parts 2–3)
+
+
+def explain_plan(loaded: LoadedScenario, req: Requirements, plan: PlanResult | None,
+                 params: SolveParams = SolveParams(), office_ids: list[str] | None = None,
+                 marginal: bool = True, processes: int | None = None) -> dict[str, Any]:
+    """The `explanations` section of plan.json: each office's path and, for a whole plan, the
+    marginal values of every budget and quota entry (plain data, as written to plan.json)."""
+    from planner.marginal import marginal_values
+    from planner.office_explain import explain_offices
+
+    section: dict[str, Any] = {
+        "offices": [e.to_dict() for e in explain_offices(loaded, req, plan, office_ids)]}
+    if marginal and plan is not None:
+        section["marginal"] = marginal_values(req, params, processes).to_dict()
+    return section

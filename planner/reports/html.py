@@ -54,8 +54,10 @@ def render_report(plan: PlanResult, ctx: Context, lang: str = "zh") -> str:
         f"<section id=\"tasks\"><h2>{t['tasks']}</h2>{_table(tables['tasks'])}</section>",
     ]
     if plan.explanations:
+        known = [_table(tables[k]) for k in ("why", "marginal") if k in tables]
+        rest = {k: v for k, v in plan.explanations.items() if k not in ("offices", "marginal")}
         body.append(f"<section id=\"explanations\"><h2>{t['explanations']}</h2>"
-                    f"{_explanations(plan.explanations)}</section>")
+                    + "".join(known) + (_explanations(rest) if rest else "") + "</section>")
     return ("<!DOCTYPE html>\n"
             f"<html lang=\"{'zh-CN' if key == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(plan.scenario.name)} — {t['title']}</title>"

@@ -30,6 +30,14 @@ HEADERS = {
                      "one-time cost (10k CNY)", "annual cost (10k CNY)", "requirement it closes"]},
     "attainment": {"zh": ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成"],
                    "en": ["year", "scope", "tier", "offices", "attained", "target rate", "required", "met"]},
+    "why": {"zh": ["县区", "司法所编号", "司法所", "类别", "方案中达标年度", "首年起达标最省（万元）",
+                   "未达标原因"],
+            "en": ["county", "office id", "office", "tier", "attained in the plan",
+                   "cheapest from the first year (10k CNY)", "why not attained"]},
+    "marginal": {"zh": ["排序", "方向", "限额", "变化", "调整前", "调整后", "达标所·年变化", "目标缺口变化",
+                        "总费用变化（万元）", "求解状态", "说明"],
+                 "en": ["rank", "direction", "limit", "change", "before", "after", "Δ attained office-years",
+                        "Δ shortfall", "Δ total cost (10k CNY)", "status", "explanation"]},
     "spending": {"zh": ["年度", "范围", "预算（万元）", "支出（万元）", "结余（万元）"],
                  "en": ["year", "scope", "budget (10k CNY)", "spent (10k CNY)", "left (10k CNY)"]},
 }
@@ -37,7 +45,8 @@ TIMETABLE_HEAD = {"zh": ["县区", "司法所编号", "司法所", "类别"], "e
 TIMETABLE_TAIL = {"zh": "达标年度", "en": "attains from"}
 SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务清单", "en": "Tasks"},
           "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
-          "spending": {"zh": "经费", "en": "Spending"}}
+          "spending": {"zh": "经费", "en": "Spending"}, "why": {"zh": "各所说明", "en": "Offices explained"},
+          "marginal": {"zh": "边际价值", "en": "Marginal values"}}
 STATUS_ZH = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）"}
 
 
@@ -106,7 +115,39 @@ def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: s
         Table("spending", SHEETS["spending"][key], HEADERS["spending"][key],
               [[s.year, scope_label(s.scope, key), s.budget, s.spent, round(s.budget - s.spent, 4)]
                for s in plan.spending], money_columns=(2, 3, 4)),
+        *explanation_tables(plan.explanations or {}, key),
     ]
+
+
+def explanation_tables(explanations: dict[str, Any], key: str) -> list[Table]:
+    """各所说明 and 边际价值 from plan.json's `explanations` (`plan solve --explain`), when there."""
+    zh = key == "zh"
+    out = []
+    if isinstance(explanations.get("offices"), list):
+        rows = []
+        for o in explanations["offices"]:
+            first = (o.get("cheapest") or [{}])[0]
+            years = [y for y, a in (o.get("attained") or {}).items() if a]
+            why = [w["text_zh" if zh else "text_en"] for w in o.get("not_attained", [])]
+            rows.append([o["county"], o["id"], o["name"], tier_label(o["tier"], key),
+                         ("、" if zh else ", ").join(years) or ("无" if zh else "none"),
+                         first.get("total_cost", "不可能" if zh else "impossible"),
+                         "\n".join(why) or ("每年达标" if zh else "attained every year")])
+        out.append(Table("why", SHEETS["why"][key], HEADERS["why"][key], rows, money_columns=(5,)))
+    marginal = explanations.get("marginal")
+    if isinstance(marginal, dict):
+        rows = []
+        for direction, values in (("gains", marginal.get("gains", [])), ("losses", marginal.get("losses", []))):
+            label = {"gains": ("增加", "more"), "losses": ("减少", "less")}[direction][0 if zh else 1]
+            for i, v in enumerate(values, 1):
+                what = ("年预算" if zh else " budget") if v["kind"] == "budget" else (
+                    f"年 {v['role']} 名额" if zh else f" {v['role']} quota")
+                limit = f"{scope_label(v['scope'], key)} {v['year']}{what}"
+                rows.append([i, label, limit, v["change"], v["before"], v["after"],
+                             v["delta_attained_office_years"], v["delta_shortfall"], v["delta_total_cost"],
+                             v["status"], v["text_zh" if zh else "text_en"]])
+        out.append(Table("marginal", SHEETS["marginal"][key], HEADERS["marginal"][key], rows, money_columns=(8,)))
+    return out
 
 
 def plan_years(plan: PlanResult) -> list[int]:
