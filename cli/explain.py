@@ -70,7 +70,8 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
     req = derive(loaded, soft_targets=soft)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     message: dict[str, Any] = {"feasible": True}
-    infeasible = None if req.soft_targets or plan is not None else explain_infeasible(req, params)
+    infeasible = None if req.soft_targets or plan is not None else explain_infeasible(
+        req, params, loaded.standard.role_zh)
     if infeasible is not None:
         message = _infeasibility(infeasible)
         ids = list(office_ids) or sorted({i for c in infeasible.targets for i in c.office_ids})

@@ -13,6 +13,7 @@ the scenario, gives the smallest figure that makes the scenario feasible; it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -62,8 +63,9 @@ def feasible(req: Requirements, time_limit: float = 30.0) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def explain_infeasible(req: Requirements, params: SolveParams = SolveParams()) -> Infeasibility | None:
-    """None when the hard targets can all be met."""
+def explain_infeasible(req: Requirements, params: SolveParams = SolveParams(),
+                       role_zh: Callable[[str], str] = str) -> Infeasibility | None:
+    """None when the hard targets can all be met. `role_zh` names roles in the Chinese text."""
     parts = components(req)
     subs = split_requirements(req, parts)
     broken = next((s for s in subs if not feasible(s)), None)
@@ -72,8 +74,25 @@ def explain_infeasible(req: Requirements, params: SolveParams = SolveParams()) -
     cells = find_conflict(broken, params)
     limits = _minimal_limits(broken)
     restores = tuple(_restore(broken, limit) for limit in limits)
-    zh, en = _describe(broken, cells, limits, restores)
+    most = {c: most_attainable(broken, c) for c in cells}
+    zh, en = _describe(broken, cells, limits, restores, most, role_zh)
     return Infeasibility(tuple(cells), tuple(limits), restores, zh, en)
+
+
+def most_attainable(req: Requirements, cell: TargetCell, time_limit: float = 30.0) -> int:
+    """How many of the cell's offices can attain in its year within the budgets and quotas,
+    every other target set aside."""
+    built = build_model(replace(req, targets=()))
+    by_id = {v.office.id: v for v in built.vars}
+    t = req.years.index(cell.year)
+    built.model.maximize(sum(by_id[i].att[t] for i in cell.office_ids))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    if solver.Solve(built.model) != cp_model.OPTIMAL:
+        raise TimeoutError("could not prove how many offices can attain")
+    return int(round(solver.ObjectiveValue()))
 
 
 def _with(req: Requirements, limit: BudgetEntry | QuotaEntry, amount: int) -> Requirements:
@@ -119,27 +138,39 @@ def _scope_zh(scope: str) -> str:
 
 
 def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell],
-              limits: list[BudgetEntry | QuotaEntry], restores: tuple[Restore, ...]) -> tuple[str, str]:
+              limits: list[BudgetEntry | QuotaEntry], restores: tuple[Restore, ...],
+              most: dict[TargetCell, int], role_zh: Callable[[str], str]) -> tuple[str, str]:
+    from planner.office_explain import route_blockers
+
     zh, en = [], []
+    index = req.office_index()
     for c in cells:
-        tier_zh = TIER_ZH.get(c.tier, "全部") + ("司法所" if c.tier != ALL else "司法所")
+        tier_zh = TIER_ZH.get(c.tier, "全部") + "司法所"
         zh.append(f"{c.year} 年{_scope_zh(c.scope)}{tier_zh}需 {c.required} 个达标（共 {len(c.office_ids)} 个，"
-                  f"目标 {c.rate:.0%}）")
+                  f"目标 {c.rate:.0%}），现有预算与名额下至多 {most[c]} 个可达标")
         en.append(f"the {c.year} target for {c.tier} offices of {c.scope} needs {c.required} of "
-                  f"{len(c.office_ids)} to attain ({c.rate:.0%})")
+                  f"{len(c.office_ids)} to attain ({c.rate:.0%}); within the budgets and quotas at most "
+                  f"{most[c]} can")
+        t = req.years.index(c.year)
+        for oid in c.office_ids:  # what no money can fix, office by office
+            o = req.offices[index[oid]]
+            blockers = route_blockers(req, o, t)
+            if blockers:
+                zh.append(f"{o.id} {o.name}无论投入多少都无法达标：" + "，".join(b for _, b in blockers))
+                en.append(f"{o.id} {o.name} cannot attain whatever the money: " + ", ".join(b for b, _ in blockers))
     for r in restores:
         lim = r.limit
         if isinstance(lim, BudgetEntry):
             what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年预算 {r.current:.2f} 万元", \
                 f"the {lim.year} budget of {lim.scope}, {r.current:.2f} 万元"
-            fix_zh = f"增至 {r.figure:.2f} 万元即可满足" if r.figure is not None else "单独调整无法满足"
-            fix_en = f"raising it to {r.figure:.2f} 万元 restores feasibility" if r.figure is not None \
+            fix_zh = f"增至 {r.figure:.2f} 万元即可使全部硬性目标可行" if r.figure is not None else "单独调整无法满足"
+            fix_en = f"raising it to {r.figure:.2f} 万元 makes every hard target feasible" if r.figure is not None \
                 else "no figure for it alone restores feasibility"
         else:
-            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年 {lim.role} 名额 {r.current} 名", \
+            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年{role_zh(lim.role)}名额 {r.current} 名", \
                 f"the {lim.year} {lim.role} quota of {lim.scope}, {r.current}"
-            fix_zh = f"增至 {r.figure} 名即可满足" if r.figure is not None else "单独调整无法满足"
-            fix_en = f"raising it to {r.figure} restores feasibility" if r.figure is not None \
+            fix_zh = f"增至 {r.figure} 名即可使全部硬性目标可行" if r.figure is not None else "单独调整无法满足"
+            fix_en = f"raising it to {r.figure} makes every hard target feasible" if r.figure is not None \
                 else "no figure for it alone restores feasibility"
         zh.append(f"受限于{what_zh}：{fix_zh}")
         en.append(f"limited by {what_en}: {fix_en}")

@@ -238,7 +238,14 @@ def cheapest_path(loaded: LoadedScenario, req: Requirements, o: OfficeReq, offic
 
 
 def no_route(req: Requirements, o: OfficeReq, t: int) -> list[tuple[str, str]]:
-    """Why no plan, whatever its money, can make the office attain in year index t: (en, zh)."""
+    """Why no plan, whatever its money, can make the office attain in year index t: (en, zh).
+    Called when the model found no way."""
+    return route_blockers(req, o, t) or [("no plan attains it (see the requirements)", "任何方案均无法使其达标")]
+
+
+def route_blockers(req: Requirements, o: OfficeReq, t: int) -> list[tuple[str, str]]:
+    """What no money can buy for year index t: failed conditions, unpriced roles and rooms, no
+    housing in time ([] when none of these stands in the way)."""
     out = [(f"condition {c} is not met, and money cannot fix it", f"条件 {c} 未达到，资金投入无法解决")
            for c in o.failed_conditions]
     need = o.needs[t]
@@ -263,7 +270,7 @@ def no_route(req: Requirements, o: OfficeReq, t: int) -> list[tuple[str, str]]:
             names = " | ".join("+".join(alt) for alt in item)
             out.append((f"room {names} cannot be set up (no price in costs.facilities)",
                         f"功能室 {names} 无法设立（costs.facilities 未定价）"))
-    return out or [("no plan attains it (see the requirements)", "任何方案均无法使其达标")]
+    return out
 
 
 # ---------------------------------------------------------------- what binds in the plan

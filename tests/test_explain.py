@@ -57,3 +57,24 @@ def test_a_quota_is_named_with_the_smallest_restoring_quota(tmp_path: Path) -> N
 def test_a_feasible_scenario_says_so() -> None:
     result = CliRunner().invoke(cli, ["explain", str(ROOT / "scenarios" / "2022.yaml"), "--json"])
     assert json.loads(result.output)["feasible"] is True
+
+
+def test_a_condition_money_cannot_fix_is_named_without_a_limit(tmp_path: Path) -> None:
+    # lianyungang-2019: a small office needs score ≥ 80. 乙所 has 70: no money helps, so the
+    # 2019 target (both offices) cannot be met with any budget, and no limit is named.
+    def ly(oid: str, name: str, score: int) -> dict:
+        return {"id": oid, "name": name, "county": "甲区", "kind": "township", "population": 20000,
+                "area_km2": 10, "tier": "small", "staff": {"posts": 2, "assistants": 2}, "floor_area_m2": 200,
+                "attributes": {"score": score}}
+    data = {"name": "score", "standard": "lianyungang-2019", "horizon": {"start": 2019, "end": 2019},
+            "targets": {2019: {"all": 1.0}}, "budget": {2019: 100},
+            "costs": {"roles": {"posts": {"annual": 0}, "assistants": {"one_time": 0.3, "annual": 5.5}}},
+            "offices": [ly("A", "甲所", 88), ly("B", "乙所", 70)]}
+    info = json.loads(CliRunner().invoke(cli, ["explain", str(write(tmp_path, "s.yaml", data)), "--json"]).output)
+    assert info["feasible"] is False and info["limits"] == []
+    assert "至多 1 个可达标" in info["text_zh"]
+    assert "B 乙所无论投入多少都无法达标：条件 score 未达到，资金投入无法解决" in info["text_zh"]
+    b = next(o for o in info["explanations"]["offices"] if o["id"] == "B")
+    assert b["cheapest"] == [{"from_year": 2019, "reachable": False,
+                              "why_en": ["condition score is not met, and money cannot fix it"],
+                              "why_zh": ["条件 score 未达到，资金投入无法解决"]}]
