@@ -74,3 +74,14 @@ def print_table(table: Any) -> None:
         out.print(table)
     else:
         Console(file=sys.stdout, highlight=False, soft_wrap=True, width=max(out.width, 160)).print(table)
+
+
+def progress_line(enabled: bool = True) -> Callable[[str], None]:
+    """A one-line status on stderr, redrawn in place (terminals only); "" clears it."""
+
+    def show(text: str) -> None:
+        if enabled and sys.stderr.isatty():
+            sys.stderr.write(f"\r\033[K{text}")
+            sys.stderr.flush()
+
+    return show

@@ -14,8 +14,8 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, reports_input_errors,
-                        scenario_argument, solve_options)
+from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, progress_line,
+                        reports_input_errors, scenario_argument, solve_options)
 
 EPILOG = """\b
 Examples:
@@ -166,8 +166,10 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
         if not quiet and not as_json:
             err.print("explaining the plan (each office, marginal values of budgets and quotas) …")
-        plan = plan.model_copy(update={"explanations": explain_plan(loaded, req, plan, replace(params, progress=None,
-                                                                                                 control=None))})
+        show = progress_line(enabled=not quiet and not as_json)
+        section = explain_plan(loaded, req, plan, replace(params, progress=None, control=None), progress=show)
+        show("")
+        plan = plan.model_copy(update={"explanations": section})
     text = plan.to_json()
     write_atomic(target, text)
     if xlsx is not None:

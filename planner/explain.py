@@ -186,14 +186,18 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
 
 def explain_plan(loaded: LoadedScenario, req: Requirements, plan: PlanResult | None,
                  params: SolveParams = SolveParams(), office_ids: list[str] | None = None,
-                 marginal: bool = True, processes: int | None = None) -> dict[str, Any]:
+                 marginal: bool = True, processes: int | None = None,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """The `explanations` section of plan.json: each office's path and, for a whole plan, the
-    marginal values of every budget and quota entry (plain data, as written to plan.json)."""
+    marginal values of every budget and quota entry (plain data, as written to plan.json).
+    `progress` is told what is being done, e.g. "offices 12/88"."""
     from planner.marginal import marginal_values
     from planner.office_explain import explain_offices
 
-    section: dict[str, Any] = {
-        "offices": [e.to_dict() for e in explain_offices(loaded, req, plan, office_ids)]}
+    tell = progress or (lambda _: None)
+    explained = explain_offices(loaded, req, plan, office_ids, lambda n, total: tell(f"offices {n}/{total}"))
+    section: dict[str, Any] = {"offices": [e.to_dict() for e in explained]}
     if marginal and plan is not None:
+        tell(f"marginal values: re-solving {2 * len(req.budgets) + 2 * len(req.quotas)} variants")
         section["marginal"] = marginal_values(req, params, processes).to_dict()
     return section

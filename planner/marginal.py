@@ -160,23 +160,28 @@ def _run(jobs: Sequence[Requirements], params: SolveParams, processes: int,
     import concurrent.futures as cf
     import multiprocessing
 
+    from concurrent.futures.process import BrokenProcessPool
+
     results: dict[int, Levels] = {}
-    if processes == 1:  # one core or one job: no pool to start
-        for i, sub in enumerate(jobs):
+    if processes > 1:
+        # forkserver: children do not inherit this process's threads (rich, a progress ticker).
+        ctx = multiprocessing.get_context("forkserver")
+        try:
+            with cf.ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init) as pool:
+                futures = {pool.submit(solve_levels, sub, params): i for i, sub in enumerate(jobs)}
+                try:
+                    for fut in cf.as_completed(futures):
+                        results[futures[fut]] = fut.result()
+                        check(futures[fut], results[futures[fut]])
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+        except (BrokenProcessPool, OSError):
+            pass  # e.g. a caller's script without a __main__ guard: the rest are solved in turn
+    for i, sub in enumerate(jobs):  # one core or one job (no pool to start), or what a broken pool left
+        if i not in results:
             results[i] = solve_levels(sub, params)
             check(i, results[i])
-        return [results[i] for i in range(len(jobs))]
-    # forkserver: children do not inherit this process's threads (rich, a progress ticker).
-    ctx = multiprocessing.get_context("forkserver")
-    with cf.ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init) as pool:
-        futures = {pool.submit(solve_levels, sub, params): i for i, sub in enumerate(jobs)}
-        try:
-            for fut in cf.as_completed(futures):
-                results[futures[fut]] = fut.result()
-                check(futures[fut], results[futures[fut]])
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
     return [results[i] for i in range(len(jobs))]
 
 
