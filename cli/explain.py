@@ -71,6 +71,7 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
     req = derive(loaded, soft_targets=soft)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     message: dict[str, Any] = {"feasible": True}
+    ids: list[str] | None
     infeasible = None if req.soft_targets or plan is not None else explain_infeasible(
         req, params, loaded.standard.role_zh)
     if infeasible is not None:

@@ -317,7 +317,8 @@ def _why_not(loaded: LoadedScenario, req: Requirements, o: OfficeReq, t: int, ct
         reasons = no_route(req, o, t)
         kind = "condition" if not o.conditions_ok else "no_route"
         return WhyNot(year, kind, (), "; ".join(en for en, _ in reasons), "；".join(zh for _, zh in reasons))
-    mine = [x for x in (*req.budgets, *req.quotas) if x.scope in (ALL, o.county)]
+    every_limit: list[Limit] = [*req.budgets, *req.quotas]
+    mine = [x for x in every_limit if x.scope in (ALL, o.county)]
     residual = {x: _residual(x, o, ctx) for x in mine}
     if _solve(_alone(req, o, tuple(r for r, _ in residual.values())), must) is not None:
         return _attainable_anyway(o, year, ctx)
