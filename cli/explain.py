@@ -70,7 +70,10 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
     soft = True if soft_targets or (plan is not None and plan.targets_mode == "soft") else None
     req = derive(loaded, soft_targets=soft)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
-    message: dict[str, Any] = {"feasible": True}
+    message: dict[str, Any] = {"feasible": True, "text_zh": "全部硬性目标均可实现。" if not req.soft_targets else
+                               "软目标模式：目标缺口计入目标函数，不会不可行。",
+                               "text_en": "Every hard target can be met." if not req.soft_targets else
+                               "Soft targets: shortfalls are minimised, never infeasible."}
     ids: list[str] | None
     infeasible = None if req.soft_targets or plan is not None else explain_infeasible(
         req, params, loaded.standard.role_zh)
@@ -152,7 +155,7 @@ def _print(message: dict[str, Any], lang: str, shown_all: bool, role_names: dict
     zh = lang == "zh"
     if not message["feasible"]:
         out.rule("不可行原因" if zh else "Why the hard targets cannot be met")
-        out.print(escape(message["text_zh"] if zh else message["text_en"]))
+    out.print(escape(message["text_zh"] if zh else message["text_en"]))
     section = message["explanations"]
     offices = section["offices"]
     shown = [o for o in offices if not shown_all or o["not_attained"] or o["attained"] is None]
