@@ -30,8 +30,8 @@ from planner.standards import TIER_ZH
 
 COMPARE_EPILOG = """\b
 Examples:
-  plan compare scenarios/2022.yaml scenarios/2022-low.yaml
-  plan compare out/2022/plan.json scenarios/2022-low.yaml --soft-targets
+  plan compare scenarios/2022.yaml my/2022-low.yaml
+  plan compare out/2022/plan.json my/2022-low.yaml --soft-targets
   plan compare a.yaml b.yaml c.yaml --csv > compare.csv
 """
 
@@ -113,7 +113,7 @@ def _compare_terminal(plans: list[Any]) -> None:
         diffs = office_differences(plans[0], other)
         b, o = labels[0].split(":")[0], lab.split(":")[0]
         if not diffs:
-            out.print(f"{b} vs {escape(lab)}: every office attains in the same years with the same actions")
+            out.print(f"{b} vs {o} ({escape(other.label)}): every office attains in the same years with the same actions")
             continue
         d = Table(title=f"各所差异 Differences per office: {b} vs {escape(lab)}")
         for col in ("office", "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",
@@ -321,7 +321,9 @@ def _cheapest_line(results: list[dict[str, Any]], best: int | None) -> str:
     if best is None:
         with_plan = [p for p in results if p["objective"] is not None]
         if not with_plan:
-            return "no variant has a plan (hard targets infeasible at every scale)"
+            why = ("hard targets infeasible at every scale" if all(p["status"] == "infeasible" for p in results)
+                   else "infeasible or no plan found within --time-limit")
+            return f"no variant has a plan ({why})"
         top = max(with_plan, key=lambda p: p["total_budget"])
         return (f"no scale meets every target; at ×{top['budget_scale']:g} ({top['total_budget']:,.2f} 万元) "
                 f"the shortfall is still {top['objective']['shortfall']}")

@@ -401,8 +401,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         if status == "unknown":
             stages.append(StageReport(name, status, None, None, solver.WallTime()))
             if solution is None:
-                return SolveOutcome(SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started,
-                                    params.workers, params.seed)
+                # Soft targets always have a plan (doing nothing); hard ones have none yet.
+                return _do_nothing(req) if req.soft_targets else SolveOutcome(
+                    SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
             proven = False
             break
         value = int(round(solver.ObjectiveValue()))

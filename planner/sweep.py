@@ -151,6 +151,8 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
         raise SweepError(f"cannot load the scenario where the variant ran: {exc}") from None
     variant = make_variant(loaded, budget_scale, quota_scale)
     req = derive(variant, soft_targets=params.soft_targets)
+    # No process pool of its own for small components: the variants already run one per core
+    # (and a Dask worker process, a daemon, may not start children).
     outcome = solve(req, SolveParams(time_limit=params.time_limit, workers=params.workers or 1,
                                      seed=params.seed, deterministic=params.deterministic,
                                      parallel_components=False))
@@ -194,11 +196,15 @@ OnDone = Callable[[int, int, dict[str, Any]], None]  # (done, total, point)
 
 
 def plan_processes(variants: int, workers: int | None, cpus: int | None = None) -> tuple[int, int]:
-    """(processes, CP-SAT workers per solve): one process per core up to the variant count, and
-    the cores split between them unless the workers are given."""
+    """(processes, CP-SAT workers per solve): one process per core up to the variant count; unless
+    given, the workers of one `plan solve` (DEFAULT_WORKERS, measured best even on 2 cores) shared
+    between them, and at least a core's worth each. A component large enough for a staged solve
+    needs the portfolio: with 1 worker a 300-office city-wide variant found no plan in 60 s."""
+    from planner.solve import DEFAULT_WORKERS
+
     cpus = cpus or os.cpu_count() or 1
     processes = max(1, min(variants, cpus))
-    return processes, workers or max(1, cpus // processes)
+    return processes, workers or max(1, cpus // processes, DEFAULT_WORKERS // processes)
 
 
 def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
@@ -239,9 +245,18 @@ def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: Var
                 if on_done:
                     on_done(len(results), len(points), results[futures[fut]])
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_now(pool)
             raise
     return [results[i] for i in range(len(points))]
+
+
+def _stop_now(pool: Any) -> None:
+    """Cancel what is queued and end the running solves at once: an interrupted sweep must not
+    wait up to --time-limit for them (the workers ignore SIGINT; the parent decides)."""
+    running = list((getattr(pool, "_processes", None) or {}).values())  # no public API for this
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in running:
+        process.terminate()
 
 
 def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,

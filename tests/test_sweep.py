@@ -65,7 +65,7 @@ def test_variant_scaling_rounds_money_to_the_yuan_and_quotas_down(tmp_path: Path
 
 
 def test_processes_and_workers_split_the_cores() -> None:
-    assert plan_processes(9, None, cpus=2) == (2, 1)
+    assert plan_processes(9, None, cpus=2) == (2, 4)  # plan solve's 8 workers, shared
     assert plan_processes(1, None, cpus=8) == (1, 8)
     assert plan_processes(3, None, cpus=8) == (3, 2)
     assert plan_processes(9, 4, cpus=2) == (2, 4)
@@ -168,3 +168,34 @@ def test_chart_without_cjk_font_or_matplotlib(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the chart extra were not installed
     with pytest.raises(charts.ChartUnavailable, match=r"pip install 'justice-office-planner\[chart\]'"):
         charts.frontier_chart(points, 0, "x", tmp_path / "none")
+
+
+def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from planner.generate import generate, write_scenario
+
+    # One city-wide component of 300 offices per variant: each solve takes far longer than we wait.
+    sc = generate(300, seed=1, tightness=1.2, soft=True)
+    totals = {y: sum(per[y] for per in sc["budget"].values()) for y in sc["budget"][next(iter(sc["budget"]))]}
+    sc.update(budget=totals, quotas={}, target_scope="city")
+    path = tmp_path / "city.yaml"
+    write_scenario(sc, path)
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sweep", str(path), "--budget-scale", "0.9,1.1",
+                             "--no-chart"], cwd=Path(__file__).resolve().parents[1], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(6)  # loaded, the pool started, both variants solving
+    solvers = psutil.Process(proc.pid).children(recursive=True)
+    assert solvers, "the variants should be running in child processes"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and time.monotonic() - sent < 5, err
+    assert "interrupted after 0 of 2 variants; nothing was written" in err
+    _, alive = psutil.wait_procs(solvers, timeout=5)
+    assert alive == []
