@@ -24,7 +24,7 @@ from planner.model import build_model
 from planner.plan import PlanResult
 from planner.requirements import Requirements
 from planner.scenario import to_wan
-from planner.solve import SolveParams, components, find_conflict, split_requirements
+from planner.solve import SolveParams, check_solver, components, find_conflict, split_requirements
 from planner.standards import TIER_ZH
 from planner.targets import TargetCell
 
@@ -53,11 +53,7 @@ def feasible(req: Requirements, time_limit: float = 30.0) -> bool:
     built = build_model(req)
     for lit in built.target_literals:
         built.model.add(lit == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.catch_sigint_signal = False
-    status = solver.Solve(built.model)
+    status = check_solver(time_limit).Solve(built.model)
     if status == cp_model.UNKNOWN:
         raise TimeoutError("feasibility check did not finish")
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -86,10 +82,7 @@ def most_attainable(req: Requirements, cell: TargetCell, time_limit: float = 30.
     by_id = {v.office.id: v for v in built.vars}
     t = req.years.index(cell.year)
     built.model.maximize(sum(by_id[i].att[t] for i in cell.office_ids))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.catch_sigint_signal = False
+    solver = check_solver(time_limit)
     if solver.Solve(built.model) != cp_model.OPTIMAL:
         raise TimeoutError("could not prove how many offices can attain")
     return int(round(solver.ObjectiveValue()))

@@ -34,6 +34,7 @@ from planner.model.constraints import office_cost
 from planner.plan import Action, PlanResult
 from planner.requirements import OfficeReq, Requirements
 from planner.scenario import Office, to_wan
+from planner.solve import check_solver
 from planner.standards import TIER_ZH
 
 Limit = BudgetEntry | QuotaEntry
@@ -197,10 +198,7 @@ def _solve(sub: Requirements, must: set[int], minimise: Any = None,
         built.model.add(v.att[t] == 1)
     if minimise is not None:
         built.model.minimize(minimise(built))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = SOLVE_SECONDS
-    solver.parameters.catch_sigint_signal = False
+    solver = check_solver(SOLVE_SECONDS)
     code = solver.Solve(built.model)
     if code == cp_model.INFEASIBLE:
         return None

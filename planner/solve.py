@@ -472,6 +472,16 @@ def _hint(m: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     hint.values.extend(values)
 
 
+def check_solver(time_limit: float, workers: int = 1) -> cp_model.CpSolver:
+    """A solver for the small checks around a plan (feasibility, explanations, conflicts): a time
+    limit, and CP-SAT's own SIGINT hook off (it aborts the process; interrupts are ours)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
 def find_conflict(req: Requirements, params: SolveParams) -> tuple[TargetCell, ...]:
     """Hard target cells that cannot all be met together, shrunk to a minimal set.
 
@@ -494,9 +504,7 @@ def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
     m = built.model
     m.clear_assumptions()
     m.add_assumptions([built.target_literals[i] for i in idx])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # cores come from the sequential search
-    solver.parameters.max_time_in_seconds = 30.0
+    solver = check_solver(30.0)  # one worker: cores come from the sequential search
     code = solver.Solve(m)
     if code != cp_model.INFEASIBLE:
         return idx
@@ -509,7 +517,4 @@ def _infeasible_with(req: Requirements, idx: list[int], params: SolveParams) -> 
     built = build_model(req)
     for i in idx:
         built.model.add(built.target_literals[i] == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, params.workers)
-    solver.parameters.max_time_in_seconds = 10.0
-    return solver.Solve(built.model) == cp_model.INFEASIBLE
+    return check_solver(10.0, params.workers).Solve(built.model) == cp_model.INFEASIBLE

@@ -75,13 +75,19 @@ def test_a_killed_writer_leaves_the_old_or_the_new_file_never_a_torn_one(tmp_pat
     assert len(leftovers) <= 5  # at most the one in-flight temp file per kill, never the target torn
 
 
-def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> None:
-    # One city-wide component of 300 offices: the cost level takes well over the 3 s we wait.
+def city_wide(tmp_path: Path) -> Path:
+    """One city-wide component of 300 offices (soft targets): its solve takes far longer than the
+    few seconds a signal test waits."""
     sc = generate(300, seed=1, tightness=1.2, soft=True)
     totals = {y: sum(per[y] for per in sc["budget"].values()) for y in sc["budget"][next(iter(sc["budget"]))]}
     sc.update(budget=totals, quotas={}, target_scope="city")
     path = tmp_path / "city.yaml"
     write_scenario(sc, path)
+    return path
+
+
+def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> None:
+    path = city_wide(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "solve", str(path), "-o", str(tmp_path / "o"),
                              "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     time.sleep(6)

@@ -177,15 +177,9 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     import time
 
     import psutil
+    from test_repro_faults import city_wide
 
-    from planner.generate import generate, write_scenario
-
-    # One city-wide component of 300 offices per variant: each solve takes far longer than we wait.
-    sc = generate(300, seed=1, tightness=1.2, soft=True)
-    totals = {y: sum(per[y] for per in sc["budget"].values()) for y in sc["budget"][next(iter(sc["budget"]))]}
-    sc.update(budget=totals, quotas={}, target_scope="city")
-    path = tmp_path / "city.yaml"
-    write_scenario(sc, path)
+    path = city_wide(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sweep", str(path), "--budget-scale", "0.9,1.1",
                              "--no-chart"], cwd=Path(__file__).resolve().parents[1], stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
