@@ -87,9 +87,10 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
         err.print(f"explaining {len(ids) if ids is not None else len(req.offices)} offices"
                   + ("" if office_ids or no_marginal or plan is None else " and the marginal value of "
                      f"{len(req.budgets)} budget and {len(req.quotas)} quota entries") + " …")
+    show = progress_line(enabled=not as_json)
     message["explanations"] = explain_plan(loaded, req, plan, params, ids, marginal=not (office_ids or no_marginal),
-                                           progress=progress_line(enabled=not as_json))
-    progress_line(enabled=not as_json)("")
+                                           progress=show)
+    show("")  # clears the line
     if as_json:
         click.echo(json.dumps(message, ensure_ascii=False, indent=2))
     else:

@@ -26,11 +26,10 @@ class OfficeState:
 @dataclass(frozen=True)
 class Gap:
     """One requirement of SPEC §4 a state fails: `text` in English (what `verify` prints), `text_zh`
-    for Chinese reports; `money_can_fix` is False for conditions (rule 6)."""
+    for Chinese reports."""
 
     text: str
     text_zh: str
-    money_can_fix: bool = True
 
 
 def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[Gap]:
@@ -64,8 +63,7 @@ def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState
         value = office.attributes.get(attr)
         if value is None or value < threshold:
             out.append(Gap(f"condition {attr} {value if value is not None else 'missing'} < {threshold:g}",
-                           f"条件 {attr} 为 {value if value is not None else '缺失'}，需 ≥ {threshold:g}",
-                           money_can_fix=False))
+                           f"条件 {attr} 为 {value if value is not None else '缺失'}，需 ≥ {threshold:g}"))
     return out
 
 

@@ -19,17 +19,16 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
+from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.model import build_model
 from planner.plan import PlanResult
-from planner.requirements import Requirements
+from planner.requirements import UNLIMITED, Requirements, limit_amount, with_limit
 from planner.scenario import to_wan
 from planner.solve import SolveParams, check_solver, components, find_conflict, split_requirements
 from planner.standards import TIER_ZH
-from planner.targets import TargetCell
+from planner.targets import TargetCell, scope_zh
 
 STEP_YUAN = 100  # 0.01 万元
-UNLIMITED = 10**15
 
 
 @dataclass(frozen=True)
@@ -88,18 +87,12 @@ def most_attainable(req: Requirements, cell: TargetCell, time_limit: float = 30.
     return int(round(solver.ObjectiveValue()))
 
 
-def _with(req: Requirements, limit: BudgetEntry | QuotaEntry, amount: int) -> Requirements:
-    if isinstance(limit, BudgetEntry):
-        return replace(req, budgets=tuple(replace(b, amount_yuan=amount) if b == limit else b for b in req.budgets))
-    return replace(req, quotas=tuple(replace(q, amount=amount) if q == limit else q for q in req.quotas))
-
-
 def _minimal_limits(req: Requirements) -> list[BudgetEntry | QuotaEntry]:
     """Deletion filter: keep a limit only if lifting it (with the kept ones lifted too) helps."""
     kept: list[BudgetEntry | QuotaEntry] = [*req.budgets, *req.quotas]
     current = req
     for limit in list(kept):
-        lifted = _with(current, limit, UNLIMITED)
+        lifted = with_limit(current, limit, UNLIMITED)
         if not feasible(lifted):
             current = lifted  # still infeasible without it: not part of a minimal conflict
             kept.remove(limit)
@@ -109,25 +102,21 @@ def _minimal_limits(req: Requirements) -> list[BudgetEntry | QuotaEntry]:
 def _restore(req: Requirements, limit: BudgetEntry | QuotaEntry) -> Restore:
     money = isinstance(limit, BudgetEntry)
     step = STEP_YUAN if money else 1
-    current = limit.amount_yuan if money else limit.amount
+    current = limit_amount(limit)
     lo = current // step  # infeasible at the current figure (in steps)
     hi = max(lo + 1, 1)
-    while not feasible(_with(req, limit, hi * step)):
+    while not feasible(with_limit(req, limit, hi * step)):
         lo, hi = hi, hi * 2
         if hi * step > UNLIMITED // 2:
             return Restore(limit, None, to_wan(current) if money else current)  # type: ignore[arg-type]
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if feasible(_with(req, limit, mid * step)):
+        if feasible(with_limit(req, limit, mid * step)):
             hi = mid
         else:
             lo = mid
     figure = hi * step
     return Restore(limit, round(figure / 10_000, 2) if money else figure, to_wan(current) if money else current)
-
-
-def _scope_zh(scope: str) -> str:
-    return "全市" if scope == ALL else scope
 
 
 def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell],
@@ -139,7 +128,7 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
     index = req.office_index()
     for c in cells:
         tier_zh = TIER_ZH.get(c.tier, "全部") + "司法所"
-        zh.append(f"{c.year} 年{_scope_zh(c.scope)}{tier_zh}需 {c.required} 个达标（共 {len(c.office_ids)} 个，"
+        zh.append(f"{c.year} 年{scope_zh(c.scope)}{tier_zh}需 {c.required} 个达标（共 {len(c.office_ids)} 个，"
                   f"目标 {c.rate:.0%}），现有预算与名额下至多 {most[c]} 个可达标")
         en.append(f"the {c.year} target for {c.tier} offices of {c.scope} needs {c.required} of "
                   f"{len(c.office_ids)} to attain ({c.rate:.0%}); within the budgets and quotas at most "
@@ -154,13 +143,13 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
     for r in restores:
         lim = r.limit
         if isinstance(lim, BudgetEntry):
-            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年预算 {r.current:.2f} 万元", \
+            what_zh, what_en = f"{scope_zh(lim.scope)} {lim.year} 年预算 {r.current:.2f} 万元", \
                 f"the {lim.year} budget of {lim.scope}, {r.current:.2f} 万元"
             fix_zh = f"增至 {r.figure:.2f} 万元即可使全部硬性目标可行" if r.figure is not None else "单独调整无法满足"
             fix_en = f"raising it to {r.figure:.2f} 万元 makes every hard target feasible" if r.figure is not None \
                 else "no figure for it alone restores feasibility"
         else:
-            what_zh, what_en = f"{_scope_zh(lim.scope)} {lim.year} 年{role_zh(lim.role)}名额 {r.current} 名", \
+            what_zh, what_en = f"{scope_zh(lim.scope)} {lim.year} 年{role_zh(lim.role)}名额 {r.current} 名", \
                 f"the {lim.year} {lim.role} quota of {lim.scope}, {r.current}"
             fix_zh = f"增至 {r.figure} 名即可使全部硬性目标可行" if r.figure is not None else "单独调整无法满足"
             fix_en = f"raising it to {r.figure} makes every hard target feasible" if r.figure is not None \

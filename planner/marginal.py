@@ -16,18 +16,19 @@ workers as in `sweep.plan_processes`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from planner.loading import ALL, BudgetEntry, QuotaEntry
-from planner.requirements import Requirements
+from planner.requirements import Limit, Requirements, limit_amount, with_limit
 from planner.scenario import to_wan
+from planner.pool import run_each
 from planner.solve import SolveParams, SolveStatus, components, solve, split_requirements
 from planner.sweep import plan_processes, scale_budget
+from planner.targets import scope_zh
 
-Limit = BudgetEntry | QuotaEntry
 
 UP, DOWN = Decimal("1.1"), Decimal("0.9")
 # Statuses without a plan: no level values to compare.
@@ -117,21 +118,9 @@ def variants(req: Requirements) -> list[_Variant]:
     return out
 
 
-def with_amount(req: Requirements, limit: Limit, amount: int) -> Requirements:
-    """`req` with this one entry's amount changed (equal entries are one entry: all change)."""
-    if isinstance(limit, BudgetEntry):
-        return replace(req, budgets=tuple(replace(b, amount_yuan=amount) if b == limit else b
-                                          for b in req.budgets))
-    return replace(req, quotas=tuple(replace(q, amount=amount) if q == limit else q for q in req.quotas))
-
-
 def touched(sub: Requirements, limit: Limit) -> bool:
     """Does this component hold the entry? (`split_requirements` gave it the entries in scope.)"""
     return limit in (sub.budgets if isinstance(limit, BudgetEntry) else sub.quotas)
-
-
-def _amount(limit: Limit) -> int:
-    return limit.amount_yuan if isinstance(limit, BudgetEntry) else limit.amount
 
 
 # ---------------------------------------------------------------- solving
@@ -145,44 +134,6 @@ def solve_levels(sub: Requirements, params: SolveParams) -> Levels:
     value = {s.name: s.value for s in outcome.stages}
     return Levels(outcome.status, value.get("shortfall", 0), value.get("attained_office_years"),
                   value.get("total_cost"))
-
-
-def _worker_init() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-
-
-def _run(jobs: Sequence[Requirements], params: SolveParams, processes: int,
-         check: Callable[[int, Levels], None]) -> list[Levels]:
-    """Every job's levels, in order. `check(i, levels)` may raise to stop early (pending jobs are
-    cancelled)."""
-    import concurrent.futures as cf
-    import multiprocessing
-
-    from concurrent.futures.process import BrokenProcessPool
-
-    results: dict[int, Levels] = {}
-    if processes > 1:
-        # forkserver: children do not inherit this process's threads (rich, a progress ticker).
-        ctx = multiprocessing.get_context("forkserver")
-        try:
-            with cf.ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init) as pool:
-                futures = {pool.submit(solve_levels, sub, params): i for i, sub in enumerate(jobs)}
-                try:
-                    for fut in cf.as_completed(futures):
-                        results[futures[fut]] = fut.result()
-                        check(futures[fut], results[futures[fut]])
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-        except (BrokenProcessPool, OSError):
-            pass  # e.g. a caller's script without a __main__ guard: the rest are solved in turn
-    for i, sub in enumerate(jobs):  # one core or one job (no pool to start), or what a broken pool left
-        if i not in results:
-            results[i] = solve_levels(sub, params)
-            check(i, results[i])
-    return [results[i] for i in range(len(jobs))]
 
 
 def marginal_values(req: Requirements, params: SolveParams = DEFAULT_PARAMS,
@@ -202,11 +153,11 @@ def marginal_values(req: Requirements, params: SolveParams = DEFAULT_PARAMS,
     for v_idx, v in enumerate(todo):
         for k, sub in enumerate(subs):
             if touched(sub, v.limit):
-                if v.amount == _amount(v.limit):
+                if v.amount == limit_amount(v.limit):
                     job_of[v_idx, k] = k  # e.g. 10% of 0: the baseline itself
                 else:
                     job_of[v_idx, k] = len(jobs)
-                    jobs.append(with_amount(sub, v.limit, v.amount))
+                    jobs.append(with_limit(sub, v.limit, v.amount))
     cpus = os.cpu_count() or 1
     if processes is None:
         processes, workers = plan_processes(len(jobs), None, cpus)
@@ -222,7 +173,7 @@ def marginal_values(req: Requirements, params: SolveParams = DEFAULT_PARAMS,
             raise MarginalError(f"the scenario as given {what} (component {i + 1} of {len(subs)}); "
                                 "marginal values compare against its plan, so there is none to compare")
 
-    done = _run(jobs, run_params, processes, check)
+    done = run_each(solve_levels, [(sub, run_params) for sub in jobs], processes, check)
     base = done[:len(subs)]
     values = []
     for v_idx, v in enumerate(todo):
@@ -242,7 +193,7 @@ def _total(levels: Sequence[Levels]) -> Levels:
 def _value(v: _Variant, pairs: list[tuple[Levels, Levels]], soft: bool) -> MarginalValue:
     """Deltas summed over the touched components; no plan in any of them: no deltas."""
     money = isinstance(v.limit, BudgetEntry)
-    before = to_wan(_amount(v.limit)) if money else _amount(v.limit)
+    before = to_wan(limit_amount(v.limit)) if money else limit_amount(v.limit)
     after = to_wan(v.amount) if money else v.amount
     statuses = [after_.status for _, after_ in pairs]
     status = next((s for s in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN, SolveStatus.FEASIBLE)
@@ -288,10 +239,6 @@ def _rank_losses(values: list[MarginalValue]) -> list[MarginalValue]:
 # ---------------------------------------------------------------- sentences
 
 
-def _scope_zh(scope: str) -> str:
-    return "全市" if scope == ALL else scope
-
-
 def _role_zh(role: str) -> str:
     return "政法专编名额" if role == "posts" else f"{role} 名额"
 
@@ -308,12 +255,12 @@ def describe(limit: Limit, change: str, before: float, after: float, status: str
     """One sentence each in Chinese and English, with the figures."""
     up = change.startswith("+")
     if isinstance(limit, BudgetEntry):
-        what_zh = f"{_scope_zh(limit.scope)} {limit.year} 年预算{'增加' if up else '减少'} 10%" \
+        what_zh = f"{scope_zh(limit.scope)} {limit.year} 年预算{'增加' if up else '减少'} 10%" \
                   f"（{before:.2f} → {after:.2f} 万元）"
         scope_en = "the scenario-wide" if limit.scope == ALL else f"{limit.scope}'s"
         what_en = f"{scope_en} {limit.year} budget {'+' if up else MINUS}10% ({before:.2f} → {after:.2f} 万元)"
     else:
-        what_zh = f"{_scope_zh(limit.scope)} {limit.year} 年{_role_zh(limit.role)}{'增加' if up else '减少'} 1 名" \
+        what_zh = f"{scope_zh(limit.scope)} {limit.year} 年{_role_zh(limit.role)}{'增加' if up else '减少'} 1 名" \
                   f"（{before} → {after} 名）"
         scope_en = "the scenario-wide" if limit.scope == ALL else f"{limit.scope}'s"
         what_en = f"{scope_en} {limit.year} {limit.role} quota {'+' if up else MINUS}1 ({before} → {after})"

@@ -32,13 +32,12 @@ from planner.model import build_model
 from planner.model.build import BuiltModel
 from planner.model.constraints import office_cost
 from planner.plan import Action, PlanResult
-from planner.requirements import OfficeReq, Requirements
+from planner.requirements import UNLIMITED, Limit, OfficeReq, Requirements, limit_amount, with_amount
 from planner.scenario import Office, to_wan
 from planner.solve import check_solver
 from planner.standards import TIER_ZH
+from planner.targets import scope_zh
 
-Limit = BudgetEntry | QuotaEntry
-UNLIMITED = 10**15
 SOLVE_SECONDS = 10.0  # one office alone: milliseconds in practice
 
 
@@ -304,10 +303,6 @@ def _residual(limit: Limit, o: OfficeReq, ctx: _PlanContext) -> tuple[Limit, int
     return replace(limit, amount=limit.amount - others), others
 
 
-def _lifted(limit: Limit) -> Limit:
-    return replace(limit, amount_yuan=UNLIMITED) if isinstance(limit, BudgetEntry) else replace(limit, amount=UNLIMITED)
-
-
 def _why_not(loaded: LoadedScenario, req: Requirements, o: OfficeReq, t: int, ctx: _PlanContext) -> WhyNot:
     year = req.years[t]
     must = {t} | {s for s, y in enumerate(req.years) if ctx.attained[o.id][y]}
@@ -341,7 +336,7 @@ def _jointly_blocking(req: Requirements, o: OfficeReq, residual: dict[Limit, tup
     current = {x: r for x, (r, _) in residual.items()}
     kept = []
     for x in residual:  # lift a limit for good when the rest still blocks
-        trial = {**current, x: _lifted(x)}
+        trial = {**current, x: with_amount(x, UNLIMITED)}
         if _solve(_alone(req, o, tuple(trial.values())), must) is None:
             current = trial
         else:
@@ -374,15 +369,7 @@ def _binding_limit(req: Requirements, o: OfficeReq, limit: Limit, residual: dict
     found = _solve(alone, must, minimise=use)
     assert found is not None  # attainable when `limit` is lifted (checked, or minimality of the set)
     left, others = residual[limit]
-    return BindingLimit(limit, others, _amount(left), int(round(found[1].ObjectiveValue())))
-
-
-def _amount(limit: Limit) -> int:
-    return limit.amount_yuan if isinstance(limit, BudgetEntry) else limit.amount
-
-
-def _scope_zh(scope: str) -> str:
-    return "全市" if scope == ALL else scope
+    return BindingLimit(limit, others, limit_amount(left), int(round(found[1].ObjectiveValue())))
 
 
 def _limit_text(b: BindingLimit, loaded: LoadedScenario, lang: str) -> str:
@@ -391,13 +378,13 @@ def _limit_text(b: BindingLimit, loaded: LoadedScenario, lang: str) -> str:
         amount, others, left, need = (f"{to_wan(v):,.2f} 万元" for v in (x.amount_yuan, b.used_by_others, b.left,
                                                                           b.least_needed))
         if lang == "zh":
-            return (f"{_scope_zh(x.scope)} {x.year} 年预算 {amount}，其他司法所已用 {others}，余 {left}；"
+            return (f"{scope_zh(x.scope)} {x.year} 年预算 {amount}，其他司法所已用 {others}，余 {left}；"
                     f"本所 {x.year} 年至少需支出 {need}")
         return (f"the {x.year} budget of {x.scope} ({amount}) has {left} left after the other offices' {others}; "
                 f"this office needs at least {need} in {x.year}")
     role_zh = loaded.standard.role_zh(x.role)
     if lang == "zh":
-        return (f"{_scope_zh(x.scope)} {x.year} 年{role_zh}名额 {x.amount} 名，其他司法所已用 {b.used_by_others} 名，"
+        return (f"{scope_zh(x.scope)} {x.year} 年{role_zh}名额 {x.amount} 名，其他司法所已用 {b.used_by_others} 名，"
                 f"余 {b.left} 名；本所 {x.year} 年至少需 {b.least_needed} 名")
     return (f"the {x.year} {x.role} quota of {x.scope} ({x.amount}) has {b.left} left after the other offices' "
             f"{b.used_by_others}; this office needs at least {b.least_needed} in {x.year}")

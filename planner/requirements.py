@@ -7,7 +7,7 @@ Money is in whole yuan (SPEC §1). For every office and horizon year: the staff 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.classify import classify_all
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
@@ -129,3 +129,25 @@ def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirem
         build_lead_years=costs.housing.build.lead_years if costs.housing.build else 0,
         offices=tuple(offices), budgets=tuple(loaded.budgets), quotas=tuple(loaded.quotas),
         targets=tuple(cells), soft_targets=soft)
+
+
+# ---------------------------------------------------------------- one limit at a time
+
+Limit = BudgetEntry | QuotaEntry
+UNLIMITED = 10**15  # an amount no plan reaches: the limit is lifted
+
+
+def limit_amount(limit: Limit) -> int:
+    """Yuan for a budget entry, people for a quota entry."""
+    return limit.amount_yuan if isinstance(limit, BudgetEntry) else limit.amount
+
+
+def with_amount(limit: Limit, amount: int) -> Limit:
+    return replace(limit, amount_yuan=amount) if isinstance(limit, BudgetEntry) else replace(limit, amount=amount)
+
+
+def with_limit(req: Requirements, limit: Limit, amount: int) -> Requirements:
+    """`req` with this one entry's amount changed (equal entries are one entry: all change)."""
+    if isinstance(limit, BudgetEntry):
+        return replace(req, budgets=tuple(replace(b, amount_yuan=amount) if b == limit else b for b in req.budgets))
+    return replace(req, quotas=tuple(replace(q, amount=amount) if q == limit else q for q in req.quotas))

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.loading import BudgetEntry, QuotaEntry
 from planner.requirements import Requirements
+from planner.pool import ignore_sigint
 from planner.targets import ALL, TargetCell
 
 # Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
@@ -201,7 +202,7 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     deadline = None if remaining is None else time.time() + remaining
     out: dict[int, SolveOutcome] = {}
     ctx = multiprocessing.get_context("forkserver")
-    with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=_worker_init) as pool:
+    with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=ignore_sigint) as pool:
         futures = {}
         for i in range(0, len(parts), chunk):
             # Components still queued from this chunk on, per process: for a fair time share.
@@ -218,12 +219,6 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
                     f.cancel()
                 break
     return out
-
-
-def _worker_init() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
 
 
 def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None,

@@ -217,46 +217,19 @@ def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal
     return _run_local(path, points, replace(params, workers=workers), processes, on_done)
 
 
-def _worker_init() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
-
-
 def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
                processes: int, on_done: OnDone | None) -> list[dict[str, Any]]:
-    import concurrent.futures as cf
-    import multiprocessing
+    from planner.pool import run_each
 
-    results: dict[int, dict[str, Any]] = {}
-    if processes == 1:  # one variant or one core: no pool to start
-        for i, (b, q) in enumerate(points):
-            results[i] = solve_variant(path, b, q, params)
-            if on_done:
-                on_done(len(results), len(points), results[i])
-        return [results[i] for i in range(len(points))]
-    # forkserver: children do not inherit this process's threads (rich, a progress ticker).
-    ctx = multiprocessing.get_context("forkserver")
-    with cf.ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init) as pool:
-        futures = {pool.submit(solve_variant, path, b, q, params): i for i, (b, q) in enumerate(points)}
-        try:
-            for fut in cf.as_completed(futures):
-                results[futures[fut]] = fut.result()
-                if on_done:
-                    on_done(len(results), len(points), results[futures[fut]])
-        except BaseException:
-            _stop_now(pool)
-            raise
-    return [results[i] for i in range(len(points))]
+    finished = 0
 
+    def report(_: int, point: dict[str, Any]) -> None:
+        nonlocal finished
+        finished += 1
+        if on_done:
+            on_done(finished, len(points), point)
 
-def _stop_now(pool: Any) -> None:
-    """Cancel what is queued and end the running solves at once: an interrupted sweep must not
-    wait up to --time-limit for them (the workers ignore SIGINT; the parent decides)."""
-    running = list((getattr(pool, "_processes", None) or {}).values())  # no public API for this
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in running:
-        process.terminate()
+    return run_each(solve_variant, [(path, b, q, params) for b, q in points], processes, report)
 
 
 def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 ALL = "all"
 
 
+def scope_zh(scope: str) -> str:
+    """A target, budget or quota scope as a Chinese text names it: a county, or 全市."""
+    return "全市" if scope == ALL else scope
+
+
 @dataclass(frozen=True)
 class TargetCell:
     year: int
