@@ -13,7 +13,7 @@ from planner.classify import classify_all
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.scenario import to_yuan
 from planner.standards import AnyOf
-from planner.targets import TargetCell, target_cells
+from planner.targets import ALL, TargetCell, target_cells
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,16 @@ class Requirements:
 
     def office_index(self) -> dict[str, int]:
         return {o.id: i for i, o in enumerate(self.offices)}
+
+    def scope_members(self) -> dict[str, tuple[int, ...]]:
+        """Office indices per budget/quota/target scope name: "all" and each county.
+
+        The one place that says which offices a scope holds (SPEC §6); every consumer (model,
+        components, verify, reports) asks here."""
+        out: dict[str, list[int]] = {ALL: list(range(len(self.offices)))}
+        for i, o in enumerate(self.offices):
+            out.setdefault(o.county, []).append(i)
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirements:
