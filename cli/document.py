@@ -54,11 +54,58 @@ def _esc(text: str) -> str:
     return escape(text)
 
 
-@click.command()
-def template() -> None:
-    """Write the Excel scenario template."""
+@click.command(epilog="\b\nExamples:\n  plan template -o 情景.xlsx\n"
+                      "  plan template --from scenarios/2022.yaml -o 2022情景.xlsx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx workbook to write.")
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fill it from this scenario (YAML or XLSX) instead of the example rows.")
+@reports_input_errors
+def template(output: Path, source: Path | None) -> None:
+    """Write the Excel scenario template: 说明, 基本设置, 达标目标, 预算, 编制, 费用标准, 司法所, 用房方案.
+
+    Fill it in Excel or WPS, then `plan validate|classify|solve` it directly.
+    """
+    from planner.workbook_scenario import example_scenario, write_workbook
+
+    if source is None:
+        scenario, standard = example_scenario()
+    else:
+        from planner.loading import load_scenario
+
+        loaded = load_scenario(source)
+        scenario, standard = _portable(loaded, source, output), loaded.standard
+    write_workbook(scenario, standard, output)
+    out.print(tr(f"已写入 {output}", f"wrote {output}"))
 
 
-@click.command()
-def convert() -> None:
-    """Convert a scenario between YAML and XLSX."""
+@click.command(epilog="\b\nExamples:\n  plan convert scenarios/2022.yaml 2022情景.xlsx\n"
+                      "  plan convert 2022情景.xlsx 2022.yaml")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@reports_input_errors
+def convert(source: Path, target: Path) -> None:
+    """Convert a scenario between YAML and XLSX (either way; the source is validated first)."""
+    from planner.loading import load_scenario
+
+    if target.suffix.lower() not in (".xlsx", ".yaml", ".yml"):
+        raise click.UsageError(tr("目标文件应为 .xlsx、.yaml 或 .yml", "the target must be .xlsx, .yaml or .yml"))
+    loaded = load_scenario(source)
+    scenario = _portable(loaded, source, target)
+    if target.suffix.lower() == ".xlsx":
+        from planner.workbook_scenario import write_workbook
+
+        write_workbook(scenario, loaded.standard, target)
+    else:
+        from planner.plan import write_atomic
+        from planner.workbook_scenario import scenario_yaml
+
+        write_atomic(target, scenario_yaml(scenario, source))
+    out.print(tr(f"已写入 {target}", f"wrote {target}"))
+
+
+def _portable(loaded, source: Path, output: Path):  # type: ignore[no-untyped-def]
+    """The scenario with a standard path rewritten relative to the output's folder."""
+    from planner.advance import _standard_ref
+
+    return loaded.scenario.model_copy(update={"standard": _standard_ref(loaded, source, output)})
