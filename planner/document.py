@@ -30,7 +30,13 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from planner.milestones import QUARTERS_ZH, Milestone, acceptance_milestones, action_milestones, lead_years
+from planner.milestones import (
+    QUARTERS_ZH,
+    Milestone,
+    acceptance_milestones,
+    action_milestones,
+    lead_years,
+)
 from planner.plan import PlanResult
 from planner.reports.tables import Context, Table, build_tables
 
@@ -118,7 +124,7 @@ def _introduction(plan: PlanResult, ctx: Context, n_tasks: int) -> str:
             f"共安排建设任务{n_tasks}项，规划期总费用{money(plan.objective.total_cost)}万元。")
 
 
-def _goals(draft: "_Draft", plan: PlanResult, table: Table) -> None:
+def _goals(draft: _Draft, plan: PlanResult, table: Table) -> None:
     last = max(a.year for a in plan.attainment) if plan.attainment else None
     attained_end = sum(1 for o in plan.offices if last is not None and o.attained.get(str(last)))
     met = sum(a.met for a in plan.attainment)
@@ -143,7 +149,7 @@ TASK_COLUMNS = [Column("司法所", 24), Column("年度", 13), Column("任务类
                 Column("数量", 16), Column("一次性费用（万元）", 23, True), Column("年度费用（万元）", 23, True)]
 
 
-def _tasks(draft: "_Draft", plan: PlanResult, table: Table) -> None:
+def _tasks(draft: _Draft, plan: PlanResult, table: Table) -> None:
     by_county: dict[str, list[list[Any]]] = defaultdict(list)
     for row in table.rows:
         by_county[row[0]].append(row)
@@ -162,7 +168,7 @@ def _tasks(draft: "_Draft", plan: PlanResult, table: Table) -> None:
         draft.table(TASK_COLUMNS, [[r[2], str(r[3]), r[4], r[5], r[6], money(r[7]), money(r[8])] for r in rows])
 
 
-def _funding(draft: "_Draft", plan: PlanResult, table: Table) -> None:
+def _funding(draft: _Draft, plan: PlanResult, table: Table) -> None:
     draft.body(f"规划期总费用{money(plan.objective.total_cost)}万元，各项预算及支出如下（单位：万元）：")
     cols = [Column("年度", 20), Column("范围", 40), Column("预算（万元）", 32, True), Column("支出（万元）", 32, True),
             Column("结余（万元）", 32, True)]
@@ -176,7 +182,7 @@ def _funding(draft: "_Draft", plan: PlanResult, table: Table) -> None:
     draft.table(cols, rows, total_row=rows[-1][0] == "合计")
 
 
-def _schedule(draft: "_Draft", plan: PlanResult, ctx: Context, table: Table) -> None:
+def _schedule(draft: _Draft, plan: PlanResult, ctx: Context, table: Table) -> None:
     assert ctx.loaded is not None
     names = {o.id: o.name for o in plan.offices}
     milestones: list[Milestone] = []

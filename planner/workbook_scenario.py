@@ -216,8 +216,7 @@ class _Reader:
             self.at(("quotas", role), "编制", 0, row)
             roles[role] = None
         for role in roles:
-            self.raw["quotas"][role] = self.limits("编制", QUOTA_HEADER, ("quotas", role), 1,
-                                                   lambda cells, r=role: names.get(cells[0], cells[0]) == r)
+            self.raw["quotas"][role] = self.limits("编制", QUOTA_HEADER, ("quotas", role), 1, _is_role(names, role))
 
     def costs(self, standard: Standard | None) -> None:
         roles = _names(standard.roles if standard else {})
@@ -292,6 +291,10 @@ class _Reader:
             options.append(option)
 
 
+def _is_role(names: dict[Any, str], role: str) -> Callable[[list[Any]], bool]:
+    return lambda cells: names.get(cells[0], cells[0]) == role
+
+
 def _put(raw: dict[str, Any], path: Path_, value: Any) -> None:
     node = raw
     for key in path[:-1]:
@@ -318,8 +321,8 @@ def write_workbook(scenario: Scenario, standard: Standard, path: Path) -> None:
     _guide(wb.create_sheet("说明"), standard)
     _settings_sheet(wb, scenario)
     years = scenario.horizon.years
-    _sheet(wb, "达标目标", TARGET_HEADER,
-           [[y, *[(scenario.targets[y].get(t)) for t in TARGET_TIERS]] for y in (scenario.targets or {})],
+    targets: dict[int, dict[str, float]] = dict(scenario.targets or {})  # type: ignore[arg-type]
+    _sheet(wb, "达标目标", TARGET_HEADER, [[y, *[rates.get(t) for t in TARGET_TIERS]] for y, rates in targets.items()],
            rates=range(1, 5), whole=(0,))
     _sheet(wb, "预算", BUDGET_HEADER, list(_limit_rows(scenario.budget)), numbers=(2,), whole=(1,))
     _sheet(wb, "编制", QUOTA_HEADER, [[standard.role_zh(role), *r] for role, shape in scenario.quotas.items()
@@ -381,7 +384,12 @@ def _office_columns(offices: list[Office], standard: Standard, years: list[int])
 def _office_cell(o: Office, keys: Path_) -> Any:
     value: Any = o
     for k in keys:
-        value = getattr(value, k, None) if not isinstance(value, dict) else value.get(k)
+        if isinstance(value, dict):
+            value = value.get(k)
+        elif isinstance(value, Office):
+            value = getattr(value, k, None)
+        else:  # one figure for every year, asked for a year's column
+            return None
         if value is None:
             return None
     if len(keys) == 2 and keys[0] == "caseload" and isinstance(value, dict):
