@@ -21,6 +21,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -215,6 +216,7 @@ class _Draft:
         self.doc: DocxDocument = Document()
         self._page()
         self._styles()
+        self._table_styles()
         self._font_table()
 
     def _page(self) -> None:
@@ -316,29 +318,38 @@ class _Draft:
         _repeat_header(header)
         for cell, col, width in zip(header.cells, columns, widths):
             cell.width = width
-            self._cell(cell.paragraphs[0], col.header, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            _text(cell.paragraphs[0], col.header, self.cell_styles["head"])
         for i, values in enumerate(rows):
-            bold = total_row and i == len(rows) - 1
+            kind = "total" if total_row and i == len(rows) - 1 else None
             cells = t.add_row().cells
             for cell, col, width, value in zip(cells, columns, widths, values):
                 cell.width = width
-                align = WD_ALIGN_PARAGRAPH.RIGHT if col.numeric else WD_ALIGN_PARAGRAPH.LEFT
+                style = self.cell_styles[kind or ("number" if col.numeric else "text")]
                 lines = str(value).split("\n")
-                self._cell(cell.paragraphs[0], lines[0], align, bold)
+                _text(cell.paragraphs[0], lines[0], style)
                 for line in lines[1:]:
-                    self._cell(cell.add_paragraph(), line, align, bold)
+                    _text(cell.add_paragraph(), line, style)
         self.doc.add_paragraph().paragraph_format.line_spacing = Pt(LINE_PT / 2)  # space after the table
         return t
 
-    @staticmethod
-    def _cell(p: Paragraph, text: str, align: WD_ALIGN_PARAGRAPH, bold: bool = False) -> None:
-        p.alignment = align
-        fmt = p.paragraph_format
-        fmt.first_line_indent = Pt(0)
-        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(TABLE_PT * 1.5)
-        run = p.add_run(text)
-        run.bold = bold
-        _font(run, BODY_FONT, TABLE_PT)
+    def _table_styles(self) -> None:
+        """Paragraph styles of table cells (五号, single-spaced): text, numbers, header and 合计 rows."""
+        self.cell_styles: dict[str, Any] = {}
+        for key, align, bold in (("text", WD_ALIGN_PARAGRAPH.LEFT, False), ("number", WD_ALIGN_PARAGRAPH.RIGHT, False),
+                                 ("head", WD_ALIGN_PARAGRAPH.CENTER, True), ("total", WD_ALIGN_PARAGRAPH.RIGHT, True)):
+            style = self.doc.styles.add_style(f"表格{key}", WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self.doc.styles["Normal"]
+            _font(style, BODY_FONT, TABLE_PT)
+            style.font.bold = bold
+            fmt = style.paragraph_format
+            fmt.alignment, fmt.first_line_indent = align, Pt(0)
+            fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(TABLE_PT * 1.5)
+            self.cell_styles[key] = style
+
+
+def _text(p: Paragraph, text: str, style: Any) -> None:
+    p._p.style = style.style_id  # by id: `p.style = style` looks the style up by name, per cell
+    p.add_run(text)
 
 
 def _font(target: Any, east_asian: str, size: float) -> None:
