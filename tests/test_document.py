@@ -19,6 +19,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.shared import Pt
+from test_advance import solve  # solves a scenario with `plan solve`, returns plan.json
 
 from cli.main import cli
 
@@ -26,16 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
 
 
-def _solve(scenario: Path, out: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["solve", str(scenario), "-o", str(out), "--quiet", "--workers", "2"])
-    assert result.exit_code == 0, result.output
-    return json.loads((out / "plan.json").read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("document")
-    plan = _solve(SCENARIO, out)
+    plan = solve(SCENARIO, out)
     result = CliRunner().invoke(cli, ["document", str(out / "plan.json"), "-o", str(out / "plan.docx"),
                                       "--scenario", str(SCENARIO), "--unit", "某市司法局"])
     assert result.exit_code == 0, result.output
@@ -120,7 +115,7 @@ def test_office_names_are_text_not_fields(tmp_path: Path) -> None:
     text = SCENARIO.read_text(encoding="utf-8").replace("name: 甲镇", f"name: '{odd}'")
     scenario = tmp_path / "odd.yaml"
     scenario.write_text(text, encoding="utf-8")
-    _solve(scenario, tmp_path)
+    solve(scenario, tmp_path)
     result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx"),
                                       "--scenario", str(scenario), "--title", "<标题>{ DATE }"])
     assert result.exit_code == 0, result.output

@@ -100,17 +100,17 @@ def _broken(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str, value: ob
 
 @pytest.mark.parametrize("sheet, cell, value, message", [
     ("预算", "C4", -5, "broken.xlsx: 预算!C4: budget.高港区.2022: Input should be greater than or equal to 0 (got -5)"),
-    ("司法所", "D5", "村", "broken.xlsx: 司法所!D5: offices[3].kind: must be one of 'township', 'subdistrict' "
-                         "(got '村')"),
+    ("司法所", "D5", "村", ("broken.xlsx: 司法所!D5: offices[3].kind: must be one of 'township', 'subdistrict' "
+                         "(got '村')")),
     ("司法所", "A5", None, "broken.xlsx: 司法所!A5: offices[3].id: required field is missing"),
-    ("达标目标", "B2", 1.5, "broken.xlsx: 达标目标!B2: targets.2022.large: Input should be less than or equal to 1 "
-                          "(got 1.5)"),
-    ("费用标准", "C3", "abc", "broken.xlsx: 费用标准!C3: costs.roles.mediators.one_time: Input should be a valid "
-                            "number, unable to parse string as a number (got 'abc')"),
-    ("预算", "A4", "高岗区", "broken.xlsx: 预算!A4: budget.高岗区: no office belongs to county '高岗区' "
-                          "(did you mean '高港区'?)"),
-    ("编制", "C3", 2030, "broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: year 2030 is outside the horizon "
-                       "2022–2023"),
+    ("达标目标", "B2", 1.5, ("broken.xlsx: 达标目标!B2: targets.2022.large: Input should be less than or equal to 1 "
+                          "(got 1.5)")),
+    ("费用标准", "C3", "abc", ("broken.xlsx: 费用标准!C3: costs.roles.mediators.one_time: Input should be a valid "
+                            "number, unable to parse string as a number (got 'abc')")),
+    ("预算", "A4", "高岗区", ("broken.xlsx: 预算!A4: budget.高岗区: no office belongs to county '高岗区' "
+                          "(did you mean '高港区'?)")),
+    ("编制", "C3", 2030, ("broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: year 2030 is outside the horizon "
+                       "2022–2023")),
     ("用房方案", "A2", "XX-1", "broken.xlsx: 用房方案!A2: office: 司法所表中没有编号 'XX-1'"),
     ("预算", "A1", "县区", "broken.xlsx: 预算!A1: header: 表头应为“范围（全市或县区）”"),
 ])
