@@ -425,6 +425,10 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], n
     ws.append(header)
     for row in rows:
         ws.append(row)
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # user text such as a name "=1+1" stays text, never a formula
+                cell.data_type = "s"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for col, name in enumerate(header, start=1):
         cell = ws.cell(1, col)

@@ -118,3 +118,15 @@ def test_a_broken_cell_is_named_sheet_cell_field(taizhou_xlsx: Path, tmp_path: P
                                                  value: object, message: str) -> None:
     output = _broken(taizhou_xlsx, tmp_path, sheet, cell, value)
     assert f"error {message}\n" in output.replace("\n  ", " ")
+
+
+def test_user_text_is_never_a_formula(tmp_path: Path) -> None:
+    source = ROOT / "tests/cases/outputs/rolling.yaml"
+    scenario = tmp_path / "odd.yaml"
+    scenario.write_text(source.read_text(encoding="utf-8").replace("name: 甲镇", "name: '=HYPERLINK(\"x\")'"),
+                        encoding="utf-8")
+    xlsx = tmp_path / "odd.xlsx"
+    assert _run("convert", str(scenario), str(xlsx))[0] == 0
+    cell = openpyxl.load_workbook(xlsx)["司法所"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
+    assert load_scenario(xlsx).offices[0].name == '=HYPERLINK("x")'
