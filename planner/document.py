@@ -121,8 +121,12 @@ def _introduction(plan: PlanResult, ctx: Context, n_tasks: int) -> str:
     status = "已证明最优" if plan.status == "optimal" else "可行方案，未证明最优"
     std = ctx.standard.name if ctx.standard else plan.standard
     return (f"为推进司法所分类建设，根据《{std}》，结合各司法所现状，经优化测算（{status}），制定本计划。"
-            f"本计划涉及{len(counties)}个县（市、区）{len(plan.offices)}个司法所，规划期{years[0]}—{years[-1]}年，"
+            f"本计划涉及{len(counties)}个县（市、区）{len(plan.offices)}个司法所，规划期{_span(years)}，"
             f"共安排建设任务{n_tasks}项，规划期总费用{money(plan.objective.total_cost)}万元。")
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}年" if years[0] == years[-1] else f"{years[0]}—{years[-1]}年"
 
 
 def _goals(draft: _Draft, plan: PlanResult, table: Table) -> None:
@@ -133,8 +137,11 @@ def _goals(draft: _Draft, plan: PlanResult, table: Table) -> None:
     text = (f"到{last}年底，{len(plan.offices)}个司法所中{attained_end}个达到所属类别建设标准；"
             f"{len(plan.attainment)}项达标率目标中完成{met}项") if last is not None else "本计划未设达标率目标"
     if short:
-        text += "，未完成" + "、".join(f"{a.year}年{row[1]}{row[2]}（差{a.required - a.attained}个）"
-                                  for a, row in zip(plan.attainment, table.rows) if not a.met)
+        text += "；未完成的目标：" + "、".join(
+            f"{a.year}年{row[1]}{'全部' if a.tier == 'all' else row[2]}司法所达标率{rate(a.target)}"
+            f"（差{a.required - a.attained}个）" for a, row in zip(plan.attainment, table.rows) if not a.met)
+    if plan.targets_mode == "soft":
+        text += "。本计划按软目标测算：目标不能全部完成时，使未达标的差额最小"
     draft.body(text + "。各年度达标率目标如下：")
     cols = [Column("年度", 13), Column("范围", 22), Column("类别", 13), Column("所数", 13, True),
             Column("计划达标数", 17, True), Column("计划达标率", 19, True), Column("目标达标率", 19, True),

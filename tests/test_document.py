@@ -157,3 +157,29 @@ def test_libreoffice_renders_the_draft_within_the_page(drafted: tuple[Path, dict
                 assert min(x["x0"] for x in borders) > 28 / 25.4 * 72 - 1.5
         assert sum(bool(page.lines) for page in pdf.pages) >= 3
     assert "— 1 —" in text and "三、经费保障" in text and "某市司法局" in text
+
+
+def test_targets_short_of_the_goal_are_named(tmp_path: Path) -> None:
+    scenario = ROOT / "scenarios" / "examples" / "soft_targets.yaml"
+    plan = solve(scenario, tmp_path)
+    assert [(a["attained"], a["required"], a["met"]) for a in plan["attainment"]] == [(2, 4, False)]
+    result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx"),
+                                      "--scenario", str(scenario)])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(tmp_path / "d.docx"))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "规划期2024年，" in text
+    assert ("到2024年底，4个司法所中2个达到所属类别建设标准；1项达标率目标中完成0项；未完成的目标："
+            "2024年全市全部司法所达标率100%（差2个）。本计划按软目标测算") in text
+    assert _rows(d.tables[0])[1] == ["2024", "全市", "全部", "4", "2", "50%", "100%", "4", "差2个"]
+
+
+def test_without_the_scenario_no_document_is_written(drafted: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    plan = json.loads(json.dumps(drafted[1]))
+    plan["scenario"]["file"] = str(tmp_path / "gone.yaml")
+    (tmp_path / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx")],
+                                env={"PLAN_LANG": "zh"})
+    assert result.exit_code == 1
+    assert "工作计划草案需要情景文件以核验方案：请用 --scenario 指定" in result.output
+    assert not (tmp_path / "d.docx").exists()
