@@ -1,4 +1,4 @@
-"""Terminal rendering of results with rich (Chinese labels beside the SPEC's words)."""
+"""Terminal rendering of results with rich (Chinese labels beside the contract's words)."""
 
 from __future__ import annotations
 

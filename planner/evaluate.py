@@ -1,4 +1,4 @@
-"""Actions → costs per year and office states per year, in plain Python (SPEC §5).
+"""Actions → costs per year and office states per year, in plain Python (docs/reference.md §5).
 
 Used to state a plan's figures and, independently of the CP-SAT model, to check them
 (`verify.py`). Money in whole yuan.
@@ -69,7 +69,7 @@ def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
 
 
 def cost_in_year(p: Priced, action_year: int, year: int) -> int:
-    """SPEC §5: one-time + annual in the action's year, annual in each later year, 0 before."""
+    """docs/reference.md §5: one-time + annual in the action's year, annual in each later year, 0 before."""
     if year < action_year:
         return 0
     return p.one_time + p.annual if year == action_year else p.annual
@@ -89,7 +89,7 @@ def apply(state: OfficeState, office: Office, a: Action) -> None:
 
 
 def states_by_year(loaded: LoadedScenario, office: Office, actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
-    """The office's state at the end of each horizon year (no attrition, SPEC §4)."""
+    """The office's state at the end of each horizon year (no attrition, docs/reference.md §4)."""
     out = {}
     for y in loaded.years:
         s = initial_state(office)
@@ -117,7 +117,7 @@ class Figures:
 
 
 def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> Figures:
-    """Recompute states, attainment, costs, spending, quota use and objective (SPEC §4–§7).
+    """Recompute states, attainment, costs, spending, quota use and objective (docs/reference.md §4–§7).
 
     Raises ActionError for an action the scenario does not allow; `verify` reports those.
     """

@@ -1,4 +1,4 @@
-"""Each office's path (issue 4, part 2): tier and reason, requirements per year, the gaps at the
+"""Each office's path: tier and reason, requirements per year, the gaps at the
 start, the cheapest way to attain from each horizon year on, and, where the plan leaves it
 unattained, what binds.
 

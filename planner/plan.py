@@ -1,4 +1,4 @@
-"""The plan result (SPEC §9): pydantic models for `plan.json`, and its atomic writing."""
+"""The plan result (docs/reference.md §9): pydantic models for `plan.json`, and its atomic writing."""
 
 from __future__ import annotations
 

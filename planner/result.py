@@ -1,4 +1,4 @@
-"""Solver outcome → `PlanResult` (SPEC §9): actions with their costs, attainment recomputed from
+"""Solver outcome → `PlanResult` (docs/reference.md §9): actions with their costs, attainment recomputed from
 those actions, spending per budget entry, and the objective levels."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class ModelCheckerDisagreement(RuntimeError):
 
 
 def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
-    """The solver's decisions as SPEC §5 actions (costs filled in later), by office, year, type."""
+    """The solver's decisions as docs/reference.md §5 actions (costs filled in later), by office, year, type."""
     out: list[Action] = []
     for o, d in zip(req.offices, solution.offices):
         for t, year in enumerate(req.years):

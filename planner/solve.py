@@ -1,4 +1,4 @@
-"""The only CpSolver user: a staged lexicographic solve (SPEC §7) → `SolveOutcome`.
+"""The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
 with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed. Each stage is hinted with
