@@ -14,8 +14,17 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, progress_line,
-                        reports_input_errors, scenario_argument, solve_options)
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    err,
+    out,
+    progress_line,
+    reports_input_errors,
+    scenario_argument,
+    solve_options,
+)
 
 EPILOG = """\b
 Examples:
@@ -128,8 +137,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.loading import load_scenario
     from planner.requirements import derive
     from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus
-    from planner.solve import solve as run_solve
+    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
     loaded = load_scenario(scenario)

@@ -259,7 +259,8 @@ def kpis_dict(k: Kpis) -> dict[str, Any]:
         "cost_per_year": k.cost_per_year, "cost_by_year": {str(y): v for y, v in k.cost_by_year.items()},
         "attainment": [{"year": y, "tier": t, "offices": r.offices, "attained": r.attained,
                         "rate": None if r.rate is None else round(r.rate, 4), "target": r.target}
-                       for (y, t), r in sorted(k.attainment.items(), key=lambda kv: (kv[0][0], TIER_ORDER.index(kv[0][1])))],
+                       for (y, t), r in sorted(k.attainment.items(),
+                                               key=lambda kv: (kv[0][0], TIER_ORDER.index(kv[0][1])))],
         "posts_filled": k.posts_filled, "hires": k.hires,
     }
 

@@ -63,8 +63,8 @@ def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
             raise ActionError(f"office {office.id} already has {a.facility}")
         if a.facility not in costs.facilities:
             raise ActionError(f"facility {a.facility} cannot be set up (no price in costs.facilities)")
-        p = costs.facilities[a.facility]
-        return Priced(to_yuan(p.one_time), to_yuan(p.annual), a.year)
+        fc = costs.facilities[a.facility]
+        return Priced(to_yuan(fc.one_time), to_yuan(fc.annual), a.year)
     raise ActionError(f"unknown action type {a.type!r}")
 
 
@@ -88,7 +88,8 @@ def apply(state: OfficeState, office: Office, a: Action) -> None:
         state.facilities.add(a.facility)
 
 
-def states_by_year(loaded: LoadedScenario, office: Office, actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
+def states_by_year(loaded: LoadedScenario, office: Office,
+                   actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
     """The office's state at the end of each horizon year (no attrition, docs/reference.md §4)."""
     out = {}
     for y in loaded.years:

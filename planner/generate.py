@@ -17,10 +17,13 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | housing options | 15% of offices short of area: an exchange (lead 1–2 years) and/or a lease |
 | costs | as docs/reference.md §8's example; facilities 2–15 万元 one-time, some with an annual cost |
 | quotas | posts per county and year: 1 + the post deficit of the offices the estimate chooses |
-| budgets | per county and year: `tightness` × a greedy lower-bound estimate of what meeting that year's targets costs (the cheapest offices per tier, priced by `planner.model.bounds`, spread evenly over the years they count) |
+| budgets | per county and year: `tightness` × a greedy lower bound of what that year's targets cost (see below) |
 
 Tightness measured at 300 offices × 3 years, seed 1 (soft shortfall; hard feasible?): 0.8 → 77,
 1.0 → 44, 1.2 → 18, 1.5 → 6 (hard infeasible), 2.0 → 0 (hard feasible, budgets binding), 3.0 → 0.
+
+The budget estimate takes the cheapest offices per tier, priced by `planner.model.bounds`, and spreads
+their cost evenly over the years they count.
 
 Offices are written inline for N ≤ 2,000, else to a CSV beside the YAML (loads ~10× faster). An
 office table has no housing-option columns (docs/reference.md §8), so large instances have no candidate

@@ -447,7 +447,7 @@ class _Checker:
 
     def targets(self) -> dict[int, dict[str, float]]:
         source = self.sc.targets if self.sc.targets is not None else self.std.default_targets
-        return {y: dict(rates) for y, rates in sorted(source.items()) if y in self.years}
+        return {y: {t: r for t, r in rates.items()} for y, rates in sorted(source.items()) if y in self.years}
 
     def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[BudgetEntry]:
         out: list[BudgetEntry] = []

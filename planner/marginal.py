@@ -22,13 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from planner.loading import ALL, BudgetEntry, QuotaEntry
+from planner.pool import run_each
 from planner.requirements import Limit, Requirements, limit_amount, with_limit
 from planner.scenario import to_wan
-from planner.pool import run_each
 from planner.solve import SolveParams, SolveStatus, components, solve, split_requirements
 from planner.sweep import plan_processes, scale_budget
 from planner.targets import scope_zh
-
 
 UP, DOWN = Decimal("1.1"), Decimal("0.9")
 # Statuses without a plan: no level values to compare.

@@ -287,8 +287,8 @@ def _put(office: dict[str, Any], keys: list[Any], value: Any, display: str, line
     for k in keys[:-1]:
         nxt = node.setdefault(k, {})
         if not isinstance(nxt, dict):
-            raise ScenarioError([ScenarioIssue(display, line, col,
-                                               f"column conflicts with column {k!r} (one number and per-year numbers)")])
+            raise ScenarioError([ScenarioIssue(
+                display, line, col, f"column conflicts with column {k!r} (one number and per-year numbers)")])
         node = nxt
     if isinstance(node.get(keys[-1]), dict):
         raise ScenarioError([ScenarioIssue(display, line, col,

@@ -157,7 +157,8 @@ def quotas(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None
         m.add(sum(v.hires[r][t] for v in scoped.get(q.scope, []) if r in v.hires) <= q.amount)
 
 
-def targets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
+def targets(m: cp_model.CpModel, vs: list[OfficeVars],
+            req: Requirements) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
     """docs/reference.md §6 (hard) or §7.1 (soft): attained offices per target cell ≥ required.
 
     Hard cells are enforced by a literal each, so an infeasible scenario can name the cells in
