@@ -40,25 +40,27 @@ SETTINGS: list[tuple[str, Path_, str]] = [  # 基本设置: label, field, note
     ("标准", ("standard",), f"内置标准 {' / '.join(BUILTIN_IDS)}，或标准文件相对本文件的路径"),
     ("起始年度", ("horizon", "start"), "规划期第一年"),
     ("结束年度", ("horizon", "end"), "规划期最后一年（含）"),
-    ("达标范围", ("target_scope",), "县区：每个县区分别达标；全市：全市合计达标；空：按标准"),
+    ("达标范围", ("target_scope",),
+     "县区 / 地级市 / 省：每个县区（市、省）分别达标；全部：全部司法所合计达标；空：按标准"),
     ("目标模式", ("targets_mode",), "必须完成：达不到即无解；尽量完成：使差额最小"),
     *[(f"权重（{TIER_ZH[t]}）", ("weights", t), "达标所·年的权重；空：1") for t in TIERS],
 ]
 CHOICES: dict[Path_, dict[str, str]] = {  # Chinese value in a cell → the scenario's value
-    ("target_scope",): {"县区": "county", "全市": "city"},
+    ("target_scope",): {"县区": "county", "地级市": "city", "省": "province", "全部": "all"},
     ("targets_mode",): {"必须完成": "hard", "尽量完成": "soft"},
 }
 TARGET_TIERS = (*TIERS, "all")
 TARGET_HEADER = ["年度", *[TIER_ZH[t] + "（达标率）" for t in TIERS], "全部（达标率）"]
-BUDGET_HEADER = ["范围（全市或县区）", "年度", "金额（万元）"]
-QUOTA_HEADER = ["岗位", "范围（全市或县区）", "年度", "名额（人）"]
+BUDGET_HEADER = ["范围（全市，或县区、地级市、省）", "年度", "金额（万元）"]
+QUOTA_HEADER = ["岗位", "范围（全市，或县区、地级市、省）", "年度", "名额（人）"]
 COST_HEADER = ["类别", "项目", "一次性费用（万元）", "年度费用（万元）", "建设周期（年）"]
 COST_KINDS = ("岗位", "功能室", "租赁", "新建")
 PER_M2 = "业务用房（每平方米）"
 HOUSING_HEADER = ["司法所编号", "方案编号", "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "最早年度",
                   "建设周期（年）"]
 HOUSING_FIELDS = ("id", "area_m2", "one_time", "annual", "from_year", "lead_years")
-OFFICE_PLAIN = [("编号", "id"), ("名称", "name"), ("县区", "county"), ("类型", "kind"), ("常住人口", "population"),
+OFFICE_PLAIN = [("编号", "id"), ("名称", "name"), ("县区", "county"), ("地级市", "city"), ("省", "province"),
+                ("类型", "kind"), ("常住人口", "population"),
                 ("辖区面积", "area_km2"), ("GDP排名", "gdp_rank"), ("法治需求", "demand"), ("类别", "tier"),
                 ("业务用房面积", "floor_area_m2"), ("已有功能室", "facilities")]
 VALUE_ZH = {"kind": {"township": "乡镇", "subdistrict": "街道"}, "demand": {"high": "高", "medium": "中", "low": "低"},
@@ -90,7 +92,7 @@ class WorkbookMap(SourceMap):
 # ---------------------------------------------------------------- reading
 
 
-def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], WorkbookMap]:
+def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
@@ -333,7 +335,8 @@ def write_workbook(scenario: Scenario, standard: Standard, path: Path) -> None:
     assert isinstance(scenario.offices, list)
     header, keys = _office_columns(scenario.offices, standard, years)
     choice_cols = {c: list(VALUE_ZH[k[0]].values()) for c, k in enumerate(keys) if k[0] in VALUE_ZH}
-    text_cols = {c for c, k in enumerate(keys) if k[0] in ("id", "name", "county", "facilities", "generated")}
+    text_cols = {c for c, k in enumerate(keys) if k[0] in ("id", "name", "county", "city", "province", "facilities",
+                                                           "generated")}
     _sheet(wb, "司法所", header, [[_office_cell(o, k) for k in keys] for o in scenario.offices],
            numbers=tuple(c for c in range(len(keys)) if c not in text_cols and c not in choice_cols),
            choices=choice_cols, freeze="C2")
@@ -419,8 +422,9 @@ def _settings_sheet(wb: Workbook, sc: Scenario) -> None:
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], numbers: tuple[int, ...] = (),
-           whole: tuple[int, ...] = (), rates: range | tuple[int, ...] = (), choices: dict[int, list[str]] | None = None,
-           freeze: str = "A2", widths: tuple[int, ...] = ()) -> Worksheet:
+           whole: tuple[int, ...] = (), rates: range | tuple[int, ...] = (),
+           choices: dict[int, list[str]] | None = None, freeze: str = "A2",
+           widths: tuple[int, ...] = ()) -> Worksheet:
     ws = wb.create_sheet(title)
     ws.append(header)
     for row in rows:
@@ -464,7 +468,8 @@ def _dropdown(ws: Worksheet, options: list[str], ref: str, strict: bool = True) 
 
 def _non_negative(ws: Worksheet, ref: str, whole: bool) -> None:
     dv = DataValidation(type="whole" if whole else "decimal", operator="greaterThanOrEqual", formula1="0",
-                        allow_blank=True, showErrorMessage=True, error="请填写不小于 0 的数" + ("（整数）" if whole else ""))
+                        allow_blank=True, showErrorMessage=True,
+                        error="请填写不小于 0 的数" + ("（整数）" if whole else ""))
     ws.add_data_validation(dv)
     dv.add(ref)
 
@@ -477,7 +482,7 @@ def _guide(ws: Worksheet, standard: Standard) -> None:
         "",
         "基本设置：名称、标准、规划期、达标范围、目标模式、权重。",
         "达标目标：每年一行，各类别达标率（0–1，如 90% 写 0.9）；整表为空则用标准的默认目标。",
-        "预算：每行一个范围、年度和金额（万元，最多 4 位小数）；范围写“全市”或县区名。",
+        "预算：每行一个范围、年度和金额（万元，最多 4 位小数）；范围写“全市”（全部司法所），或县区、地级市、省的名称。",
         "编制：每行一个岗位、范围、年度和名额（人）。",
         ("费用标准：岗位和功能室的一次性、年度费用（万元）；租赁为每平方米年租金，新建为每平方米造价和建设周期。"
          "未列出的岗位不能招录，未列出的功能室不能建设。"),

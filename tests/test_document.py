@@ -100,7 +100,8 @@ def test_page_fonts_and_page_numbers_follow_gbt_9704(drafted: tuple[Path, dict[s
     assert normal.font.size == Pt(16)
     assert normal.element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "仿宋_GB2312"
     for footer in (s.footer, s.even_page_footer):
-        assert 'w:instr="PAGE"' in footer._element.xml and footer.paragraphs[0].text == "—  —"  # "— n —" around the PAGE field
+        # "— n —": the dashes around the PAGE field
+        assert 'w:instr="PAGE"' in footer._element.xml and footer.paragraphs[0].text == "—  —"
     with zipfile.ZipFile(drafted[0]) as z:
         fonts = z.read("word/fontTable.xml").decode()
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts

@@ -20,7 +20,7 @@ EXAMPLES = ROOT / "scenarios" / "examples"
 
 
 def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = CliRunner().invoke(cli, list(args), env={"PLAN_LANG": "zh"})
     return result.exit_code, result.output
 
 
@@ -39,18 +39,18 @@ def test_the_blank_template_has_every_sheet_drop_downs_and_a_valid_example(tmp_p
     assert wb.sheetnames == list(SHEETS)
     offices = wb["司法所"]
     header = [c.value for c in offices[1]]
-    assert header[:11] == ["编号", "名称", "县区", "类型", "常住人口", "辖区面积", "GDP排名", "法治需求", "类别",
-                           "业务用房面积", "已有功能室"]
-    assert [c.value for c in offices[2]][:4] == ["SL-01", "示例镇", "示例县", "乡镇"]
+    assert header[:13] == ["编号", "名称", "县区", "地级市", "省", "类型", "常住人口", "辖区面积", "GDP排名",
+                           "法治需求", "类别", "业务用房面积", "已有功能室"]
+    assert [c.value for c in offices[2]][:6] == ["SL-01", "示例镇", "示例县", None, None, "乡镇"]
     assert offices.freeze_panes == "C2" and wb["预算"].freeze_panes == "A2"
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in offices.data_validations.dataValidation
              if dv.type == "list"}
-    assert lists == {"D2": '"乡镇,街道"', "H2": '"高,中,低"', "I2": '"大型,中型,小型"'}
-    floors = [dv for dv in offices.data_validations.dataValidation if "J2" in str(dv.sqref)]
+    assert lists == {"F2": '"乡镇,街道"', "J2": '"高,中,低"', "K2": '"大型,中型,小型"'}
+    floors = [dv for dv in offices.data_validations.dataValidation if "L2" in str(dv.sqref)]
     assert floors and floors[0].operator == "greaterThanOrEqual" and floors[0].formula1 == "0"
     budget = wb["预算"].data_validations.dataValidation
     assert any("C2" in str(dv.sqref) and dv.formula1 == "0" for dv in budget)
-    assert [c.value for c in wb["预算"][1]] == ["范围（全市或县区）", "年度", "金额（万元）"]
+    assert [c.value for c in wb["预算"][1]] == ["范围（全市，或县区、地级市、省）", "年度", "金额（万元）"]
     code, output = _run("validate", str(path))
     assert code == 0 and "valid — 1 offices in 1 counties" in output and "0 warnings" in output
 
@@ -100,19 +100,19 @@ def _broken(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str, value: ob
 
 @pytest.mark.parametrize("sheet, cell, value, message", [
     ("预算", "C4", -5, "broken.xlsx: 预算!C4: budget.高港区.2022: Input should be greater than or equal to 0 (got -5)"),
-    ("司法所", "D5", "村", ("broken.xlsx: 司法所!D5: offices[3].kind: must be one of 'township', 'subdistrict' "
+    ("司法所", "F5", "村", ("broken.xlsx: 司法所!F5: offices[3].kind: must be one of 'township', 'subdistrict' "
                          "(got '村')")),
     ("司法所", "A5", None, "broken.xlsx: 司法所!A5: offices[3].id: required field is missing"),
     ("达标目标", "B2", 1.5, ("broken.xlsx: 达标目标!B2: targets.2022.large: Input should be less than or equal to 1 "
                           "(got 1.5)")),
     ("费用标准", "C3", "abc", ("broken.xlsx: 费用标准!C3: costs.roles.mediators.one_time: Input should be a valid "
                             "number, unable to parse string as a number (got 'abc')")),
-    ("预算", "A4", "高岗区", ("broken.xlsx: 预算!A4: budget.高岗区: no office belongs to county '高岗区' "
-                          "(did you mean '高港区'?)")),
+    ("预算", "A4", "高岗区",
+     "broken.xlsx: 预算!A4: budget.高岗区: 没有司法所属于名为 '高岗区' 的县、市或省（是不是 '高港区'？）"),
     ("编制", "C3", 2030, ("broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: year 2030 is outside the horizon "
                        "2022–2023")),
     ("用房方案", "A2", "XX-1", "broken.xlsx: 用房方案!A2: office: 司法所表中没有编号 'XX-1'"),
-    ("预算", "A1", "县区", "broken.xlsx: 预算!A1: header: 表头应为“范围（全市或县区）”"),
+    ("预算", "A1", "县区", "broken.xlsx: 预算!A1: header: 表头应为“范围（全市，或县区、地级市、省）”"),
 ])
 def test_a_broken_cell_is_named_sheet_cell_field(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str,
                                                  value: object, message: str) -> None:
@@ -130,3 +130,20 @@ def test_user_text_is_never_a_formula(tmp_path: Path) -> None:
     cell = openpyxl.load_workbook(xlsx)["司法所"]["B2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
     assert load_scenario(xlsx).offices[0].name == '=HYPERLINK("x")'
+
+
+def test_city_scopes_round_trip(tmp_path: Path) -> None:
+    import yaml
+    from test_scopes import _hand_worked  # offices in 丙市, a target per city, a city fund and a county budget
+
+    data = _hand_worked({"丙市": {2022: 23.2}, "甲县": {2022: 10}})
+    data["quotas"] = {"posts": {"丙市": {2022: 1}}}
+    for o in data["offices"]:
+        o["province"] = "某省"
+    source = tmp_path / "city.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    xlsx, back = tmp_path / "city.xlsx", tmp_path / "back.yaml"
+    assert _run("convert", str(source), str(xlsx))[0] == 0
+    assert openpyxl.load_workbook(xlsx)["基本设置"]["B6"].value == "地级市"
+    assert _run("convert", str(xlsx), str(back))[0] == 0
+    assert load_scenario(back).scenario == load_scenario(source).scenario
