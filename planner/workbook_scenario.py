@@ -104,7 +104,7 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
             f"缺少工作表 {'、'.join(missing)}（用 plan template 生成模板）",
             f"sheet {', '.join(missing)} is missing (make the template with plan template)"))])
-    reader = _Reader(wb, display)
+    reader = _Reader(wb, display, path.parent)
     raw = reader.read()
     if reader.issues:
         raise ScenarioError(reader.issues)
@@ -112,8 +112,8 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
 
 
 class _Reader:
-    def __init__(self, wb: Workbook, display: str) -> None:
-        self.wb, self.smap = wb, WorkbookMap(display)
+    def __init__(self, wb: Workbook, display: str, folder: Path) -> None:
+        self.wb, self.smap, self.folder = wb, WorkbookMap(display), folder
         self.issues: list[ScenarioIssue] = []
         self.raw: dict[str, Any] = {}
 
@@ -162,12 +162,10 @@ class _Reader:
 
     def standard(self) -> Standard | None:
         """The standard the 司法所 sheet's headers are read with; None leaves the error to the loader."""
-        ref = self.raw.get("standard")
+        from planner.loading import _load_standard  # the loader's own rule (built-in id or a path)
+
         try:
-            if ref in BUILTIN_IDS:
-                return load_standard_file(builtin_path(str(ref)), f"<built-in standard {ref}>")
-            candidate = Path(self.smap.file).parent / str(ref)
-            return load_standard_file(candidate, str(candidate)) if ref and candidate.is_file() else None
+            return _load_standard(self.raw, self.folder, self.smap)[0]
         except ScenarioError:
             return None
 

@@ -111,6 +111,8 @@ def _broken(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str, value: ob
      "broken.xlsx: 预算!A4: budget.高岗区: 没有司法所属于名为 '高岗区' 的县、市或省（是不是 '高港区'？）"),
     ("编制", "C3", 2030, ("broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: year 2030 is outside the horizon "
                        "2022–2023")),
+    ("基本设置", "B3", "jiangsu-2012", ("broken.xlsx: 基本设置!B3: standard: no built-in standard or file "
+                                      "'jiangsu-2012' (did you mean 'jiangsu-2021'?)")),
     ("用房方案", "A2", "XX-1", "broken.xlsx: 用房方案!A2: office: 司法所表中没有编号 'XX-1'"),
     ("预算", "A1", "县区", "broken.xlsx: 预算!A1: header: 表头应为“范围（全市，或县区、地级市、省）”"),
 ])
