@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.common import EXIT_VIOLATIONS, err, out, reports_input_errors
 from planner.i18n import tr
+
+if TYPE_CHECKING:
+    from planner.loading import LoadedScenario
+    from planner.scenario import Scenario
 
 
 @click.command(epilog="\b\nExample:\n  plan document out/2022/plan.json -o 2022年司法所建设工作计划.docx "
@@ -104,7 +109,7 @@ def convert(source: Path, target: Path) -> None:
     out.print(tr(f"已写入 {target}", f"wrote {target}"))
 
 
-def _portable(loaded, source: Path, output: Path):  # type: ignore[no-untyped-def]
+def _portable(loaded: LoadedScenario, source: Path, output: Path) -> Scenario:
     """The scenario with a standard path rewritten relative to the output's folder."""
     from planner.advance import _standard_ref
 
