@@ -234,3 +234,10 @@ def test_chinese_table_headers_give_city_and_province(tmp_path: Path) -> None:
     sc["offices"] = "offices.csv"
     loaded = _load(sc, tmp_path, "s.yaml")
     assert [(o.county, o.city, o.province) for o in loaded.offices] == [("甲县", "丙市", "甲省"), ("乙县", "丙市", "甲省")]
+
+
+def test_the_sweep_total_counts_a_city_fund_once_not_its_counties_too(tmp_path: Path) -> None:
+    from planner.sweep import total_budget_yuan
+
+    loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "丁县": {2022: 3}}), tmp_path, "s.yaml")
+    assert total_budget_yuan(loaded.budgets, derive(loaded).scope_members()) == 230_000  # 20 + 3
