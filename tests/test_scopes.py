@@ -241,3 +241,12 @@ def test_the_sweep_total_counts_a_city_fund_once_not_its_counties_too(tmp_path: 
 
     loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "丁县": {2022: 3}}), tmp_path, "s.yaml")
     assert total_budget_yuan(loaded.budgets, derive(loaded).scope_members()) == 230_000  # 20 + 3
+
+
+def test_the_city_fund_example_has_one_fund_a_year_and_county_quotas_and_targets() -> None:
+    loaded = load_scenario(Path(__file__).parents[1] / "scenarios" / "examples" / "city_fund.yaml")
+    req = derive(loaded)
+    assert [(b.scope, b.year) for b in loaded.budgets] == [("泰州市", 2022), ("泰州市", 2023)]
+    assert {q.scope for q in loaded.quotas} == set(loaded.counties)
+    assert {c.scope for c in req.targets} == set(loaded.counties)
+    assert req.scope_members()["泰州市"] == tuple(range(12))
