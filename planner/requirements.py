@@ -1,6 +1,6 @@
 """LoadedScenario → frozen, integer-unit `Requirements` the model builder only iterates over.
 
-Money is in whole yuan (SPEC §1). For every office and horizon year: the staff each role needs
+Money is in whole yuan (docs/reference.md §1). For every office and horizon year: the staff each role needs
 (tier minimum or caseload ratio, whichever is larger), the total staff, the floor area, the rooms
 (as alternatives), and whether the tier's conditions hold (money cannot fix those).
 """
@@ -121,7 +121,8 @@ def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirem
                              max(h.from_year or years[0], years[0]), h.lead_years)
             for h in o.housing_options)
         offices.append(OfficeReq(
-            id=o.id, name=o.name, county=o.county, city=o.city, province=o.province, kind=o.kind, tier=c.tier, tier_reason=c.reason,
+            id=o.id, name=o.name, county=o.county, city=o.city, province=o.province, kind=o.kind,
+            tier=c.tier, tier_reason=c.reason,
             tier_reason_zh=c.reason_zh, weight=loaded.weights[c.tier],
             staff0=tuple(o.staff.get(r, 0) for r in roles), area0=o.floor_area_m2,
             facilities0=frozenset(o.facilities), rooms=rooms, conditions_ok=not failed,

@@ -1,4 +1,4 @@
-"""The scenario file (SPEC §8) as pydantic v2 models. Knows nothing of OR-Tools.
+"""The scenario file (docs/reference.md §8) as pydantic v2 models. Knows nothing of OR-Tools.
 
 Field descriptions become the JSON Schema (`plan schema`) that editors use to autocomplete.
 Cross-references to the standard (roles, facilities, conditions) are checked in `loading.py`,
@@ -166,7 +166,7 @@ class Scenario(_Strict):
     targets_mode: Literal["hard", "soft"] = Field("hard", description="hard: must be met; soft: minimise shortfall")
     weights: dict[Tier, Count] = Field(default_factory=dict, description="tier → weight of an attained office-year")
     budget: BudgetShape = Field(description="year → 万元 (scenario-wide) or county/city/province → {year → 万元}")
-    quotas: dict[str, QuotaShape] = Field(default_factory=dict,
-                                           description="role → (year → count, or county/city/province → {year → count})")
+    quotas: dict[str, QuotaShape] = Field(
+        default_factory=dict, description="role → (year → count, or county/city/province → {year → count})")
     costs: Costs = Field(default_factory=Costs, description="prices (万元) of hires, rooms and floor area")
     offices: list[Office] | str = Field(description="a list of offices, or a path to a .csv / .xlsx table")

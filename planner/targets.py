@@ -1,4 +1,4 @@
-"""Target cells (SPEC §6): per year × tier (or all) × scope, how many offices must attain."""
+"""Target cells (docs/reference.md §6): per year × tier (or all) × scope, how many offices must attain."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class TargetCell:
 
 
 def required_count(rate: float, n: int) -> int:
-    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (SPEC §6)."""
+    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (docs/reference.md §6)."""
     return max(0, math.ceil(rate * n - 1e-9))
 
 
@@ -35,7 +35,7 @@ def target_cells(targets: dict[int, dict[str, float]], target_scope: str,
     """Cells for the offices (each with its tier); scopes holding no office of the tier get no cell."""
     where = target_scope_names(offices, target_scope)
     members: dict[tuple[str, str], list[str]] = {}
-    for i, scope, tier in zip((o.id for o in offices), where, tiers):  # one pass: ids per (scope, tier), and per (scope, all)
+    for i, scope, tier in zip((o.id for o in offices), where, tiers):
         members.setdefault((scope, tier), []).append(i)
         members.setdefault((scope, ALL), []).append(i)
     scopes = sorted(set(where))
