@@ -40,6 +40,7 @@ from planner.milestones import (
 )
 from planner.plan import PlanResult
 from planner.reports.tables import Context, Table, build_tables
+from planner.requirements import derive
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -75,7 +76,7 @@ def build_document(plan: PlanResult, ctx: Context, title: str | None = None, uni
     draft.heading(SECTIONS[1])
     _tasks(draft, plan, tables["tasks"])
     draft.heading(SECTIONS[2])
-    _funding(draft, plan, tables["spending"])
+    _funding(draft, plan, ctx, tables["spending"])
     draft.heading(SECTIONS[3])
     _schedule(draft, plan, ctx, tables["tasks"])
     draft.heading(SECTIONS[4])
@@ -176,17 +177,24 @@ def _tasks(draft: _Draft, plan: PlanResult, table: Table) -> None:
         draft.table(TASK_COLUMNS, [[r[2], str(r[3]), r[4], r[5], r[6], money(r[7]), money(r[8])] for r in rows])
 
 
-def _funding(draft: _Draft, plan: PlanResult, table: Table) -> None:
+def _disjoint(scopes: set[str], ctx: Context) -> bool:
+    """Whether no office falls in two of these budget scopes (Requirements.scope_members)."""
+    assert ctx.loaded is not None
+    members = derive(ctx.loaded).scope_members()
+    held = [set(members.get(scope, ())) for scope in scopes]
+    return sum(len(h) for h in held) == len(set().union(*held))
+
+
+def _funding(draft: _Draft, plan: PlanResult, ctx: Context, table: Table) -> None:
     draft.body(f"规划期总费用{money(plan.objective.total_cost)}万元，各项预算及支出如下（单位：万元）：")
     cols = [Column("年度", 20), Column("范围", 40), Column("预算（万元）", 32, True), Column("支出（万元）", 32, True),
             Column("结余（万元）", 32, True)]
     rows = [[str(r[0]), r[1], money(r[2]), money(r[3]), money(r[4])] for r in table.rows]
-    scopes = {s.scope for s in plan.spending}
-    if "all" not in scopes or scopes == {"all"}:  # disjoint scopes: the sums count nothing twice
+    if _disjoint({s.scope for s in plan.spending}, ctx):  # the sums count no spending twice
         budget, spent = sum(s.budget for s in plan.spending), sum(s.spent for s in plan.spending)
         rows.append(["合计", "", money(budget), money(spent), money(budget - spent)])
     else:
-        draft.body("全市预算与县区预算范围重叠，不作合计。")
+        draft.body("各项预算的范围有重叠（如市级统筹资金与县区预算），同一笔支出计入多项预算，故不作合计。")
     draft.table(cols, rows, total_row=rows[-1][0] == "合计")
 
 

@@ -184,3 +184,21 @@ def test_without_the_scenario_no_document_is_written(drafted: tuple[Path, dict[s
     assert result.exit_code == 1
     assert "工作计划草案需要情景文件以核验方案：请用 --scenario 指定" in result.output
     assert not (tmp_path / "d.docx").exists()
+
+
+def test_overlapping_budget_scopes_get_no_total(tmp_path: Path) -> None:
+    """A city fund beside a county budget: an office of 海陵区 spends against both, so no 合计."""
+    text = (ROOT / "scenarios" / "examples" / "city_fund.yaml").read_text(encoding="utf-8")
+    scenario = tmp_path / "fund.yaml"
+    scenario.write_text(text.replace("  泰州市: {2022: 195.0, 2023: 85.0}",
+                                     "  泰州市: {2022: 195.0, 2023: 85.0}\n  海陵区: {2022: 40, 2023: 40}"),
+                        encoding="utf-8")
+    plan = solve(scenario, tmp_path)
+    assert {s["scope"] for s in plan["spending"]} == {"泰州市", "海陵区"}
+    result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx"),
+                                      "--scenario", str(scenario)])
+    assert result.exit_code == 0, result.output
+    d = docx.Document(str(tmp_path / "d.docx"))
+    money = next(_rows(t) for t in d.tables if t.rows[0].cells[2].text == "预算（万元）")
+    assert len(money) == 1 + len(plan["spending"]) and all(r[0] != "合计" for r in money)
+    assert any("范围有重叠" in p.text and "不作合计" in p.text for p in d.paragraphs)

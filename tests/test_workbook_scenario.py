@@ -75,7 +75,8 @@ def test_classify_reads_the_workbook(taizhou_xlsx: Path) -> None:
 
 @pytest.mark.parametrize("source", [TAIZHOU, EXAMPLES / "housing_options.yaml", EXAMPLES / "soft_targets.yaml",
                                     EXAMPLES / "county_budgets.yaml", EXAMPLES / "csv_offices.yaml",
-                                    EXAMPLES / "custom_standard.yaml", ROOT / "tests/cases/outputs/rolling.yaml"])
+                                    EXAMPLES / "custom_standard.yaml", EXAMPLES / "city_fund.yaml",
+                                    ROOT / "tests/cases/outputs/rolling.yaml"])
 def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path) -> None:
     xlsx, back = tmp_path / "s.xlsx", tmp_path / "s.yaml"
     assert _run("convert", str(source), str(xlsx))[0] == 0
