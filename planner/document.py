@@ -39,7 +39,7 @@ from planner.milestones import (
     lead_years,
 )
 from planner.plan import PlanResult
-from planner.reports.tables import Context, Table, build_tables
+from planner.reports.tables import Context, Table, build_tables, plan_years
 from planner.requirements import derive
 
 PAGE_MM = (210, 297)
@@ -105,8 +105,10 @@ def rate(x: float) -> str:
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 25 → 二十五 (for the （一） headings)."""
+    """1 → 一, 12 → 十二, 25 → 二十五 (for the （一） headings); from 100 on, Arabic digits."""
     digits = "零一二三四五六七八九"
+    if n >= 100:
+        return str(n)
     if n < 10:
         return digits[n]
     tens, ones = divmod(n, 10)
@@ -117,7 +119,7 @@ def cn_number(n: int) -> str:
 
 
 def _introduction(plan: PlanResult, ctx: Context, n_tasks: int) -> str:
-    years = sorted({int(y) for o in plan.offices for y in o.attained})
+    years = plan_years(plan)
     counties = list(dict.fromkeys(o.county for o in plan.offices))
     status = "已证明最优" if plan.status == "optimal" else "可行方案，未证明最优"
     std = ctx.standard.name if ctx.standard else plan.standard

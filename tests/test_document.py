@@ -202,3 +202,12 @@ def test_overlapping_budget_scopes_get_no_total(tmp_path: Path) -> None:
     money = next(_rows(t) for t in d.tables if t.rows[0].cells[2].text == "预算（万元）")
     assert len(money) == 1 + len(plan["spending"]) and all(r[0] != "合计" for r in money)
     assert any("范围有重叠" in p.text and "不作合计" in p.text for p in d.paragraphs)
+
+
+def test_numbers_as_the_draft_prints_them() -> None:
+    from planner.document import cn_number, money, rate
+
+    assert [cn_number(n) for n in (1, 10, 11, 20, 25, 99, 100)] == \
+        ["一", "十", "十一", "二十", "二十五", "九十九", "100"]
+    assert [money(x) for x in (0, 22.5, 1.225, 1234.5678)] == ["0.00", "22.50", "1.225", "1,234.5678"]
+    assert [rate(x) for x in (0.9, 1 / 3, 0.0, 1.0)] == ["90%", "33.3%", "0%", "100%"]
