@@ -55,8 +55,8 @@ def validate(scenario: Path) -> None:
     warnings = loaded.warnings + diagnose(loaded)
     for w in warnings:
         err.print(f"[yellow]warning[/yellow] {_esc(str(w))}")
-    out.print(f"{scenario}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
-              f"standard {loaded.standard_ref}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
+    out.print(f"{_esc(scenario)}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
+              f"standard {_esc(loaded.standard_ref)}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
               f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
 
 
@@ -189,7 +189,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
         for part in plan_summary(plan):
             out.print(part)
-        out.print(f"plan written to {target} (verified)")
+        out.print(f"plan written to {_esc(target)} (verified)")
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
@@ -240,14 +240,14 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
     if conflict:
         err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
         for c in conflict:
-            err.print(f"  {c.year} {c.tier} offices of {c.scope}: {c.required} of {len(c.office_ids)} "
+            err.print(f"  {c.year} {c.tier} offices of {_esc(c.scope)}: {c.required} of {len(c.office_ids)} "
                       f"must attain (target {c.rate:.0%})")
         scopes = sorted({c.scope for c in conflict})
         years = sorted({c.year for c in conflict})
         limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets
                   if b.year <= max(years) and (b.scope == "all" or b.scope in scopes or "all" in scopes)]
         if limits:
-            err.print("Limits they compete for: " + ", ".join(limits)
+            err.print("Limits they compete for: " + _esc(", ".join(limits))
                       + (", post quotas" if loaded.quotas else ""))
     err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures.")
 

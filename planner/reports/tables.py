@@ -212,12 +212,14 @@ def quantity(a: Action) -> str:
     return "1"
 
 
-class _Names:
-    """Names from the standard (Chinese or English) and, from the scenario, what each task closes."""
+class Names:
+    """Roles and rooms by the standard's name (Chinese or English), housing options by their `name`
+    in the scenario; an id where neither knows it. The one namer of the task list, compare, explain."""
 
-    def __init__(self, ctx: Context, plan: PlanResult, zh: bool) -> None:
-        self.ctx, self.plan, self.zh = ctx, plan, zh
-        self.records = {o.id: o for o in plan.offices}
+    def __init__(self, ctx: Context | LoadedScenario | None, zh: bool) -> None:
+        if not isinstance(ctx, Context):
+            ctx = Context(ctx, ctx.standard if ctx else None)
+        self.ctx, self.zh = ctx, zh
         self.offices: dict[str, Office] = {o.id: o for o in ctx.loaded.offices} if ctx.loaded else {}
 
     def action(self, a: Action) -> str:
@@ -249,6 +251,15 @@ class _Names:
         office = self.offices.get(office_id)
         opt = next((h for h in office.housing_options if h.id == option_id), None) if office else None
         return (opt.name if opt is not None and opt.name else None) or option_id
+
+
+class _Names(Names):
+    """Names and, from the scenario, what each task closes."""
+
+    def __init__(self, ctx: Context, plan: PlanResult, zh: bool) -> None:
+        super().__init__(ctx, zh)
+        self.plan = plan
+        self.records = {o.id: o for o in plan.offices}
 
     def task_row(self, a: Action) -> list[Any]:
         o = self.records[a.office]
