@@ -110,7 +110,7 @@ def _label(p: Any) -> str:
 
 
 def _compare_terminal(plans: list[Any]) -> None:
-    from planner.compare import kpi_rows, kpis, office_differences
+    from planner.compare import kpi_rows, kpis, office_differences, plan_names
 
     labels = _labels(plans)
     t = Table(title="对比 Comparison (A is the baseline)")
@@ -118,7 +118,7 @@ def _compare_terminal(plans: list[Any]) -> None:
     t.add_column("年份 year", justify="right")
     for lab in labels:
         t.add_column(user_text(lab), justify="right")
-    for row in kpi_rows([kpis(p.plan) for p in plans]):
+    for row in kpi_rows([kpis(p.plan) for p in plans], plan_names(plans[0], current_lang() == "zh")):
         cells = list(row.text)
         if len({str(v) for v in row.values}) > 1:  # a differing figure stands out
             cells = [f"[bold]{c}[/bold]" for c in cells]
@@ -156,7 +156,8 @@ def _compare_csv(plans: list[Any]) -> None:
     from planner.reports.cells import write_csv
 
     rows: list[list[Any]] = []
-    for row in kpi_rows([kpis(p.plan) for p in plans]):
+    zh = current_lang() == "zh"
+    for row in kpi_rows([kpis(p.plan) for p in plans], plan_names(plans[0], zh)):
         rows.append(["kpi", row.metric, row.label, "" if row.year is None else row.year,
                      *["" if v is None else v for v in row.values]])
     offices: dict[str, str] = {}
@@ -164,7 +165,6 @@ def _compare_csv(plans: list[Any]) -> None:
         for o in p.plan.offices:
             offices.setdefault(o.id, o.name)
     attained = [{o.id: o.attained for o in p.plan.offices} for p in plans]
-    zh = current_lang() == "zh"
     actions = [actions_by_office(p.plan, plan_names(p, zh)) for p in plans]
     for oid, name in offices.items():
         years = sorted({int(y) for a in attained for y in a.get(oid, {})})

@@ -86,9 +86,10 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     else:
         from collections import Counter
 
+        from cli.common import print_table
         from cli.render import classification_table
 
-        out.print(classification_table(loaded.offices, classes))
+        print_table(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
         out.print(f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}")
 

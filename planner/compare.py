@@ -294,8 +294,9 @@ class KpiRow:
 TIER_LABEL = {"large": "大型 large", "medium": "中型 medium", "small": "小型 small", ALL: "全部 all"}
 
 
-def kpi_rows(all_kpis: list[Kpis]) -> list[KpiRow]:
-    """Rows in the order a planner reads them: outcome, attainment, money, people."""
+def kpi_rows(all_kpis: list[Kpis], names: Names | None = None) -> list[KpiRow]:
+    """Rows in the order a planner reads them: outcome, attainment, money, people; roles by their
+    Chinese names when `names` is given."""
     rows: list[KpiRow] = []
 
     def add(metric: str, label: str, year: int | None, values: list[Any], text: list[str]) -> None:
@@ -329,7 +330,8 @@ def kpi_rows(all_kpis: list[Kpis]) -> list[KpiRow]:
         [str(k.posts_filled) for k in all_kpis])
     for role in sorted({r for k in all_kpis for r in k.hires}):
         vals = [k.hires.get(role, 0) for k in all_kpis]
-        add(f"hires.{role}", f"招录/聘用 hires {role}", None, vals, [str(v) for v in vals])
+        add(f"hires.{role}", f"招录/聘用 {names.role(role)}" if names else f"招录/聘用 hires {role}", None, vals,
+            [str(v) for v in vals])
     return rows
 
 
