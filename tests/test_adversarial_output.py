@@ -369,3 +369,12 @@ def test_roles_rooms_and_options_by_their_chinese_names(tmp_path: Path) -> None:
     assert not re.search(r"\b(mediators|annex-lease|mediation_committee)\b", res.stdout)
     data = json.loads(run("compare", sc, empty, "--workers", "2", "--json").stdout)
     assert "2022 hire mediators ×1" in data["differences"][0]["offices"][0]["actions_only_in_base"]  # ids for machines
+
+
+def test_explain_names_a_housing_option_by_its_name(tmp_path: Path) -> None:
+    base = office(floor_area_m2=100, housing_options=[{"id": "annex-lease", "name": "东侧附楼租赁", "area_m2": 120,
+                                                        "one_time": 1.0}])
+    sc = write_yaml(tmp_path / "s.yaml", scenario(offices=[base]))
+    res = run("explain", sc, "--office", "A", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    assert "2022 用房方案 东侧附楼租赁（120 m²）" in res.stdout and "annex-lease" not in res.stdout
