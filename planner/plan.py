@@ -143,9 +143,10 @@ def _umask() -> int:
     return mask
 
 
-# A plan is ~0.6 KB per office-year (300 offices × 3 years: 185 KB; docs/outputs.md); 64 MiB is
-# far above any scenario the model-size check admits, and far below what exhausts memory.
-MAX_PLAN_BYTES = 64 * 2**20
+# A plan is ~0.4 KB per office-year (300 offices × 3 years, 1,125 actions: 373 KB; docs/robustness.md),
+# so the largest scenario benchmarked (40,000 offices × 3 years) needs ~50 MB; the 180 MB of issue 14
+# is refused.
+MAX_PLAN_BYTES = 128 * 2**20
 
 
 class PlanTooLarge(ValueError):

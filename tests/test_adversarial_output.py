@@ -210,7 +210,7 @@ def test_a_huge_plan_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.
     huge = tmp_path / "plan.json"
     with huge.open("wb") as f:
         f.write(b'{"format": "plan-result/1", "pad": "')
-        f.truncate(65 * 2**20)  # sparse: 65 MiB on paper, nothing on disk
+        f.truncate(129 * 2**20)  # sparse: 129 MiB on paper, nothing on disk
     sc = write_yaml(tmp_path / "s.yaml", scenario())
     for args in (["verify", sc, huge], ["export", huge, "--xlsx", tmp_path / "x.xlsx", "--scenario", sc],
                  ["report", huge, "-o", tmp_path / "r.html", "--scenario", sc],
@@ -218,7 +218,7 @@ def test_a_huge_plan_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.
                  ["compare", huge, sc]):
         res = run(*args)
         assert res.exit_code == 1, (args, res.output)
-        assert f"{huge}: over 64 MiB, larger than any plan.json this planner writes (not read)" in res.output
+        assert f"{huge}: over 128 MiB, larger than any plan.json this planner writes (not read)" in res.output
         assert "Traceback" not in res.output
     assert not list(tmp_path.glob("[xrn].*"))
 
