@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import (err, force_option, out, overwrite_option, read_checked_plan, refuse_overwriting,
-                        reports_input_errors, scenario_inputs, user_text)
+from cli.common import (
+    err,
+    force_option,
+    out,
+    overwrite_option,
+    read_checked_plan,
+    refuse_overwriting,
+    reports_input_errors,
+    scenario_inputs,
+    user_text,
+)
 
 if TYPE_CHECKING:
     from planner.plan import PlanResult

@@ -132,10 +132,11 @@ def _carry(o: Office, a: Action, p: Priced, through: int, end: int) -> HousingOp
     oid, n = UNDERWAY + base, 2
     while oid in ids:
         oid, n = f"{UNDERWAY}{base}-{n}", n + 1
-    area = a.area_m2 if a.type == "build" else next(h.area_m2 for h in o.housing_options if h.id == a.option)
+    taken = next((h for h in o.housing_options if h.id == a.option), None) if a.type == "housing" else None
+    area = taken.area_m2 if taken is not None else a.area_m2
     assert area is not None
-    return HousingOption(id=oid, area_m2=area, one_time=0.0, annual=0.0, from_year=through + 1,
-                         lead_years=p.effective - (through + 1))
+    return HousingOption(id=oid, name=taken.name if taken is not None else None, area_m2=area, one_time=0.0,
+                         annual=0.0, from_year=through + 1, lead_years=p.effective - (through + 1))
 
 
 def _committed(loaded: LoadedScenario, done: dict[str, list[tuple[Action, Priced]]],

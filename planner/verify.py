@@ -122,10 +122,9 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
         if r is None:
             out.append(Violation(f"office {o.id}", "missing from the plan's offices"))
             continue
-        for name, stated, actual in (("name", r.name, o.name), ("county", r.county, o.county),
-                                     ("kind", r.kind, o.kind)):
-            if stated != actual:
-                out.append(Violation(f"office {o.id}", f"{name} stated {stated!r}, the scenario has {actual!r}"))
+        for what, stated, given in (("name", r.name, o.name), ("county", r.county, o.county), ("kind", r.kind, o.kind)):
+            if stated != given:
+                out.append(Violation(f"office {o.id}", f"{what} stated {stated!r}, the scenario has {given!r}"))
         if r.tier != tiers[o.id]:
             out.append(Violation(f"office {o.id}", f"tier stated {r.tier}, classification gives {tiers[o.id]}"))
         for y in loaded.years:

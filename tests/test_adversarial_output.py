@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from test_rules import ROOMS, office, scenario
 
 from cli.main import cli
 from planner.generate import generate, write_scenario
@@ -29,7 +30,6 @@ from planner.requirements import derive
 from planner.result import make_plan
 from planner.solve import SolveControl, SolveParams, solve
 from planner.verify import verify_plan
-from test_rules import ROOMS, office, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLLING = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
