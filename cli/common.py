@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -138,7 +138,7 @@ def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool
     return checked
 
 
-def refuse_overwriting(outputs: list[Path | None], inputs: list[Path | None], overwrite: bool) -> None:
+def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | None], overwrite: bool) -> None:
     """An output that is one of the inputs (same file after resolving links and `..`) is refused
     unless --overwrite: `plan advance S P -o S` would replace the scenario it reads."""
     from planner.i18n import tr

@@ -14,9 +14,22 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, force_option, out,
-                        overwrite_option, progress_line, refuse_overwriting, reports_input_errors,
-                        scenario_argument, scenario_inputs, solve_options, user_text)
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    err,
+    force_option,
+    out,
+    overwrite_option,
+    progress_line,
+    refuse_overwriting,
+    reports_input_errors,
+    scenario_argument,
+    scenario_inputs,
+    solve_options,
+    user_text,
+)
 
 EPILOG = """\b
 Examples:
@@ -66,7 +79,7 @@ def validate(scenario: Path) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table (UTF-8).")
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
-    """Each office's tier (大型/中型/小型) and the reason, per SPEC §3."""
+    """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
     from planner.classify import classify_all
     from planner.loading import load_scenario
 
@@ -128,11 +141,10 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     verification (a bug: please report it).
     """
     from planner.loading import load_scenario
-    from planner.requirements import derive
     from planner.plan import reread
+    from planner.requirements import derive
     from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus
-    from planner.solve import solve as run_solve
+    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
     loaded = load_scenario(scenario)
@@ -199,7 +211,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @force_option
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path, force: bool) -> None:
-    """Re-check a plan (also a hand-edited one) against the scenario from scratch (SPEC §4–§6).
+    """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
     Exit 0 when every rule and every stated figure holds, 5 with each violation listed (also when
     the plan was solved from another version of the scenario, unless --force).
@@ -218,7 +230,8 @@ def verify(scenario: Path, plan_file: Path, force: bool) -> None:
         sys.exit(EXIT_VIOLATIONS)
     for note in checked.notes:
         err.print(f"[yellow]note[/yellow] {_esc(note)}")
-    out.print(f"{_esc(str(plan_file))}: verified — {len(checked.plan.actions)} actions, every rule and stated figure holds")
+    out.print(f"{_esc(str(plan_file))}: verified — {len(checked.plan.actions)} actions, "
+              "every rule and stated figure holds")
 
 
 _esc = user_text

@@ -1,4 +1,4 @@
-"""Terminal rendering of results with rich (Chinese labels beside the SPEC's words)."""
+"""Terminal rendering of results with rich (Chinese labels beside the contract's words)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from rich.table import Table
 
 from cli.common import user_text as u
-
 from planner.classify import Classification
 from planner.plan import PlanResult
 from planner.scenario import Office
@@ -56,10 +55,10 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         s.add_row(str(sp.year), u(sp.scope), f"{sp.budget:,.4f}", f"{sp.spent:,.4f}", f"{sp.budget - sp.spent:,.4f}")
     parts.append(s)
     counts = Counter(a.type for a in plan.actions)
-    hires = Counter()
-    for a in plan.actions:
-        if a.type == "hire" and a.role:
-            hires[a.role] += a.count or 0
+    hires: Counter[str] = Counter()
+    for act in plan.actions:
+        if act.type == "hire" and act.role:
+            hires[act.role] += act.count or 0
     line = ", ".join(f"{TYPE_ZH[k]} {k} {n}" for k, n in sorted(counts.items())) or "none"
     parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{u(r)} {n}" for r, n in sorted(hires.items()))
                                        if hires else ""))

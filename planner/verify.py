@@ -1,4 +1,4 @@
-"""Re-check any plan (also a hand-edited one) against SPEC §4–§6 from the scenario alone.
+"""Re-check any plan (also a hand-edited one) against docs/reference.md §4–§6 from the scenario alone.
 
 Imports nothing of the CP-SAT model: it rebuilds each office's state year by year from the plan's
 actions with the plain-Python attainment rule and compares every figure the plan claims.
@@ -48,7 +48,7 @@ def read_plan_for_verify(path: Path) -> tuple[PlanResult | None, list[Violation]
 
 
 def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
-    """Every violation of SPEC §4–§6 and every false claim in the plan; [] = the plan holds."""
+    """Every violation of docs/reference.md §4–§6 and every false claim in the plan; [] = the plan holds."""
     v: list[Violation] = []
     tiers = {oid: c.tier for oid, c in classify_all(loaded.offices, loaded.standard).items()}
     offices = {o.id: o for o in loaded.offices}
@@ -79,7 +79,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     v += _once_only(good)
     f = compute_figures(loaded, tiers, good)
     v += _check_offices(loaded, plan, tiers, f)
-    for b in loaded.budgets:  # SPEC §6 budgets
+    for b in loaded.budgets:  # docs/reference.md §6 budgets
         spent = f.spent[(b.scope, b.year)]
         if spent > b.amount_yuan:
             v.append(Violation(f"budget {b.scope} {b.year}",
@@ -93,7 +93,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"spending {b.scope} {b.year}",
                                f"states spent {s.spent} of {s.budget}; the actions spend "
                                f"{to_wan(f.spent[(b.scope, b.year)])} of {to_wan(b.amount_yuan)}"))
-    for q in loaded.quotas:  # SPEC §6 quotas
+    for q in loaded.quotas:  # docs/reference.md §6 quotas
         n = f.hired[(q.role, q.scope, q.year)]
         if n > q.amount:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
@@ -245,14 +245,16 @@ def check_plan_file(plan_file: Path, scenario: Path | None = None, *, force: boo
         except ScenarioError as exc:
             if not force:
                 raise ScenarioError(exc.issues + [ScenarioIssue(str(plan_file), None, "scenario", tr(
-                    f"无法对照情景文件 {source} 核验本方案：请用 --scenario 指定情景文件，或用 --force 不经核验使用（输出标注“未核验”）",
+                    f"无法对照情景文件 {source} 核验本方案：请用 --scenario 指定情景文件，"
+                    "或用 --force 不经核验使用（输出标注“未核验”）",
                     f"the plan cannot be checked without its scenario {source}: give --scenario PATH, "
                     "or --force to use it unverified (the output says so)"))]) from None
             problems = _check_consistency(plan)
             if problems:
                 raise PlanRefused(str(plan_file), problems) from None
-            return CheckedPlan(plan, None, False, (tr(f"未能加载情景文件 {source}，方案未经核验（--force）",
-                                                      f"scenario {source} not loaded; the plan is unverified (--force)"),))
+            note = tr(f"未能加载情景文件 {source}，方案未经核验（--force）",
+                      f"scenario {source} not loaded; the plan is unverified (--force)")
+            return CheckedPlan(plan, None, False, (note,))
     notes: list[str] = []
     same = plan.scenario.sha256 == loaded.sha256
     if not same:
@@ -261,9 +263,11 @@ def check_plan_file(plan_file: Path, scenario: Path | None = None, *, force: boo
                      f"the plan was solved from another version of the scenario ({plan.scenario.file}, sha256 "
                      f"{plan.scenario.sha256[:12]}…), not {loaded.file} ({loaded.sha256[:12]}…)")
         if force:
-            notes.append(message + tr("；按 --force 使用，输出标注“未核验”", "; used under --force, the output says unverified"))
+            notes.append(message + tr("；按 --force 使用，输出标注“未核验”",
+                                      "; used under --force, the output says unverified"))
         else:
-            violations.append(Violation("scenario.sha256", message + tr("（确认无误可加 --force）", " (give --force to use it anyway)")))
+            violations.append(Violation("scenario.sha256", message + tr("（确认无误可加 --force）",
+                                                                        " (give --force to use it anyway)")))
     violations += verify_plan(loaded, plan)
     if violations:
         raise PlanRefused(str(plan_file), violations)
