@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import threading
 import zipfile
@@ -20,6 +21,7 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 from test_rules import ROOMS, office, scenario
 
 from cli.main import cli
@@ -378,3 +380,43 @@ def test_explain_names_a_housing_option_by_its_name(tmp_path: Path) -> None:
     res = run("explain", sc, "--office", "A", "--workers", "2")
     assert res.exit_code == 0, res.output
     assert "2022 用房方案 东侧附楼租赁（120 m²）" in res.stdout and "annex-lease" not in res.stdout
+
+
+# ---------------------------------------------------------------- fuzz: hostile names through every writer
+
+HOSTILE_START = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "[red]", "[/]", ":x:", "\x1b]0;", "\x1b[2J",
+                                 "\u202e", "", "'", "\x00", "\x7f"])
+HOSTILE_TEXT = st.builds(lambda head, tail: head + tail, HOSTILE_START,
+                         st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12))
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(names=st.lists(HOSTILE_TEXT, min_size=3, max_size=3))
+def test_fuzzed_hostile_names_stay_text_in_every_output(names: list[str], tmp_path_factory: Any) -> None:
+    """Office name, id and county from the strategy: the workbook has no formula, no CSV field
+    starts a formula, the terminal gets no control character, markup or emoji."""
+    from planner.errors import ScenarioError
+    from planner.reports.tables import build_tables
+    from planner.reports.xlsx import write_csv, write_xlsx
+    from planner.solve import _do_nothing
+
+    name, oid, county = names
+    folder = tmp_path_factory.mktemp("fuzz")
+    data = scenario(name=name or "x", offices=[office(id=oid or "x", name=name or "x", county=county or "x")],
+                    targets_mode="soft")
+    try:
+        loaded = load_scenario(write_yaml(folder / "s.yaml", data))
+    except ScenarioError:
+        event("refused as input")
+        return  # refused as input: nothing is written
+    plan = make_plan(loaded, derive(loaded), _do_nothing(derive(loaded)))
+    tables = build_tables(plan, loaded)
+    write_xlsx(tables, folder / "p.xlsx")
+    assert not any("<f>" in x or "<f " in x for x in sheet_xml(folder / "p.xlsx"))
+    for path in write_csv(tables, folder / "csv"):
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8")[1:], newline="")):
+            assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row)
+    shown = run("classify", folder / "s.yaml")
+    assert shown.exit_code == 0, shown.output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", shown.stdout) and "❌" not in shown.stdout
