@@ -121,7 +121,7 @@ def _compare_terminal(plans: list[Any]) -> None:
         cells = list(row.text)
         if len({str(v) for v in row.values}) > 1:  # a differing figure stands out
             cells = [f"[bold]{c}[/bold]" for c in cells]
-        t.add_row(row.label, "" if row.year is None else str(row.year), *cells)
+        t.add_row(user_text(row.label), "" if row.year is None else str(row.year), *cells)
     print_table(t)
     for lab, other in zip(labels[1:], plans[1:]):
         diffs = office_differences(plans[0], other, zh=current_lang() == "zh")
