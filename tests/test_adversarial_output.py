@@ -420,3 +420,11 @@ def test_fuzzed_hostile_names_stay_text_in_every_output(names: list[str], tmp_pa
     shown = run("classify", folder / "s.yaml")
     assert shown.exit_code == 0, shown.output
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", shown.stdout) and "❌" not in shown.stdout
+
+
+def test_a_scenario_name_in_mathtext_is_drawn_as_text(tmp_path: Path) -> None:
+    """The sweep chart's title is the scenario's name: `$\\frac$` used to crash matplotlib's mathtext."""
+    sc = write_yaml(tmp_path / "s.yaml", scenario(name="$\\frac$ 预算", offices=[office()], budget={2022: 10}))
+    res = run("sweep", sc, "--budget-scale", "1", "--workers", "1", "--chart", tmp_path / "chart")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "chart.png").stat().st_size > 0 and "$\\frac$ 预算" in (tmp_path / "chart.svg").read_text()
