@@ -54,6 +54,9 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     offices = {o.id: o for o in loaded.offices}
     if plan.standard != loaded.standard_ref:
         v.append(Violation("standard", f"plan is for {plan.standard!r}, the scenario uses {loaded.standard_ref!r}"))
+    if plan.scenario.name != loaded.scenario.name:  # the title of every report and sheet
+        v.append(Violation("scenario.name", f"stated {plan.scenario.name!r}, the scenario is named "
+                           f"{loaded.scenario.name!r}"))
     good: list[Action] = []
     for i, a in enumerate(plan.actions):
         where = f"actions[{i}] ({a.office} {a.year} {a.type})"

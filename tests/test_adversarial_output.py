@@ -257,6 +257,7 @@ def every_reader(plan: Path, tmp_path: Path) -> dict[str, Any]:
     (lambda p: p["actions"][0].update(one_time=0.0, annual=0.0), "costs stated as one_time 0.0 / annual 0.0 万元"),
     (lambda p: p["actions"].append({**p["actions"][0], "office": "NOPE"}), "unknown office 'NOPE'"),
     (lambda p: p["offices"][0].update(name="篡改镇"), "office P: name stated '篡改镇', the scenario has '甲镇'"),
+    (lambda p: p["scenario"].update(name="篡改"), "scenario.name: stated '篡改', the scenario is named '滚动计划测试'"),
     (lambda p: p["solver"]["stages"][0].update(value=99.0),
      "solver.stages[0] (attained_office_years): states the value 99, the actions give 6"),
     (lambda p: p.update(actions=[]), "claims attained=True, but the actions give False"),
