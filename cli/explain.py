@@ -22,6 +22,8 @@ from cli.common import (
     solve_options,
     user_text as escape,
 )
+from planner.scopes import ALL
+from planner.targets import scope_zh
 
 EPILOG = """\b
 Examples:
@@ -178,7 +180,7 @@ def _print_marginal(m: dict[str, Any], zh: bool, role_names: dict[str, str]) -> 
 
 
 def _limit_label(v: dict[str, Any], zh: bool, role_names: dict[str, str]) -> str:
-    scope = ("全市" if zh else "city") if v["scope"] == "all" else v["scope"]
+    scope = scope_zh(v["scope"]) if zh else ("scenario-wide" if v["scope"] == ALL else v["scope"])
     if v["kind"] == "budget":
         return f"{scope} {v['year']} 年预算" if zh else f"{scope} {v['year']} budget"
     role = role_names.get(v["role"], v["role"])

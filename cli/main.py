@@ -163,7 +163,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     with _stop_on_signals(control), ticker:
         outcome = _in_thread(lambda: run_solve(req, params))
     if outcome.status == SolveStatus.INFEASIBLE:
-        _report_infeasible(outcome.conflict, loaded)
+        _report_infeasible(outcome.conflict, loaded, req)
         sys.exit(EXIT_INFEASIBLE)
     if outcome.status == SolveStatus.NO_PLAN:
         err.print(f"no plan found within {time_limit:g} s; try a longer --time-limit")
@@ -249,17 +249,19 @@ def _check_writable(folder: Path) -> None:
                                            f"({probe} is not a writable folder)")])
 
 
-def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-untyped-def,type-arg]
+def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no-untyped-def,type-arg]
     err.print("[red]infeasible[/red]: the hard targets cannot all be met within the budgets and quotas.")
     if conflict:
         err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
         for c in conflict:
             err.print(f"  {c.year} {c.tier} offices of {_esc(c.scope)}: {c.required} of {len(c.office_ids)} "
                       f"must attain (target {c.rate:.0%})")
-        scopes = sorted({c.scope for c in conflict})
-        years = sorted({c.year for c in conflict})
-        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets
-                  if b.year <= max(years) and (b.scope == "all" or b.scope in scopes or "all" in scopes)]
+        index = req.office_index()
+        offices = {index[i] for c in conflict for i in c.office_ids}
+        members = req.scope_members()
+        last = max(c.year for c in conflict)
+        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets  # those paying for a conflicting office
+                  if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
         if limits:
             err.print("Limits they compete for: " + _esc(", ".join(limits))
                       + (", post quotas" if loaded.quotas else ""))

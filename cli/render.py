@@ -41,7 +41,7 @@ def plan_summary(plan: PlanResult) -> list[Any]:
     parts.append(f"objective: shortfall {o.shortfall} · attained office-years (达标所·年) "
                  f"{o.attained_office_years} · total cost (总费用) {o.total_cost:,.4f} 万元")
     t = Table(title="达标情况 Attainment against targets")
-    for col in ("year", "county 县区", "tier 类别", "offices", "attained", "target", "required", "result"):
+    for col in ("year", "scope 范围", "tier 类别", "offices", "attained", "target", "required", "result"):
         t.add_column(col, justify="right" if col in ("offices", "attained", "required") else "left")
     for a in plan.attainment:
         result = "[green]met 达标[/green]" if a.met else f"[red]short by {a.required - a.attained}[/red]"
