@@ -28,6 +28,7 @@ from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.i18n import tr
 from planner.loading import load_standard_file
 from planner.plan import write_atomic
+from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
 from planner.tables import HEADER_ALIASES, _cell, offices_from_rows
@@ -426,11 +427,10 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], n
     ws = wb.create_sheet(title)
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append([sheet_value(v) for v in row])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
-            if cell.data_type == "f":  # user text such as a name "=1+1" stays text, never a formula
-                cell.data_type = "s"
+            keep_text(cell)  # user text such as a name "=1+1" stays text, never a formula
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for col, name in enumerate(header, start=1):
         cell = ws.cell(1, col)

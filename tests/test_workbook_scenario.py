@@ -150,3 +150,13 @@ def test_city_scopes_round_trip(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(xlsx)["基本设置"]["B6"].value == "地级市"
     assert _run("convert", str(xlsx), str(back))[0] == 0
     assert load_scenario(back).scenario == load_scenario(source).scenario
+
+
+def test_convert_refuses_to_replace_its_input(tmp_path: Path) -> None:
+    source = tmp_path / "s.yaml"
+    source.write_text((ROOT / "tests/cases/outputs/rolling.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = source.read_bytes()
+    code, output = _run("convert", str(source), str(tmp_path / "." / "s.yaml"))
+    assert code == 2 and "会覆盖输入" in output and source.read_bytes() == before
+    assert _run("convert", str(source), str(source), "--overwrite")[0] == 0
+    assert load_scenario(source).scenario == load_scenario(ROOT / "tests/cases/outputs/rolling.yaml").scenario
