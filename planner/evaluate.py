@@ -1,4 +1,4 @@
-"""Actions → costs per year and office states per year, in plain Python (SPEC §5).
+"""Actions → costs per year and office states per year, in plain Python (docs/reference.md §5).
 
 Used to state a plan's figures and, independently of the CP-SAT model, to check them
 (`verify.py`). Money in whole yuan.
@@ -63,13 +63,13 @@ def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
             raise ActionError(f"office {office.id} already has {a.facility}")
         if a.facility not in costs.facilities:
             raise ActionError(f"facility {a.facility} cannot be set up (no price in costs.facilities)")
-        p = costs.facilities[a.facility]
-        return Priced(to_yuan(p.one_time), to_yuan(p.annual), a.year)
+        fc = costs.facilities[a.facility]
+        return Priced(to_yuan(fc.one_time), to_yuan(fc.annual), a.year)
     raise ActionError(f"unknown action type {a.type!r}")
 
 
 def cost_in_year(p: Priced, action_year: int, year: int) -> int:
-    """SPEC §5: one-time + annual in the action's year, annual in each later year, 0 before."""
+    """docs/reference.md §5: one-time + annual in the action's year, annual in each later year, 0 before."""
     if year < action_year:
         return 0
     return p.one_time + p.annual if year == action_year else p.annual
@@ -88,8 +88,9 @@ def apply(state: OfficeState, office: Office, a: Action) -> None:
         state.facilities.add(a.facility)
 
 
-def states_by_year(loaded: LoadedScenario, office: Office, actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
-    """The office's state at the end of each horizon year (no attrition, SPEC §4)."""
+def states_by_year(loaded: LoadedScenario, office: Office,
+                   actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
+    """The office's state at the end of each horizon year (no attrition, docs/reference.md §4)."""
     out = {}
     for y in loaded.years:
         s = initial_state(office)
@@ -117,7 +118,7 @@ class Figures:
 
 
 def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> Figures:
-    """Recompute states, attainment, costs, spending, quota use and objective (SPEC §4–§7).
+    """Recompute states, attainment, costs, spending, quota use and objective (docs/reference.md §4–§7).
 
     Raises ActionError for an action the scenario does not allow; `verify` reports those.
     """

@@ -1,4 +1,4 @@
-"""Scenario file → validated `LoadedScenario`, every error naming file, line and field (SPEC §8).
+"""Scenario file → validated `LoadedScenario`, every error naming file, line and field (docs/reference.md §8).
 
 Order: YAML with line map → standard (built-in id or file) → office table if `offices` is a path →
 pydantic validation → cross-references to the standard and within the scenario → normalised
@@ -285,7 +285,7 @@ def _is_model(tp: Any) -> bool:
 
 
 def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]:
-    """The standard's cross-references (SPEC §2), each at the line of the offending name.
+    """The standard's cross-references (docs/reference.md §2), each at the line of the offending name.
 
     `Standard` checks them too but can only say so for the whole file; here we know the lines.
     """
@@ -447,7 +447,7 @@ class _Checker:
 
     def targets(self) -> dict[int, dict[str, float]]:
         source = self.sc.targets if self.sc.targets is not None else self.std.default_targets
-        return {y: dict(rates) for y, rates in sorted(source.items()) if y in self.years}
+        return {y: {t: r for t, r in rates.items()} for y, rates in sorted(source.items()) if y in self.years}
 
     def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[BudgetEntry]:
         out: list[BudgetEntry] = []

@@ -1,6 +1,6 @@
 """LoadedScenario → frozen, integer-unit `Requirements` the model builder only iterates over.
 
-Money is in whole yuan (SPEC §1). For every office and horizon year: the staff each role needs
+Money is in whole yuan (docs/reference.md §1). For every office and horizon year: the staff each role needs
 (tier minimum or caseload ratio, whichever is larger), the total staff, the floor area, the rooms
 (as alternatives), and whether the tier's conditions hold (money cannot fix those).
 """
@@ -82,7 +82,7 @@ class Requirements:
     def scope_members(self) -> dict[str, tuple[int, ...]]:
         """Office indices per budget/quota/target scope name: "all" and each county.
 
-        The one place that says which offices a scope holds (SPEC §6); every consumer (model,
+        The one place that says which offices a scope holds (docs/reference.md §6); every consumer (model,
         components, verify, reports) asks here."""
         out: dict[str, list[int]] = {ALL: list(range(len(self.offices)))}
         for i, o in enumerate(self.offices):

@@ -1,4 +1,4 @@
-"""The scenario file (SPEC §8) as pydantic v2 models. Knows nothing of OR-Tools.
+"""The scenario file (docs/reference.md §8) as pydantic v2 models. Knows nothing of OR-Tools.
 
 Field descriptions become the JSON Schema (`plan schema`) that editors use to autocomplete.
 Cross-references to the standard (roles, facilities, conditions) are checked in `loading.py`,

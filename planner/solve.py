@@ -1,4 +1,4 @@
-"""The only CpSolver user: a staged lexicographic solve (SPEC §7) → `SolveOutcome`.
+"""The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
 with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed. Each stage is hinted with
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 import ortools
 from ortools.sat.python import cp_model
 
-from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.loading import BudgetEntry, QuotaEntry
-from planner.requirements import Requirements
+from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.pool import ignore_sigint
+from planner.requirements import Requirements
 from planner.targets import ALL, TargetCell
 
 # Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
@@ -305,9 +305,9 @@ def split_requirements(req: Requirements, parts: list[list[int]]) -> list[Requir
         for k in every if q.scope == ALL else comps_of_county.get(q.scope, ()):
             quotas[k].append(q)
     for c in req.targets:
-        k = comp_of_office.get(c.office_ids[0])  # a cell never spans components
-        if k is not None:
-            cells[k].append(c)
+        kc = comp_of_office.get(c.office_ids[0])  # a cell never spans components
+        if kc is not None:
+            cells[kc].append(c)
     return [replace(req, offices=tuple(req.offices[i] for i in idx), budgets=tuple(budgets[k]),
                     quotas=tuple(quotas[k]), targets=tuple(cells[k])) for k, idx in enumerate(parts)]
 

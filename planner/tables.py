@@ -1,4 +1,4 @@
-"""Office tables (.csv / .xlsx, SPEC §8): one row per office, dotted column names.
+"""Office tables (.csv / .xlsx, docs/reference.md §8): one row per office, dotted column names.
 
 Bureaus keep office data in Excel with Chinese headers, so the common Chinese headers are accepted
 too (docs/scenario.md lists them), as are the standard's Chinese role and caseload names.
@@ -16,7 +16,7 @@ from planner.errors import ScenarioError, ScenarioIssue
 from planner.standards import Standard
 from planner.yamlsrc import MAX_FILE_BYTES, SourceMap
 
-# Chinese header → SPEC field name.
+# Chinese header → field name (docs/reference.md §8).
 HEADER_ALIASES: dict[str, str] = {
     "编号": "id", "代码": "id", "名称": "name", "司法所": "name", "乡镇街道": "name",
     "县区": "county", "县(市、区)": "county", "县（市、区）": "county", "所属县区": "county",
@@ -287,8 +287,8 @@ def _put(office: dict[str, Any], keys: list[Any], value: Any, display: str, line
     for k in keys[:-1]:
         nxt = node.setdefault(k, {})
         if not isinstance(nxt, dict):
-            raise ScenarioError([ScenarioIssue(display, line, col,
-                                               f"column conflicts with column {k!r} (one number and per-year numbers)")])
+            raise ScenarioError([ScenarioIssue(
+                display, line, col, f"column conflicts with column {k!r} (one number and per-year numbers)")])
         node = nxt
     if isinstance(node.get(keys[-1]), dict):
         raise ScenarioError([ScenarioIssue(display, line, col,

@@ -1,4 +1,4 @@
-"""Target cells (SPEC §6): per year × tier (or all) × scope, how many offices must attain."""
+"""Target cells (docs/reference.md §6): per year × tier (or all) × scope, how many offices must attain."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class TargetCell:
 
 
 def required_count(rate: float, n: int) -> int:
-    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (SPEC §6)."""
+    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (docs/reference.md §6)."""
     return max(0, math.ceil(rate * n - 1e-9))
 
 

@@ -1,4 +1,4 @@
-"""Construction standards (建设标准, SPEC §2) as validated data.
+"""Construction standards (建设标准, docs/reference.md §2) as validated data.
 
 Two ship with the planner (`jiangsu-2021`, `lianyungang-2019`); a scenario may name its own file,
 validated just as strictly.
