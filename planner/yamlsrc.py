@@ -256,8 +256,8 @@ def _scalar(node: yaml.ScalarNode, file: str, path: Path_) -> Any:
     except ValueError:
         pass  # e.g. `!!int abc`: refused below like an unknown tag
     else:
-        if tag.startswith(_CORE) or tag == "!":
-            return text  # `!!timestamp`, `!!binary`, a non-specific `!` …: keep the text
+        if tag in (_CORE + "timestamp", _CORE + "binary"):
+            return text  # explicit `!!timestamp`, `!!binary`: keep the text; the schema says what it wanted
     raise ScenarioError([ScenarioIssue(file, line, _fmt(path), tr(
         f"不支持的 YAML 标签 {tag[:60]!r}", f"YAML tag {tag[:60]!r} is not supported here"))])
 
