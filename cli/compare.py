@@ -19,6 +19,7 @@ from cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INPUT,
     EXIT_NO_PLAN,
+    allow_outside_option,
     err,
     out,
     print_table,
@@ -50,6 +51,7 @@ Examples:
 @click.argument("files", nargs=-1, required=True, metavar="A B [C ...]",
                 type=click.Path(dir_okay=False, path_type=Path))
 @solve_options
+@allow_outside_option
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print one CSV table: section, metric, label, year, then a column per plan.")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import err, out, reports_input_errors
+from cli.common import allow_outside_option, err, out, reports_input_errors
 
 if TYPE_CHECKING:
     from planner.plan import PlanResult
@@ -55,6 +55,7 @@ def _esc(text: str) -> str:
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @SCENARIO_OPT
+@allow_outside_option
 @reports_input_errors
 def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, scenario: Path | None) -> None:
     """Export a solved plan: 汇总, 任务清单, 时间进度表, 达标情况, 经费."""
@@ -79,6 +80,7 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
               help="The HTML file to write (one file, no network needed to view or print it).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @SCENARIO_OPT
+@allow_outside_option
 @reports_input_errors
 def report(plan_file: Path, output: Path, lang: str, scenario: Path | None) -> None:
     """Write a self-contained HTML report: summary, charts, office table, explanations."""
@@ -93,6 +95,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None) -> N
 @click.command(epilog="\b\nExample:\n  plan advance scenarios/2022.yaml out/2022/plan.json --through 2022 "
                       "-o scenarios/2023.yaml")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@allow_outside_option
 @PLAN_ARG
 @click.option("--through", type=int, required=True, help="Last year carried out: its actions and earlier ones apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,

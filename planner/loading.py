@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import types
 import typing
@@ -19,7 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from planner.errors import ScenarioError, ScenarioIssue, format_path
+from planner.errors import ScenarioError, ScenarioIssue, excerpt, format_path
+from planner.i18n import tr
 from planner.scenario import Office, Scenario, to_yuan
 from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
 from planner.tables import VALUE_ALIASES, read_office_table
@@ -67,8 +69,17 @@ class LoadedScenario:
         return sorted({o.county for o in self.offices})
 
 
-def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenario:
-    """Read and validate a scenario file; raises `ScenarioError` listing every problem found."""
+ALLOW_OUTSIDE_ENV = "PLAN_ALLOW_OUTSIDE"  # "1": as `--allow-outside` (set by it, so pool workers see it too)
+
+
+def load_scenario(path: str | Path, display: str | None = None, allow_outside: bool | None = None) -> LoadedScenario:
+    """Read and validate a scenario file; raises `ScenarioError` listing every problem found.
+
+    A standard or office table outside the scenario's folder tree is refused unless `allow_outside`
+    (default: the PLAN_ALLOW_OUTSIDE environment variable is "1").
+    """
+    if allow_outside is None:
+        allow_outside = os.environ.get(ALLOW_OUTSIDE_ENV) == "1"
     path = Path(path)
     display = display or str(path)
     if not _is_file(path):
@@ -77,9 +88,11 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
     if not isinstance(raw, dict):
         raise ScenarioError([smap.issue((), "a scenario file is a mapping of fields "
                                         "(name, standard, horizon, budget, offices, ...)", "")])
-    standard, standard_ref = _load_standard(raw, path.parent, smap)
+    standard, standard_ref = _load_standard(raw, path.parent, smap, allow_outside)
     table_map: SourceMap | None = None
     if isinstance(raw.get("offices"), str):
+        if not allow_outside:
+            _refuse_outside(path.parent, raw["offices"], ("offices",), smap)
         table_path = (path.parent / raw["offices"]).resolve()
         if not _is_file(table_path):
             raise ScenarioError([smap.issue(("offices",), f"office table {raw['offices'][:80]!r} not found "
@@ -106,19 +119,36 @@ def load_standard_file(path: Path, display: str) -> Standard:
     return _validate(Standard, raw, smap, None)
 
 
-def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap) -> tuple[Standard, str]:
+def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap, allow_outside: bool) -> tuple[Standard, str]:
     ref = raw.get("standard")
     if not isinstance(ref, str) or not ref.strip():
         raise ScenarioError([smap.issue(("standard",), "required: a built-in standard id "
                                         f"({', '.join(BUILTIN_IDS)}) or a path to a standard file")])
     if ref in BUILTIN_IDS:
         return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
+    if not allow_outside:
+        _refuse_outside(base, ref, ("standard",), smap)
     candidate = base / ref
     if not _is_file(candidate):
         hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else f"; built-in ids: {', '.join(BUILTIN_IDS)}"
-        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {ref!r}{extra}")])
+        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {excerpt(ref)}{extra}")])
     return load_standard_file(candidate, str(Path(smap.file).parent / ref)), ref
+
+
+def _refuse_outside(base: Path, ref: str, loc: tuple[Any, ...], smap: SourceMap) -> None:
+    """A file the scenario names must lie in its folder tree (after `..` and links are resolved):
+    `standard: /etc/passwd` must not make `plan validate` read, let alone print, another file."""
+    try:
+        inside = (base / ref).resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte …: not a file we read
+        inside = False
+    if not inside:
+        folder = base.resolve()
+        raise ScenarioError([smap.issue(loc, tr(
+            f"{excerpt(ref)} 不在情景文件所在文件夹 {folder} 内；请移到该文件夹，或加 --allow-outside 仍然读取",
+            f"{excerpt(ref)} is outside the scenario's folder {folder}; move it there, or give "
+            "--allow-outside to read it anyway"))])
 
 
 def _is_file(path: Path) -> bool:
@@ -220,7 +250,7 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
     msg = re.sub(r" or instance of \w+", "", msg).replace("valid dictionary", "mapping ({key: value, ...})")
     given = err.get("input")
     if not isinstance(given, (dict, list)):
-        msg += f" (got {given!r})"
+        msg += f" (got {excerpt(given)})"
     return msg
 
 
@@ -228,7 +258,7 @@ def _literal_message(err: Any) -> str:
     """`one of 'township', 'subdistrict' (got '街道'; write 'subdistrict' for 街道)`."""
     allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
     given = err.get("input")
-    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {given!r}"
+    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {excerpt(given)}"
     zh = {k: v for aliases in VALUE_ALIASES.values() for k, v in aliases.items() if v in allowed}
     if isinstance(given, str) and given in zh:
         return text + f"; write '{zh[given]}' for {given})"

@@ -128,3 +128,42 @@ def test_a_leading_zero_number_is_refused_with_both_readings(tmp_path: Path) -> 
 def test_a_quoted_leading_zero_id_is_text(tmp_path: Path) -> None:
     path = scenario(tmp_path, HEAD + "offices:\n" + OFFICE.replace("id: A", "id: '007'"))
     assert load_scenario(path).offices[0].id == "007"
+
+
+# ---------------------------------------------------------------- files outside the scenario's folder
+
+
+def test_a_standard_outside_the_scenario_folder_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = scenario(tmp_path, HEAD.replace("jiangsu-2021", "/etc/passwd") + "offices:\n" + OFFICE)
+    [error] = errors_of(run("validate", path))
+    assert error == (f"error {path}:2: standard: '/etc/passwd' is outside the scenario's folder "
+                     f"{tmp_path}; move it there, or give --allow-outside to read it anyway")
+    assert "root:" not in run("validate", path).output
+
+
+@pytest.mark.parametrize("ref", ["../offices.csv", "sub/../../offices.csv", "link/offices.csv"])
+def test_an_office_table_outside_the_scenario_folder_is_refused(tmp_path: Path, ref: str) -> None:
+    (tmp_path / "offices.csv").write_text("id,name,county,kind\nA,甲镇,甲县,township\n", encoding="utf-8")
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    (folder / "link").symlink_to(tmp_path)  # a link inside that leads outside is outside too
+    path = scenario(folder, HEAD + f"offices: {ref}\n")
+    [error] = errors_of(run("validate", path))
+    assert error.startswith(f"error {path}:5: offices: '{ref}' is outside the scenario's folder {folder}; ")
+    result = run("validate", path, "--allow-outside")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_table_in_a_subfolder_is_inside(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "o.csv").write_text("id,name,county,kind\nA,甲镇,甲县,township\n", encoding="utf-8")
+    assert load_scenario(scenario(tmp_path, HEAD + "offices: data/o.csv\n")).offices[0].id == "A"
+
+
+def test_an_outside_standard_read_with_allow_outside_shows_only_an_excerpt(tmp_path: Path) -> None:
+    """/etc/passwd as a standard is one long plain scalar; the error quotes at most a short excerpt."""
+    path = scenario(tmp_path, HEAD.replace("jiangsu-2021", "/etc/passwd") + "offices:\n" + OFFICE)
+    result = run("validate", path, "--allow-outside")
+    [error] = errors_of(result)
+    assert error.startswith("error /etc/passwd:1: ") and "0:0:root:/root:/bin/bash" in error
+    assert "bin:x:2" not in result.output and len(error) < 200
