@@ -111,7 +111,8 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
         years=scenario.horizon.years, targets=checker.targets(),
         target_scope=scenario.target_scope or standard.target_scope,
         weights={t: scenario.weights.get(t, 1) for t in TIERS},  # type: ignore[call-overload]
-        budgets=checker.budgets, quotas=checker.quotas, warnings=checker.warnings, source=smap)
+        budgets=checker.budgets, quotas=checker.quotas, source=smap,
+        warnings=(table_map.warnings if table_map else []) + checker.warnings)
 
 
 def load_standard_file(path: Path, display: str) -> Standard:

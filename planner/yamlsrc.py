@@ -31,6 +31,8 @@ class SourceMap:
     lines: dict[Path_, int] = field(default_factory=dict)
     # Office tables only: field path below the row → "column D “类型”", for messages.
     columns: dict[Path_, str] = field(default_factory=dict)
+    # Office tables only: what was read but may not be what was meant (a formula without a value).
+    warnings: list[ScenarioIssue] = field(default_factory=list)
 
     def column_of(self, path: Path_) -> str | None:
         """The table column holding `path` (or its closest ancestor), if this map is a table's."""
