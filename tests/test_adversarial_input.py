@@ -237,3 +237,15 @@ def test_a_sheet_with_too_many_cells_is_refused(tmp_path: Path, monkeypatch: pyt
     [error] = errors_of(run("validate", path))
     assert error == (f"error {tmp_path / 'o.xlsx'}:11: the worksheet holds more than 100,000 cells (by row 11); "
                      "an office table needs one row per office")
+
+
+# ---------------------------------------------------------------- targets
+
+
+@pytest.mark.parametrize(("rate", "n", "required"), [
+    (1e-300, 5, 1),  # the old −1e-9 tolerance gave 0
+    (1e-10, 1, 1), (0.9, 10, 9), (0.7, 10, 7), (0.35, 20, 7), (0.1, 30, 3), (1 / 3, 3, 1), (2 / 3, 3, 2),
+    (0.0, 7, 0), (1.0, 7, 7), (1, 7, 7), (0.5000000001, 2, 2), (0.999999, 1000000, 999999),
+])
+def test_required_counts_are_exact_for_the_rate_as_written(rate: float, n: int, required: int) -> None:
+    assert required_count(rate, n) == required
