@@ -149,6 +149,7 @@ def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -
     from planner.loading import load_scenario
     from planner.model.bounds import pattern_lower_bound
     from planner.requirements import derive
+    from planner.targets import required_count
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.yaml"
