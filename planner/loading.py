@@ -63,6 +63,13 @@ class LoadedScenario:
     quotas: list[QuotaEntry]
     warnings: list[ScenarioIssue] = field(default_factory=list)
     source: SourceMap | None = None
+    table_source: SourceMap | None = None  # the office table's, when offices come from one
+
+    def issue(self, loc: tuple[Any, ...], message: str) -> ScenarioIssue:
+        """A problem at `loc` (e.g. ("offices", 3, "population")) located in the YAML or the office table."""
+        if self.source is None:
+            return ScenarioIssue(self.file, None, "", message)
+        return _locate(loc, message, self.source, self.table_source)
 
     @property
     def counties(self) -> list[str]:
@@ -111,7 +118,7 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
         years=scenario.horizon.years, targets=checker.targets(),
         target_scope=scenario.target_scope or standard.target_scope,
         weights={t: scenario.weights.get(t, 1) for t in TIERS},  # type: ignore[call-overload]
-        budgets=checker.budgets, quotas=checker.quotas, source=smap,
+        budgets=checker.budgets, quotas=checker.quotas, source=smap, table_source=table_map,
         warnings=(table_map.warnings if table_map else []) + checker.warnings)
 
 
@@ -382,6 +389,7 @@ class _Checker:
         assert isinstance(sc.offices, list)
         self.offices: list[Office] = sc.offices
         self.counties = sorted({o.county for o in self.offices})
+        self.reported_counties: set[str] = set()  # office counties already reported as misspelt
 
     def err(self, loc: tuple[Any, ...], message: str) -> None:
         self.errors.append(_locate(loc, message, self.smap, self.table_map))
@@ -422,7 +430,7 @@ class _Checker:
         for i, o in enumerate(self.offices):
             at = ("offices", i)
             if o.id in seen:
-                self.err(at + ("id",), f"duplicate office id {o.id!r} (also offices[{seen[o.id]}])")
+                self.err(at + ("id",), f"duplicate office id {o.id!r} (also {self.where(seen[o.id])})")
             seen.setdefault(o.id, i)
             for r in o.staff:
                 if r not in self.std.roles:
@@ -453,6 +461,11 @@ class _Checker:
                 if h.from_year is not None and h.from_year > self.years[-1]:
                     self.err(at + ("housing_options", j, "from_year"),
                              f"year {h.from_year} is after the horizon's end {self.years[-1]}")
+            if o.population is None:
+                self.warn(at + ("population",), tr(
+                    f"司法所 {o.id}：常住人口为空；规模只按面积判断，可能因此分到较低类别",
+                    f"office {o.id}: population is empty; its size is judged by area alone, which may put it "
+                    "in a lower tier"))
             if o.gdp_rank is None:
                 self.warn(at + ("gdp_rank",), f"office {o.id}: no gdp_rank; the economy criterion is treated as met")
             if o.demand is None:
@@ -507,17 +520,39 @@ class _Checker:
             self.err(loc, "a quota is a whole number of people")
         return int(value)
 
+    def where(self, i: int) -> str:
+        """Office i as a message names it: its table line, or its place in the YAML list."""
+        line = self.table_map.line_of(("offices", i)) if self.table_map is not None else None
+        return tr(f"第 {line} 行", f"line {line}") if line else f"offices[{i}]"
+
     def unknown_county(self, loc: tuple[Any, ...], name: str) -> None:
         if name.isdigit():
             self.err(loc, f"year {name} is written as text; write it without quotes")
+            return
+        if self.misspelt_office_county(name):
             return
         hint = difflib.get_close_matches(name, self.counties, n=1, cutoff=0.5)
         tail = f" (did you mean '{hint[0]}'?)" if hint else f"; counties: {', '.join(self.counties)}"
         self.err(loc, f"no office belongs to county {name!r}{tail}")
 
+    def misspelt_office_county(self, name: str) -> bool:
+        """A budget or quota names `name`, no office has it, but an office's county that no budget or
+        quota names is close to it: the office's cell is the likely mistake, so say so there."""
+        named = {str(k) for shape in (self.sc.budget, *self.sc.quotas.values()) for k in shape}
+        unnamed = [c for c in self.counties if c not in named and c not in self.reported_counties]
+        hint = difflib.get_close_matches(name, unnamed, n=1, cutoff=0.5)
+        if not hint:
+            return False
+        i = next(i for i, o in enumerate(self.offices) if o.county == hint[0])
+        self.reported_counties.add(hint[0])
+        self.err(("offices", i, "county"), tr(
+            f"县区 {hint[0]!r} 不在任何预算中，预算写的是 {name!r}（是否应为 '{name}'？）",
+            f"county {hint[0]!r} is in no budget, which names {name!r} (did you mean '{name}'?)"))
+        return True
+
     def check_budget_cover(self) -> None:
         covered = {(b.scope, b.year) for b in self.budgets}
-        for county in self.counties:
+        for county in sorted(set(self.counties) - self.reported_counties):
             for y in self.years:
                 if (ALL, y) not in covered and (county, y) not in covered:
                     self.err(("budget",), f"no budget covers {county} in {y}: give `{y}: amount` "

@@ -89,6 +89,7 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
     aliases = header_map(standard)
+    rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]
     for col, (h, f) in enumerate(zip(header, fields)):
         if not f:
@@ -122,6 +123,8 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
                 continue
             keys = _keys(f)
             value = _convert(keys[0], value)
+            if keys[0] == "facilities":  # the standard's Chinese room names, as in 已有功能室
+                value = [_field_for(v, rooms) for v in value]
             _put(office, keys, value, display, line, f)
         offices.append(office)
     if not offices:
@@ -194,6 +197,23 @@ def _check_header(header: list[str], fields: list[str], standard: Standard, disp
 _SUB_WHAT = {"staff": "role", "caseload": "caseload field", "attributes": "attribute"}
 
 
+def _check_title_row(display: str, first: list[Any], row: list[Any], line: int) -> None:
+    """Refuse a title (one cell, e.g. 2022年司法所基本情况表) above the header, naming the header's line.
+
+    Called for the first few lines under line 1; a line that names required columns is the header."""
+    if sum(1 for c in first if c not in (None, "") and str(c).strip()) > 1:
+        return
+    names = {str(c).strip() for c in row if c is not None}
+    if sum(1 for n in names if n in REQUIRED_COLUMNS or HEADER_ALIASES.get(n) in REQUIRED_COLUMNS) >= 2:
+        raise ScenarioError([ScenarioIssue(display, 1, "", tr(
+            f"第 1 行是表头上方的标题（列名在第 {line} 行）：请删除标题行，使表头位于第 1 行",
+            f"line 1 is a title above the header (the column names are on line {line}): delete it, so "
+            "that the header is the first line"))])
+
+
+TITLE_LINES = 5  # how far below line 1 a header under a title is looked for
+
+
 def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     import csv
     import io
@@ -217,6 +237,8 @@ def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     if not all_rows:
         raise ScenarioError([ScenarioIssue(display, 1, "", "table is empty")])
     header = all_rows[0]
+    for n, row in enumerate(all_rows[1:TITLE_LINES + 1], start=2):
+        _check_title_row(display, header, row, n)
     rows = []
     for n, row in enumerate(all_rows[1:], start=2):
         if not any(c.strip() for c in row):
@@ -300,6 +322,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, lis
         for col, (value, formula) in enumerate(zip_longest(row, frow)):
             if value is None and formula is not None:  # only a formula reads differently in the two
                 unsaved.append((n, col, f"{ws.title}!{column_letter(col)}{n}", str(getattr(formula, "text", formula))))
+        if 1 < n <= TITLE_LINES + 1:
+            _check_title_row(display, header, list(row), n)
         if n == 1:
             header = ["" if c is None else str(c) for c in row]
             while header and header[-1] == "":
@@ -332,9 +356,12 @@ def _cell(cell: Any) -> Any:
     return text if text else None
 
 
+LIST_SEPARATORS = re.compile(r"[;；、,，]")  # as bureaus type lists: 执法管理室；调解室、…
+
+
 def _convert(field: str, value: Any) -> Any:
     if field in LIST_FIELDS:
-        return [v.strip() for v in str(value).split(";") if v.strip()]
+        return [v.strip() for v in LIST_SEPARATORS.split(str(value)) if v.strip()]
     if field in VALUE_ALIASES and isinstance(value, str):
         return VALUE_ALIASES[field].get(value, value)
     if field in ("id", "name", "county"):

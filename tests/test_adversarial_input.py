@@ -249,3 +249,68 @@ def test_a_sheet_with_too_many_cells_is_refused(tmp_path: Path, monkeypatch: pyt
 ])
 def test_required_counts_are_exact_for_the_rate_as_written(rate: float, n: int, required: int) -> None:
     assert required_count(rate, n) == required
+
+
+# ---------------------------------------------------------------- office-table mistakes
+
+
+def table(tmp: Path, text: str, name: str = "o.csv") -> Path:
+    (tmp / name).write_text(text, encoding="utf-8")
+    return scenario(tmp, yaml.safe_dump({**HEAD_DICT, "offices": name}, allow_unicode=True))
+
+
+def test_an_empty_population_cell_is_a_warning_in_validate_and_classify(tmp_path: Path) -> None:
+    """TX-01 would be large with its population; empty, it is judged by area alone."""
+    path = table(tmp_path, "编号,名称,县区,类型,常住人口,面积,法治需求\nTX-01,甲镇,甲县,镇,,50,高\n"
+                           "TX-02,乙镇,甲县,镇,120000,50,高\n")
+    expected = (f"{tmp_path / 'o.csv'}:2: population: office TX-01: population is empty; its size is judged "
+                "by area alone, which may put it in a lower tier [column E “常住人口”]")
+    for command in ("validate", "classify"):
+        result = run(command, path)
+        assert result.exit_code == 0, result.output
+        assert expected in warnings_of(result), result.output
+    rows = {r["id"]: r for r in __import__("json").loads(run("classify", path, "--json").stdout)["offices"]}
+    assert rows["TX-01"]["tier"] == "medium" and rows["TX-02"]["tier"] == "large"
+    assert "population missing" in rows["TX-01"]["reason"] and "常住人口缺失" in rows["TX-01"]["reason_zh"]
+
+
+@pytest.mark.parametrize("cell", ["执法管理室；调解室", "执法管理室、调解室", "执法管理室,调解室", "执法管理室，调解室",
+                                  "执法管理室; 调解室", "law_enforcement_room;mediation_room"])
+def test_rooms_may_be_named_in_chinese_with_the_usual_separators(tmp_path: Path, cell: str) -> None:
+    from planner.standards import builtin_path
+    from planner.loading import load_standard_file
+
+    std = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
+    zh = {f.name_zh: fid for fid, f in std.facilities.items()}
+    first, second = list(zh)[:2]
+    cell = cell.replace("执法管理室", first).replace("调解室", second).replace(
+        "law_enforcement_room", zh[first]).replace("mediation_room", zh[second])
+    path = table(tmp_path, f'编号,名称,县区,类型,已有功能室\nA,甲镇,甲县,镇,"{cell}"\n')
+    assert load_scenario(path).offices[0].facilities == [zh[first], zh[second]]
+
+
+def test_a_title_row_above_the_header_is_named(tmp_path: Path) -> None:
+    for name, rows in (("o.csv", None), ("o.xlsx", None)):
+        if name == "o.csv":
+            path = table(tmp_path, "2022年司法所基本情况表,,,\n编号,名称,县区,类型\nA,甲镇,甲县,镇\n")
+        else:
+            path = workbook(tmp_path, [XLSX_HEADER, *XLSX_ROWS], header=["2022年司法所基本情况表"])
+        [error] = errors_of(run("validate", path))
+        assert error == (f"error {tmp_path / name}:1: line 1 is a title above the header (the column names are on "
+                         "line 2): delete it, so that the header is the first line"), name
+
+
+def test_a_duplicate_id_in_a_table_names_both_lines(tmp_path: Path) -> None:
+    path = table(tmp_path, "编号,名称,县区,类型\nA,甲镇,甲县,镇\nB,乙镇,甲县,镇\nA,丙镇,甲县,镇\n")
+    [error] = errors_of(run("validate", path))
+    assert error == f"error {tmp_path / 'o.csv'}:4: id: duplicate office id 'A' (also line 2) [column A “编号”]"
+
+
+def test_an_unknown_county_in_a_table_is_named_at_its_cell(tmp_path: Path) -> None:
+    """The budget names 甲县 and 乙县; the table misspells 乙县 as 已县: the cell is the mistake."""
+    (tmp_path / "o.csv").write_text("编号,名称,县区,类型\nA,甲镇,甲县,镇\nB,乙镇,已县,镇\n", encoding="utf-8")
+    head = {**HEAD_DICT, "budget": {"甲县": {2022: 10, 2023: 10}, "乙县": {2022: 10, 2023: 10}}}
+    path = scenario(tmp_path, yaml.safe_dump({**head, "offices": "o.csv"}, allow_unicode=True))
+    [error] = errors_of(run("validate", path))
+    assert error == (f"error {tmp_path / 'o.csv'}:3: county: county '已县' is in no budget, which names "
+                     f"'乙县' (did you mean '乙县'?) [column C “县区”]")
