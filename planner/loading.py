@@ -538,7 +538,8 @@ class _Checker:
     def misspelt_office_county(self, name: str) -> bool:
         """A budget or quota names `name`, no office has it, but an office's county that no budget or
         quota names is close to it: the office's cell is the likely mistake, so say so there."""
-        named = {str(k) for shape in (self.sc.budget, *self.sc.quotas.values()) for k in shape}
+        shapes: list[dict[Any, Any]] = [self.sc.budget, *self.sc.quotas.values()]
+        named = {str(k) for shape in shapes for k in shape}
         unnamed = [c for c in self.counties if c not in named and c not in self.reported_counties]
         hint = difflib.get_close_matches(name, unnamed, n=1, cutoff=0.5)
         if not hint:

@@ -80,7 +80,7 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ScenarioError([ScenarioIssue(display, None, "offices", "office table larger than 20 MB")])
     suffix = path.suffix.lower()
-    unsaved: list[tuple[int, int, str, str]] = []
+    unsaved: Unsaved = []
     if suffix == ".csv":
         header, rows = _read_csv(path, display)
     elif suffix in (".xlsx", ".xlsm"):
@@ -110,7 +110,8 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
         smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
     for line, col, where, formula in unsaved:
         smap.warnings.append(ScenarioIssue(display, line, fields[col] if col < len(fields) else where, tr(
-            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；请在 Excel 中打开并保存，或直接填写数值",
+            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
+            "请在 Excel 中打开并保存，或直接填写数值",
             f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
             "workbook in Excel, or type the value")))
     offices: list[dict[str, Any]] = []
@@ -285,7 +286,8 @@ def open_workbook(path: Path, display: str, data_only: bool) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
-            f"不是可读取的 .xlsx 工作簿（{excerpt(str(exc))}）", f"not a readable .xlsx workbook ({excerpt(str(exc))})"))])
+            f"不是可读取的 .xlsx 工作簿（{excerpt(str(exc))}）",
+            f"not a readable .xlsx workbook ({excerpt(str(exc))})"))])
 
 
 def sheet_rows(ws: Any, display: str) -> Any:
@@ -305,8 +307,11 @@ def sheet_rows(ws: Any, display: str) -> Any:
         yield row
 
 
-def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]], list[tuple[int, int, str, str]]]:
-    """Header, rows (line, cells) and formula cells without a saved value (line, column, sheet!cell, formula).
+Unsaved = list[tuple[int, int, str, str]]  # formula cells without a value: line, column, sheet!cell, formula
+
+
+def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]], Unsaved]:
+    """Header, rows (line, cells) and the formula cells without a saved value.
 
     Read twice: the saved values, and the formulas. A workbook written by a script (or saved without
     calculating) has formulas and no values; those cells are read as empty and each is named."""
@@ -316,7 +321,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, lis
     ws, fs = values.worksheets[0], formulas.worksheets[0]
     header: list[str] = []
     rows = []
-    unsaved: list[tuple[int, int, str, str]] = []
+    unsaved: Unsaved = []
     for n, (row, frow) in enumerate(zip_longest(sheet_rows(ws, display), sheet_rows(fs, display), fillvalue=()),
                                     start=1):
         for col, (value, formula) in enumerate(zip_longest(row, frow)):

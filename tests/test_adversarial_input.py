@@ -172,7 +172,8 @@ def test_an_outside_standard_read_with_allow_outside_shows_only_an_excerpt(tmp_p
 # ---------------------------------------------------------------- XLSX office tables
 
 XLSX_HEADER = ["编号", "名称", "县区", "类型", "常住人口", "GDP排名", "法治需求"]
-XLSX_ROWS: list[list[Any]] = [["A", "甲镇", "甲县", "镇", 120000, 1, "高"], ["B", "乙镇", "甲县", "镇", 110000, 2, "高"],
+XLSX_ROWS: list[list[Any]] = [["A", "甲镇", "甲县", "镇", 120000, 1, "高"],
+                              ["B", "乙镇", "甲县", "镇", 110000, 2, "高"],
                               ["C", "丙镇", "甲县", "镇", 20000, 3, "低"]]
 
 
@@ -220,7 +221,8 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path: P
 
     monkeypatch.setattr(planner.tables, "MAX_XLSX_UNPACKED", 1024 * 1024)
     path = workbook(tmp_path, XLSX_ROWS)
-    rewrite_sheet(tmp_path / "o.xlsx", lambda xml: xml.replace("</sheetData>", "<row r=\"9\"/>" * 200_000 + "</sheetData>"))
+    padding = '<row r="9"/>' * 200_000  # 2.4 MB of XML that deflates to a few kB
+    rewrite_sheet(tmp_path / "o.xlsx", lambda xml: xml.replace("</sheetData>", padding + "</sheetData>"))
     [error] = errors_of(run("validate", path))
     assert error == f"error {tmp_path / 'o.xlsx'}: the workbook unpacks to 2 MB; the limit is 1 MB"
 
@@ -277,8 +279,8 @@ def test_an_empty_population_cell_is_a_warning_in_validate_and_classify(tmp_path
 @pytest.mark.parametrize("cell", ["执法管理室；调解室", "执法管理室、调解室", "执法管理室,调解室", "执法管理室，调解室",
                                   "执法管理室; 调解室", "law_enforcement_room;mediation_room"])
 def test_rooms_may_be_named_in_chinese_with_the_usual_separators(tmp_path: Path, cell: str) -> None:
-    from planner.standards import builtin_path
     from planner.loading import load_standard_file
+    from planner.standards import builtin_path
 
     std = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
     zh = {f.name_zh: fid for fid, f in std.facilities.items()}
