@@ -12,7 +12,6 @@ from ortools.sat.python import cp_model
 
 from planner.model.variables import Expr, OfficeVars
 from planner.requirements import Requirements
-from planner.targets import ALL
 
 
 def _never(v: OfficeVars, t: int) -> bool:
@@ -133,17 +132,14 @@ def _office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
     return cost
 
 
-def _in_scope(vs: list[OfficeVars]) -> dict[str, list[OfficeVars]]:
-    """Offices per budget/quota scope: each county, and "all"."""
-    out: dict[str, list[OfficeVars]] = {ALL: list(vs)}
-    for v in vs:
-        out.setdefault(v.office.county, []).append(v)
-    return out
+def _in_scope(vs: list[OfficeVars], req: Requirements) -> dict[str, list[OfficeVars]]:
+    """Offices per budget/quota scope (`vs` in `req.offices` order): all, each county, city, province."""
+    return {scope: [vs[i] for i in members] for scope, members in req.scope_members().items()}
 
 
 def budgets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
     """docs/reference.md §6 (hard): per budget entry (scope, year), the costs falling in that year ≤ amount."""
-    scoped = _in_scope(vs)
+    scoped = _in_scope(vs, req)
     for b in req.budgets:
         t = req.years.index(b.year)
         m.add(sum(office_cost(v, req, t) for v in scoped.get(b.scope, [])) <= b.amount_yuan)
@@ -151,7 +147,7 @@ def budgets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> Non
 
 def quotas(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
     """docs/reference.md §6 (hard): per quota entry (role, scope, year), people hired of that role ≤ amount."""
-    scoped = _in_scope(vs)
+    scoped = _in_scope(vs, req)
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
         m.add(sum(v.hires[r][t] for v in scoped.get(q.scope, []) if r in v.hires) <= q.amount)
