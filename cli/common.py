@@ -74,13 +74,13 @@ def allow_outside_option(fn: F) -> F:
 
     Sets PLAN_ALLOW_OUTSIDE for the command's duration (so pool workers that load the scenario
     again see it too) and restores it when the command ends."""
-    import os
-
-    from planner.loading import ALLOW_OUTSIDE_ENV
-
     def choose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         if not value:
             return
+        import os
+
+        from planner.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
+
         old = os.environ.get(ALLOW_OUTSIDE_ENV)
         os.environ[ALLOW_OUTSIDE_ENV] = "1"
         ctx.call_on_close(lambda: os.environ.pop(ALLOW_OUTSIDE_ENV) if old is None
