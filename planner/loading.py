@@ -335,7 +335,7 @@ def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]
         if value not in names[kind]:
             hint = difflib.get_close_matches(str(value), names[kind], n=1, cutoff=0.6)
             tail = f" (did you mean '{hint[0]}'?)" if hint else f"; declare it under `{kind}`"
-            issues.append(smap.issue(loc, f"unknown {what} {value!r}{tail}"))
+            issues.append(smap.issue(loc, f"unknown {what} {excerpt(value)}{tail}"))
 
     tiers = raw.get("tiers") or {}
     for tier in TIERS:
@@ -400,7 +400,7 @@ class _Checker:
     def unknown(self, loc: tuple[Any, ...], what: str, name: str, known: list[str]) -> None:
         hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         tail = f" (did you mean '{hint[0]}'?)" if hint else (f"; known: {', '.join(known)}" if known else "")
-        self.err(loc, f"unknown {what} {name!r} in standard {self.std.id}{tail}")
+        self.err(loc, f"unknown {what} {excerpt(name)} in standard {self.std.id}{tail}")
 
     def year_ok(self, loc: tuple[Any, ...], year: int) -> bool:
         if year not in self.years:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from planner.errors import ScenarioError, ScenarioIssue, excerpt
+from planner.errors import EXCERPT_CHARS, ScenarioError, ScenarioIssue, excerpt
 from planner.i18n import tr
 from planner.standards import Standard
 from planner.yamlsrc import MAX_FILE_BYTES, SourceMap
@@ -165,7 +165,8 @@ def _check_header(header: list[str], fields: list[str], standard: Standard, disp
     issues: list[ScenarioIssue] = []
 
     def bad(col: int, message: str) -> None:
-        issues.append(ScenarioIssue(display, 1, header[col].strip(), f"column {column_letter(col)}: {message}"))
+        name = header[col].strip()[:EXCERPT_CHARS]  # a header cell may hold a pasted paragraph
+        issues.append(ScenarioIssue(display, 1, name, f"column {column_letter(col)}: {message}"))
 
     for col, f in enumerate(fields):
         keys = f.split(".")

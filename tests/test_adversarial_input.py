@@ -316,3 +316,11 @@ def test_an_unknown_county_in_a_table_is_named_at_its_cell(tmp_path: Path) -> No
     [error] = errors_of(run("validate", path))
     assert error == (f"error {tmp_path / 'o.csv'}:3: county: county '已县' is in no budget, which names "
                      f"'乙县' (did you mean '乙县'?) [column C “县区”]")
+
+
+def test_a_long_cell_is_quoted_as_an_excerpt(tmp_path: Path) -> None:
+    """A table that is not an office table (or a pasted paragraph) must not flood the terminal."""
+    path = table(tmp_path, f"编号,名称,县区,类型,已有功能室\nA,甲镇,甲县,镇,{'室' * 5000}\n")
+    [error] = errors_of(run("validate", path))
+    assert error.startswith(f"error {tmp_path / 'o.csv'}:2: facilities[0]: unknown facility '{'室' * 60}'… in ")
+    assert len(error) < 600
