@@ -259,7 +259,7 @@ MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes, as the zip declares them; zipfil
 MAX_CELLS = 2_000_000  # rows × columns read from the first worksheet
 
 
-def _check_zip(path: Path, display: str) -> None:
+def check_workbook_size(path: Path, display: str) -> None:
     """Refuse an .xlsx whose parts unpack to more than 200 MB, before openpyxl reads any of it.
 
     A sheet of 8 MB can unpack to gigabytes (no `<dimension>`, millions of empty cells); the zip
@@ -285,7 +285,7 @@ def open_workbook(path: Path, display: str, data_only: bool) -> Any:
 
     import openpyxl
 
-    _check_zip(path, display)
+    check_workbook_size(path, display)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
