@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    allow_outside_option,
     err,
     force_option,
     out,
@@ -56,6 +57,7 @@ def _inputs(plan_file: Path, scenario: Path | None, ctx: Context) -> list[Path |
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @SCENARIO_OPT
+@allow_outside_option
 @force_option
 @overwrite_option
 @reports_input_errors
@@ -87,6 +89,7 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
               help="The HTML file to write (one file, no network needed to view or print it).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @SCENARIO_OPT
+@allow_outside_option
 @force_option
 @overwrite_option
 @reports_input_errors
@@ -106,6 +109,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, forc
 @click.command(epilog="\b\nExample:\n  plan advance scenarios/2022.yaml out/2022/plan.json --through 2022 "
                       "-o scenarios/2023.yaml")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@allow_outside_option
 @PLAN_ARG
 @click.option("--through", type=int, required=True, help="Last year carried out: its actions and earlier ones apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,

@@ -84,6 +84,8 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
+    for warning in loaded.warnings:  # e.g. an empty population cell: the tier below may rest on it
+        err.print(f"[yellow]warning[/yellow] {_esc(str(warning))}")
     classes = classify_all(loaded.offices, loaded.standard)
     rows = [{"id": o.id, "name": o.name, "county": o.county, "kind": o.kind, "tier": classes[o.id].tier,
              "reason": classes[o.id].reason, "reason_zh": classes[o.id].reason_zh,
