@@ -353,6 +353,7 @@ class _stop_on_signals:
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
 from cli.compare import compare, sweep  # noqa: E402
+from cli.document import convert, document, template  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
@@ -364,6 +365,9 @@ cli.add_command(advance)
 cli.add_command(explain)
 cli.add_command(compare)
 cli.add_command(sweep)
+cli.add_command(document)
+cli.add_command(template)
+cli.add_command(convert)
 
 
 def main() -> None:

@@ -90,7 +90,12 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     display = display or str(path)
     if not _is_file(path):
         raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
-    raw, smap = load_yaml(path, display)
+    if path.suffix.lower() == ".xlsx":  # the Excel scenario template (`plan template`)
+        from planner.workbook_scenario import read_workbook
+
+        raw, smap = read_workbook(path, display)
+    else:
+        raw, smap = load_yaml(path, display)
     if not isinstance(raw, dict):
         raise ScenarioError([smap.issue((), "a scenario file is a mapping of fields "
                                         "(name, standard, horizon, budget, offices, ...)", "")])

@@ -91,6 +91,14 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     else:
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
+    offices, smap, _ = offices_from_rows(header, rows, display, standard)
+    return offices, smap
+
+
+def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], display: str,
+                      standard: Standard) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
+    """Table rows (line, cells) under `header` → office dicts, their line map and each column's keys
+    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet."""
     aliases = header_map(standard)
     rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]
@@ -133,7 +141,7 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
         offices.append(office)
     if not offices:
         raise ScenarioError([ScenarioIssue(display, 2, "offices", "office table has no rows")])
-    return offices, smap
+    return offices, smap, [_keys(f) for f in fields]
 
 
 def column_letter(index: int) -> str:
