@@ -267,8 +267,8 @@ MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes, as the zip declares them; zipfil
 MAX_CELLS = 2_000_000  # rows × columns read from the first worksheet
 
 
-def check_workbook_size(path: Path, display: str) -> None:
-    """Refuse an .xlsx whose parts unpack to more than 200 MB, before openpyxl reads any of it.
+def check_workbook_size(path: Path, display: str, limit: int | None = None) -> None:
+    """Refuse an .xlsx whose parts unpack to more than `limit` (200 MB), before openpyxl reads any of it.
 
     A sheet of 8 MB can unpack to gigabytes (no `<dimension>`, millions of empty cells); the zip
     directory declares each part's size, and Python's zipfile never inflates past what is declared.
@@ -281,10 +281,11 @@ def check_workbook_size(path: Path, display: str) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
             f"不是可读取的 .xlsx 工作簿（{exc}）", f"not a readable .xlsx workbook ({exc})"))])
-    if total > MAX_XLSX_UNPACKED:
+    limit = MAX_XLSX_UNPACKED if limit is None else limit
+    if total > limit:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
-            f"工作簿解压后 {total // 1_048_576} MB，超过上限 {MAX_XLSX_UNPACKED // 1_048_576} MB",
-            f"the workbook unpacks to {total // 1_048_576} MB; the limit is {MAX_XLSX_UNPACKED // 1_048_576} MB"))])
+            f"工作簿解压后 {total // 1_048_576} MB，超过上限 {limit // 1_048_576} MB",
+            f"the workbook unpacks to {total // 1_048_576} MB; the limit is {limit // 1_048_576} MB"))])
 
 
 def open_workbook(path: Path, display: str, data_only: bool) -> Any:
