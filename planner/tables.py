@@ -91,7 +91,14 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     else:
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
-    offices, smap, _ = offices_from_rows(header, rows, display, standard)
+    offices, smap, columns = offices_from_rows(header, rows, display, standard)
+    for line, col, where, formula in unsaved:
+        field = ".".join(str(k) for k in columns[col]) if col < len(columns) else where
+        smap.warnings.append(ScenarioIssue(display, line, field, tr(
+            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
+            "请在 Excel 中打开并保存，或直接填写数值",
+            f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
+            "workbook in Excel, or type the value")))
     return offices, smap
 
 
@@ -119,12 +126,6 @@ def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], disp
     smap = SourceMap(display)
     for col, (h, f) in enumerate(zip(header, fields)):
         smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
-    for line, col, where, formula in unsaved:
-        smap.warnings.append(ScenarioIssue(display, line, fields[col] if col < len(fields) else where, tr(
-            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
-            "请在 Excel 中打开并保存，或直接填写数值",
-            f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
-            "workbook in Excel, or type the value")))
     offices: list[dict[str, Any]] = []
     for i, (line, row) in enumerate(rows):
         office: dict[str, Any] = {}
