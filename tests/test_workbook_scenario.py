@@ -4,6 +4,7 @@ validate/classify/solve reading 情景.xlsx directly with errors that name `shee
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -78,7 +79,9 @@ def test_classify_reads_the_workbook(taizhou_xlsx: Path) -> None:
                                     EXAMPLES / "custom_standard.yaml", EXAMPLES / "city_fund.yaml",
                                     ROOT / "tests/cases/outputs/rolling.yaml"])
 def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path) -> None:
-    xlsx, back = tmp_path / "s.xlsx", tmp_path / "s.yaml"
+    shutil.copytree(source.parent, tmp_path / "src")  # a custom standard or office table stays beside it
+    xlsx, back = tmp_path / "src" / "s.xlsx", tmp_path / "src" / "s.yaml"
+    source = tmp_path / "src" / source.name
     assert _run("convert", str(source), str(xlsx))[0] == 0
     code, output = _run("convert", str(xlsx), str(back))
     assert code == 0, output
