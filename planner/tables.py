@@ -95,10 +95,12 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     return offices, smap
 
 
-def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], display: str, standard: Standard,
-                      unsaved: Unsaved | None = None) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
+def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], display: str,
+                      standard: Standard, unsaved: Unsaved | None = None,
+                      ) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
     """Table rows (line, cells) under `header` → office dicts, their line map and each column's keys
-    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet."""
+    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet.
+    `unsaved`: formula cells without a saved value, each warned about."""
     aliases = header_map(standard)
     rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]

@@ -92,7 +92,7 @@ class WorkbookMap(SourceMap):
 # ---------------------------------------------------------------- reading
 
 
-def read_workbook(path: Path, display: str, allow_outside: bool = False) -> tuple[dict[str, Any], SourceMap]:
+def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
     wb = open_workbook(path, display, data_only=True)  # within the size cap, read-only
     missing = [s for s in SHEETS[1:] if s not in wb.sheetnames]
@@ -102,7 +102,7 @@ def read_workbook(path: Path, display: str, allow_outside: bool = False) -> tupl
             f"sheet {', '.join(missing)} is missing (make the template with plan template)"))])
     sheets = {name: [list(row) for row in sheet_rows(wb[name], f"{display}:{name}")] for name in SHEETS[1:]}
     wb.close()
-    reader = _Reader(sheets, display, path.parent, allow_outside)
+    reader = _Reader(sheets, display, path.parent)
     raw = reader.read()
     if reader.issues:
         raise ScenarioError(reader.issues)
@@ -110,8 +110,8 @@ def read_workbook(path: Path, display: str, allow_outside: bool = False) -> tupl
 
 
 class _Reader:
-    def __init__(self, sheets: dict[str, list[list[Any]]], display: str, folder: Path, allow_outside: bool) -> None:
-        self.sheets, self.smap, self.folder, self.allow_outside = sheets, WorkbookMap(display), folder, allow_outside
+    def __init__(self, sheets: dict[str, list[list[Any]]], display: str, folder: Path) -> None:
+        self.sheets, self.smap, self.folder = sheets, WorkbookMap(display), folder
         self.issues: list[ScenarioIssue] = []
         self.raw: dict[str, Any] = {}
 
@@ -163,7 +163,8 @@ class _Reader:
         from planner.loading import _load_standard  # the loader's own rule (built-in id or a path)
 
         try:
-            return _load_standard(self.raw, self.folder, self.smap, self.allow_outside)[0]
+            # Only to read the headers; the loader applies the outside-the-folder rule afterwards.
+            return _load_standard(self.raw, self.folder, self.smap, allow_outside=True)[0]
         except ScenarioError:
             return None
 
