@@ -4,6 +4,7 @@ validate/classify/solve reading 情景.xlsx directly with errors that name `shee
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -77,10 +78,10 @@ def test_classify_reads_the_workbook(taizhou_xlsx: Path) -> None:
                                     EXAMPLES / "county_budgets.yaml", EXAMPLES / "csv_offices.yaml",
                                     EXAMPLES / "custom_standard.yaml", EXAMPLES / "city_fund.yaml",
                                     ROOT / "tests/cases/outputs/rolling.yaml"])
-def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A custom standard stays where it is: the converted files name it outside their own folder.
-    monkeypatch.setenv("PLAN_ALLOW_OUTSIDE", "1")
-    xlsx, back = tmp_path / "s.xlsx", tmp_path / "s.yaml"
+def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path) -> None:
+    shutil.copytree(source.parent, tmp_path / "src")  # a custom standard or office table stays beside it
+    xlsx, back = tmp_path / "src" / "s.xlsx", tmp_path / "src" / "s.yaml"
+    source = tmp_path / "src" / source.name
     assert _run("convert", str(source), str(xlsx))[0] == 0
     code, output = _run("convert", str(xlsx), str(back))
     assert code == 0, output
