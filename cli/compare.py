@@ -20,6 +20,7 @@ from cli.common import (
     EXIT_INPUT,
     EXIT_NO_PLAN,
     err,
+    lang_option,
     out,
     print_table,
     reports_input_errors,
@@ -53,6 +54,7 @@ Examples:
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print one CSV table: section, metric, label, year, then a column per plan.")
+@lang_option
 @reports_input_errors
 def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int, soft_targets: bool,
             deterministic: bool, as_json: bool, as_csv: bool) -> None:
@@ -188,6 +190,7 @@ def _compare_csv(plans: list[Any]) -> None:
 @click.option("--no-chart", is_flag=True, help="Draw no chart.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"points": [{"budget_scale", "quota_scale", "status", "objective", ...}]}.')
+@lang_option
 @reports_input_errors
 def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_limit: float,
           workers: int | None, seed: int, deterministic: bool, dask_address: str | None,

@@ -16,6 +16,7 @@ from cli.common import (
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     err,
+    lang_option,
     out,
     print_table,
     progress_line,
@@ -41,9 +42,8 @@ Examples:
               help="Explain only this office (repeatable); marginal values are then skipped.")
 @click.option("--no-marginal", is_flag=True, help="Skip the marginal values (they re-solve twice per limit).")
 @solve_options
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the printed explanation (JSON carries both).")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@lang_option
 @reports_input_errors
 def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...], no_marginal: bool,
             time_limit: float, workers: int, seed: int, soft_targets: bool, deterministic: bool,

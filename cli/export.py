@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import err, out, reports_input_errors
+from cli.common import err, lang_option, out, reports_input_errors
 
 if TYPE_CHECKING:
     from planner.plan import PlanResult
@@ -53,8 +53,8 @@ def _esc(text: str) -> str:
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Write an Excel workbook.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @SCENARIO_OPT
+@lang_option
 @reports_input_errors
 def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, scenario: Path | None) -> None:
     """Export a solved plan: 汇总, 任务清单, 时间进度表, 达标情况, 经费."""
@@ -77,8 +77,8 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
 @PLAN_ARG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (one file, no network needed to view or print it).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @SCENARIO_OPT
+@lang_option
 @reports_input_errors
 def report(plan_file: Path, output: Path, lang: str, scenario: Path | None) -> None:
     """Write a self-contained HTML report: summary, charts, office table, explanations."""
@@ -97,6 +97,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None) -> N
 @click.option("--through", type=int, required=True, help="Last year carried out: its actions and earlier ones apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The new scenario file (YAML, offices inline).")
+@lang_option
 @reports_input_errors
 def advance(scenario: Path, plan_file: Path, through: int, output: Path) -> None:
     """Roll a scenario on: apply the plan's actions up to --through, start the horizon the year after.

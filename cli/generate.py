@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from cli.common import lang_option
+
 
 @click.command(epilog="\b\nExamples:\n  plan generate --offices 300 --seed 1 -o bench/300.yaml\n"
                       "  plan generate --offices 40000 --seed 1 --tightness 1.2 --soft -o bench/40k.yaml")
@@ -17,6 +19,7 @@ import click
 @click.option("--start-year", type=int, default=2022, show_default=True)
 @click.option("--soft", is_flag=True, help="Write targets_mode: soft.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@lang_option
 def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""
     from planner.generate import generate as make, write_scenario

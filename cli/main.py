@@ -14,7 +14,7 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, progress_line,
+from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, lang_option, out, progress_line,
                         reports_input_errors, scenario_argument, solve_options)
 
 EPILOG = """\b
@@ -41,6 +41,7 @@ def cli() -> None:
 
 @cli.command(epilog="\b\nExample:\n  plan validate scenarios/2022.yaml")
 @scenario_argument
+@lang_option
 @reports_input_errors
 def validate(scenario: Path) -> None:
     """Check a scenario file and print warnings; solves nothing.
@@ -63,6 +64,7 @@ def validate(scenario: Path) -> None:
 @scenario_argument
 @click.option("--json", "as_json", is_flag=True, help="Print {\"offices\": [{id, tier, reason, ...}]}.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table (UTF-8).")
+@lang_option
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     """Each office's tier (大型/中型/小型) and the reason, per SPEC §3."""
@@ -94,6 +96,7 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
 
 
 @cli.command()
+@lang_option
 def schema() -> None:
     """Print the JSON Schema of the scenario file (for editor autocompletion; see docs/editors.md)."""
     from planner.scenario import Scenario
@@ -115,6 +118,7 @@ def schema() -> None:
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
+@lang_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
@@ -192,6 +196,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
 @scenario_argument
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@lang_option
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path) -> None:
     """Re-check a plan (also a hand-edited one) against the scenario from scratch (SPEC §4–§6).
