@@ -14,6 +14,7 @@ from types import FrameType
 
 import click
 
+from planner.i18n import tr
 from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, lang_option, out, progress_line,
                         reports_input_errors, scenario_argument, solve_options)
 
@@ -54,10 +55,13 @@ def validate(scenario: Path) -> None:
     loaded = load_scenario(scenario)
     warnings = loaded.warnings + diagnose(loaded)
     for w in warnings:
-        err.print(f"[yellow]warning[/yellow] {_esc(str(w))}")
-    out.print(f"{scenario}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
-              f"standard {loaded.standard_ref}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
-              f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {_esc(str(w))}")
+    n = len(warnings)
+    out.print(_esc(tr(f"{scenario}：有效 — {len(loaded.counties)} 个县区 {len(loaded.offices)} 个司法所，"
+                      f"标准 {loaded.standard_ref}，规划期 {loaded.years[0]}–{loaded.years[-1]}，{n} 个警告",
+                      f"{scenario}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
+                      f"standard {loaded.standard_ref}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
+                      f"{n} warning{'s' if n != 1 else ''}")))
 
 
 @cli.command(epilog="\b\nExamples:\n  plan classify scenarios/2022.yaml\n  plan classify scenarios/2022.yaml --json")
@@ -92,7 +96,8 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
 
         out.print(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
-        out.print(f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}")
+        out.print(tr(f"{len(rows)} 个司法所：大型 {mix['large']}，中型 {mix['medium']}，小型 {mix['small']}",
+                     f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}"))
 
 
 @cli.command()
@@ -154,14 +159,16 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         _report_infeasible(outcome.conflict, loaded)
         sys.exit(EXIT_INFEASIBLE)
     if outcome.status == SolveStatus.NO_PLAN:
-        err.print(f"no plan found within {time_limit:g} s; try a longer --time-limit")
+        err.print(tr(f"{time_limit:g} 秒内未找到方案；请加大 --time-limit",
+                     f"no plan found within {time_limit:g} s; try a longer --time-limit"))
         sys.exit(EXIT_NO_PLAN)
     plan = make_plan(loaded, req, outcome)
     violations = verify_plan(loaded, plan)
     if violations:
         for v in violations:
-            err.print(f"[red]violation[/red] {_esc(str(v))}")
-        err.print("the solver's plan failed verification; nothing was written (please report this)")
+            err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+        err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
+                     "the solver's plan failed verification; nothing was written (please report this)"))
         sys.exit(EXIT_VIOLATIONS)
     from planner.plan import write_atomic
 
@@ -169,7 +176,8 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         from planner.explain import explain_plan
 
         if not quiet and not as_json:
-            err.print("explaining the plan (each office, marginal values of budgets and quotas) …")
+            err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
+                         "explaining the plan (each office, marginal values of budgets and quotas) …"))
         show = progress_line(enabled=not quiet and not as_json)
         section = explain_plan(loaded, req, plan, replace(params, progress=None, control=None), progress=show)
         show("")
@@ -182,7 +190,8 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
         write_xlsx(build_tables(plan, loaded), xlsx)
     if control.stopped and not quiet:
-        err.print("interrupted: the best plan found so far was written, status feasible")
+        err.print(tr("已中断：已写入目前找到的最好方案，状态为可行（未证明最优）",
+                     "interrupted: the best plan found so far was written, status feasible"))
     if as_json:
         click.echo(text, nl=False)
     elif not quiet:
@@ -190,7 +199,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
         for part in plan_summary(plan):
             out.print(part)
-        out.print(f"plan written to {target} (verified)")
+        out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
@@ -210,15 +219,17 @@ def verify(scenario: Path, plan_file: Path) -> None:
     plan, violations = read_plan_for_verify(plan_file)
     if plan is not None:
         if plan.scenario.sha256 != loaded.sha256:
-            err.print(f"[yellow]note[/yellow] {plan_file} was made from a different version of {scenario}")
+            err.print(f"[yellow]{tr('注意', 'note')}[/yellow] " + _esc(tr(f"{plan_file} 由另一版本的 {scenario} 生成",
+                      f"{plan_file} was made from a different version of {scenario}")))
         violations = verify_plan(loaded, plan)
     for v in violations:
-        out.print(f"[red]violation[/red] {_esc(str(v))}")
+        out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
     if violations:
-        out.print(f"{len(violations)} violation{'s' if len(violations) != 1 else ''}")
+        out.print(tr(f"共 {len(violations)} 处违规", f"{len(violations)} violation{'s' if len(violations) != 1 else ''}"))
         sys.exit(EXIT_VIOLATIONS)
     assert plan is not None
-    out.print(f"{plan_file}: verified — {len(plan.actions)} actions, every rule and stated figure holds")
+    out.print(_esc(tr(f"{plan_file}：核验通过 — {len(plan.actions)} 项行动，所有规则与所列数字均成立",
+                      f"{plan_file}: verified — {len(plan.actions)} actions, every rule and stated figure holds")))
 
 
 def _esc(text: str) -> str:
@@ -235,25 +246,34 @@ def _check_writable(folder: Path) -> None:
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK):
-        raise ScenarioError([ScenarioIssue(str(folder), None, "-o", "output folder cannot be written "
-                                           f"({probe} is not a writable folder)")])
+        raise ScenarioError([ScenarioIssue(str(folder), None, "-o", tr(
+            f"输出文件夹无法写入（{probe} 不是可写的文件夹）",
+            f"output folder cannot be written ({probe} is not a writable folder)"))])
 
 
 def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-untyped-def,type-arg]
-    err.print("[red]infeasible[/red]: the hard targets cannot all be met within the budgets and quotas.")
+    """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
+    they compete for."""
+    from planner.explain import conflict_heading, target_need
+    from planner.targets import scope_zh
+
+    err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr("：硬性目标在现有预算与名额下无法全部实现。",
+                                                          ": the hard targets cannot all be met within the budgets and quotas."))
     if conflict:
-        err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
+        err.print(_esc(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
         for c in conflict:
-            err.print(f"  {c.year} {c.tier} offices of {c.scope}: {c.required} of {len(c.office_ids)} "
-                      f"must attain (target {c.rate:.0%})")
+            err.print("  " + _esc(tr(*target_need(c))))
         scopes = sorted({c.scope for c in conflict})
         years = sorted({c.year for c in conflict})
-        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets
+        limits = [b for b in loaded.budgets
                   if b.year <= max(years) and (b.scope == "all" or b.scope in scopes or "all" in scopes)]
         if limits:
-            err.print("Limits they compete for: " + ", ".join(limits)
-                      + (", post quotas" if loaded.quotas else ""))
-    err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures.")
+            names = tr("、".join(f"{scope_zh(b.scope)} {b.year} 年预算" for b in limits)
+                       + ("、岗位名额" if loaded.quotas else ""),
+                       ", ".join(f"budget {b.scope} {b.year}" for b in limits) + (", post quotas" if loaded.quotas else ""))
+            err.print(_esc(tr("它们争用的限额：", "Limits they compete for: ") + names))
+    err.print(tr("加 --soft-targets 可查看能达到的最好方案；`plan explain` 给出使目标可行的预算或名额数字。",
+                 "Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures."))
 
 
 def _in_thread(work):  # type: ignore[no-untyped-def]
