@@ -141,65 +141,71 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.solve import solve as run_solve
     from planner.verify import verify_plan
 
-    loaded = load_scenario(scenario)
-    target = (out_dir or Path("out") / scenario.stem) / "plan.json"
-    _check_writable(target.parent)
-    req = derive(loaded, soft_targets=True if soft_targets else None)
-    from planner.limits import check_model_size
-    from planner.solve import components
+    control = SolveControl()  # signals from here on stop the search and keep the best plan
+    with _stop_on_signals(control):
+        loaded = load_scenario(scenario)
+        target = (out_dir or Path("out") / scenario.stem) / "plan.json"
+        _check_writable(target.parent)
+        req = derive(loaded, soft_targets=True if soft_targets else None)
+        from planner.limits import check_model_size
+        from planner.solve import components
 
-    check_model_size(req, max(len(c) for c in components(req)), str(scenario))
-    control = SolveControl()
-    ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                         progress=ticker.update, control=control)
-    with _stop_on_signals(control), ticker:
-        outcome = _in_thread(lambda: run_solve(req, params))
-    if outcome.status == SolveStatus.INFEASIBLE:
-        _report_infeasible(outcome.conflict, loaded)
-        sys.exit(EXIT_INFEASIBLE)
-    if outcome.status == SolveStatus.NO_PLAN:
-        err.print(tr(f"{time_limit:g} 秒内未找到方案；请加大 --time-limit",
-                     f"no plan found within {time_limit:g} s; try a longer --time-limit"))
-        sys.exit(EXIT_NO_PLAN)
-    plan = make_plan(loaded, req, outcome)
-    violations = verify_plan(loaded, plan)
-    if violations:
-        for v in violations:
-            err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
-        err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
-                     "the solver's plan failed verification; nothing was written (please report this)"))
-        sys.exit(EXIT_VIOLATIONS)
-    from planner.plan import write_atomic
+        check_model_size(req, max(len(c) for c in components(req)), str(scenario))
+        ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
+        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+                             progress=ticker.update, control=control)
+        with ticker:
+            outcome = _in_thread(lambda: run_solve(req, params))
+        if outcome.status == SolveStatus.INFEASIBLE:
+            _report_infeasible(outcome.conflict, loaded)
+            sys.exit(EXIT_INFEASIBLE)
+        if outcome.status == SolveStatus.NO_PLAN:
+            err.print(tr(f"{time_limit:g} 秒内未找到方案；请加大 --time-limit",
+                         f"no plan found within {time_limit:g} s; try a longer --time-limit"))
+            sys.exit(EXIT_NO_PLAN)
+        plan = make_plan(loaded, req, outcome)
+        violations = verify_plan(loaded, plan)
+        if violations:
+            for v in violations:
+                err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+            err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
+                         "the solver's plan failed verification; nothing was written (please report this)"))
+            sys.exit(EXIT_VIOLATIONS)
+        from planner.plan import write_atomic
 
-    if with_explanations:
-        from planner.explain import explain_plan
+        section = None
+        if with_explanations and not control.stopped:
+            from planner.explain import explain_plan
 
-        if not quiet and not as_json:
-            err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
-                         "explaining the plan (each office, marginal values of budgets and quotas) …"))
-        show = progress_line(enabled=not quiet and not as_json)
-        section = explain_plan(loaded, req, plan, replace(params, progress=None, control=None), progress=show)
-        show("")
-        plan = plan.model_copy(update={"explanations": section})
-    text = plan.to_json()
-    write_atomic(target, text)
-    if xlsx is not None:
-        from planner.reports.tables import build_tables
-        from planner.reports.xlsx import write_xlsx
+            if not quiet and not as_json:
+                err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
+                             "explaining the plan (each office, marginal values of budgets and quotas) …"))
+            show = progress_line(enabled=not quiet and not as_json)
+            section = _in_thread(lambda: explain_plan(loaded, req, plan, replace(params, progress=None, control=None),
+                                                      progress=show), control)
+            show("")
+            if section is not None:
+                plan = plan.model_copy(update={"explanations": section})
+        text = plan.to_json()
+        write_atomic(target, text)
+        if xlsx is not None:
+            from planner.reports.tables import build_tables
+            from planner.reports.xlsx import write_xlsx
 
-        write_xlsx(build_tables(plan, loaded), xlsx)
-    if control.stopped and not quiet:
-        err.print(tr("已中断：已写入目前找到的最好方案，状态为可行（未证明最优）",
-                     "interrupted: the best plan found so far was written, status feasible"))
-    if as_json:
-        click.echo(text, nl=False)
-    elif not quiet:
-        from cli.render import plan_summary
+            write_xlsx(build_tables(plan, loaded), xlsx)
+        if control.stopped and not quiet:
+            err.print(tr("已中断：已写入目前找到的最好方案（已核验）", "interrupted: the best plan found so far was written (verified)")
+                      + (tr("，未附解释", ", without explanations") if with_explanations and section is None else ""))
+        if as_json:
+            click.echo(text, nl=False)
+        elif not quiet:
+            from cli.render import plan_summary
 
-        for part in plan_summary(plan):
-            out.print(part)
-        out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
+            for part in [] if control.stopped else plan_summary(plan):  # interrupted: out at once
+                out.print(part)
+            out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
+        if control.stopped:  # promptly: the interpreter's clean-up of pools and threads takes seconds
+            _exit_now(0)  # an abandoned explaining thread's solver processes are ended too
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
@@ -276,14 +282,18 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
                  "Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures."))
 
 
-def _in_thread(work):  # type: ignore[no-untyped-def]
+def _in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
     """Run `work` in a thread while the main thread waits in Python, so that SIGINT/SIGTERM
-    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code)."""
+    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code).
+    With `abandon_on` (a SolveControl), a stop returns None at once and leaves the thread behind."""
+    import contextvars
+
     box: dict[str, object] = {}
+    context = contextvars.copy_context()  # the thread speaks the command's --lang
 
     def target() -> None:
         try:
-            box["result"] = work()
+            box["result"] = context.run(work)
         except BaseException as exc:  # re-raised in the main thread
             box["error"] = exc
 
@@ -291,6 +301,8 @@ def _in_thread(work):  # type: ignore[no-untyped-def]
     thread.start()
     while thread.is_alive():
         thread.join(0.1)
+        if abandon_on is not None and abandon_on.stopped:
+            return None
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["result"]
@@ -335,14 +347,33 @@ class _Ticker:
             sys.stderr.flush()
 
 
+def _exit_now(code: int) -> None:
+    """Exit without waiting for threads or process pools; their solver processes are ended first
+    (a pool worker inside CP-SAT would otherwise search on, up to its time limit)."""
+    import contextlib
+
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.terminate()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 class _stop_on_signals:
-    """SIGINT/SIGTERM stop the search; the best plan found so far is still written."""
+    """SIGINT/SIGTERM stop the search; the best plan found so far is still written (explanations
+    not yet made are skipped). A second signal exits at once."""
 
     def __init__(self, control) -> None:  # type: ignore[no-untyped-def]
         self.control = control
         self.previous: dict[int, object] = {}
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
+        if self.control.stopped:  # the second signal: no more waiting
+            err.print(tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written"))
+            _exit_now(128 + signum)
         self.control.stop()
 
     def __enter__(self) -> "_stop_on_signals":
