@@ -14,9 +14,19 @@ from types import FrameType
 
 import click
 
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    err,
+    lang_option,
+    out,
+    progress_line,
+    reports_input_errors,
+    scenario_argument,
+    solve_options,
+)
 from planner.i18n import tr
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, lang_option, out, progress_line,
-                        reports_input_errors, scenario_argument, solve_options)
 
 EPILOG = """\b
 Examples:
@@ -71,7 +81,7 @@ def validate(scenario: Path) -> None:
 @lang_option
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
-    """Each office's tier (大型/中型/小型) and the reason, per SPEC §3."""
+    """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
     from planner.classify import classify_all
     from planner.loading import load_scenario
 
@@ -137,8 +147,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.loading import load_scenario
     from planner.requirements import derive
     from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus
-    from planner.solve import solve as run_solve
+    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
     control = SolveControl()  # signals from here on stop the search and keep the best plan
@@ -194,8 +203,9 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
             write_xlsx(build_tables(plan, loaded), xlsx)
         if control.stopped and not quiet:
-            err.print(tr("已中断：已写入目前找到的最好方案（已核验）", "interrupted: the best plan found so far was written (verified)")
-                      + (tr("，未附解释", ", without explanations") if with_explanations and section is None else ""))
+            skipped = tr("，未附解释", ", without explanations") if with_explanations and section is None else ""
+            err.print(tr("已中断：已写入目前找到的最好方案（已核验）",
+                         "interrupted: the best plan found so far was written (verified)") + skipped)
         if as_json:
             click.echo(text, nl=False)
         elif not quiet:
@@ -214,7 +224,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @lang_option
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path) -> None:
-    """Re-check a plan (also a hand-edited one) against the scenario from scratch (SPEC §4–§6).
+    """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
     Exit 0 when every rule and every stated figure holds, 5 with each violation listed.
     """
@@ -231,7 +241,8 @@ def verify(scenario: Path, plan_file: Path) -> None:
     for v in violations:
         out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
     if violations:
-        out.print(tr(f"共 {len(violations)} 处违规", f"{len(violations)} violation{'s' if len(violations) != 1 else ''}"))
+        n = len(violations)
+        out.print(tr(f"共 {n} 处违规", f"{n} violation{'s' if n != 1 else ''}"))
         sys.exit(EXIT_VIOLATIONS)
     assert plan is not None
     out.print(_esc(tr(f"{plan_file}：核验通过 — {len(plan.actions)} 项行动，所有规则与所列数字均成立",
@@ -263,8 +274,9 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
     from planner.explain import conflict_heading, target_need
     from planner.targets import scope_zh
 
-    err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr("：硬性目标在现有预算与名额下无法全部实现。",
-                                                          ": the hard targets cannot all be met within the budgets and quotas."))
+    err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr(
+        "：硬性目标在现有预算与名额下无法全部实现。",
+        ": the hard targets cannot all be met within the budgets and quotas."))
     if conflict:
         err.print(_esc(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
         for c in conflict:
@@ -276,10 +288,12 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
         if limits:
             names = tr("、".join(f"{scope_zh(b.scope)} {b.year} 年预算" for b in limits)
                        + ("、岗位名额" if loaded.quotas else ""),
-                       ", ".join(f"budget {b.scope} {b.year}" for b in limits) + (", post quotas" if loaded.quotas else ""))
+                       ", ".join(f"budget {b.scope} {b.year}" for b in limits)
+                       + (", post quotas" if loaded.quotas else ""))
             err.print(_esc(tr("它们争用的限额：", "Limits they compete for: ") + names))
     err.print(tr("加 --soft-targets 可查看能达到的最好方案；`plan explain` 给出使目标可行的预算或名额数字。",
-                 "Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures."))
+                 "Run with --soft-targets to see the best achievable plan, "
+                 "or `plan explain` for the restoring figures."))
 
 
 def _in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]

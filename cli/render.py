@@ -1,4 +1,4 @@
-"""Terminal rendering of results with rich (Chinese labels beside the SPEC's words)."""
+"""Terminal rendering of results with rich (Chinese labels beside the contract's words)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from planner.classify import Classification
+from planner.i18n import tr
 from planner.plan import PlanResult
 from planner.scenario import Office
-from planner.i18n import tr
 from planner.standards import TIER_ZH
 from planner.targets import scope_zh
 
@@ -53,7 +53,8 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         t.add_column(col, justify="right" if i in numeric else "left")
     for a in plan.attainment:
         short = a.required - a.attained
-        result = f"[green]{tr('达标', 'met')}[/green]" if a.met else f"[red]{tr(f'差 {short} 个', f'short by {short}')}[/red]"
+        result = (f"[green]{tr('达标', 'met')}[/green]" if a.met
+                  else f"[red]{tr(f'差 {short} 个', f'short by {short}')}[/red]")
         t.add_row(str(a.year), escape(tr(scope_zh(a.scope), a.scope)), tr(TIER_ZH.get(a.tier, "全部"), a.tier),
                   str(a.offices), str(a.attained), f"{a.target:.0%}", str(a.required), result)
     parts.append(t)
@@ -66,9 +67,9 @@ def plan_summary(plan: PlanResult) -> list[Any]:
     parts.append(s)
     counts = Counter(a.type for a in plan.actions)
     hires: Counter[str] = Counter()
-    for a in plan.actions:
-        if a.type == "hire" and a.role:
-            hires[a.role] += a.count or 0
+    for act in plan.actions:
+        if act.type == "hire" and act.role:
+            hires[act.role] += act.count or 0
     line = tr("，".join(f"{TYPE_ZH[k]} {n}" for k, n in sorted(counts.items())) or "无",
               ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none")
     people = (tr("；招录：" + "，".join(f"{r} {n} 人" for r, n in sorted(hires.items())),
