@@ -23,8 +23,9 @@ CASES = {  # broken file → (Chinese message, English message), after "file:lin
         "21: offices[0].kind: 必填字段缺失",
         "21: offices[0].kind: required field is missing"),
     "year_not_covered.yaml": (
-        "8: budget: 甲县 2023 年没有预算：请写 `2023: 数额`（全情景）或 `甲县: {2023: 数额}`",
-        "8: budget: no budget covers 甲县 in 2023: give `2023: amount` (scenario-wide) or `甲县: {2023: amount}`"),
+        "8: budget: 甲县 2023 年没有预算：请写 `2023: 数额`（全情景）或 `甲县: {2023: 数额}`（或其所在市、省的预算）",
+        "8: budget: no budget covers 甲县 in 2023: give `2023: amount` (scenario-wide) or `甲县: {2023: amount}` "
+        "(or its city's or province's)"),
     "bool_count.yaml": (
         "25: offices[0].population: 应为数字，不能是 yes/no/true/false（实际为 True）",
         "25: offices[0].population: expected a number, not yes/no/true/false (got True)"),
