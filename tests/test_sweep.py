@@ -234,3 +234,25 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     assert "interrupted after 0 of 2 variants; nothing was written" in err
     _, alive = psutil.wait_procs(solvers, timeout=5)
     assert alive == []
+
+
+def test_dask_address_of_a_server_that_is_not_a_scheduler_times_out_with_a_clear_message(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    import time
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.server_address[1]}"
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["sweep", str(write_tiny(tmp_path, "tiny.yaml")), "--budget-scale", "1",
+                                          "--no-chart", "--dask", address, "--lang", "en"])
+        seconds = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1, result.output
+    assert (f"error {address} did not answer as a Dask scheduler within 10 s: something else may be listening "
+            "on that port; check the --dask address and port (a scheduler listens on 8786 by default)") \
+        in result.output
+    assert seconds <= 15
