@@ -58,3 +58,28 @@ def test_every_command_takes_lang() -> None:
 def test_a_bad_lang_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["validate", "x.yaml", "--lang", "fr"])
     assert result.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in result.output
+
+
+def test_warnings_are_in_the_chosen_language(tmp_path: Path) -> None:
+    import yaml
+    from test_rules import BASE, office, scenario
+
+    no_rank = office(staff={"posts": 2, "mediators": 1})
+    del no_rank["gdp_rank"]
+    costs = {"roles": {k: v for k, v in BASE["costs"]["roles"].items() if k != "mediators"}}
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump(scenario(offices=[no_rank], costs=costs), allow_unicode=True), encoding="utf-8")
+
+    def warnings(*args: str) -> list[str]:
+        result = CliRunner().invoke(cli, ["validate", str(path), *args], env=NO_LANG)
+        assert result.exit_code == 0, result.output
+        return [line.split(": ", 1)[1] for line in result.output.splitlines() if line.startswith(("警告 ", "warning "))]
+
+    assert warnings() == [
+        "offices[0].gdp_rank: 司法所 A：缺少 gdp_rank，经济条件视为满足",
+        "offices[0]: 司法所 A（small）2022 年无论如何都无法达标：需要 mediators 2 人，现有 1 人，"
+        "而 costs.roles 中没有该岗位的价格"]
+    assert warnings("--lang", "en") == [
+        "offices[0].gdp_rank: office A: no gdp_rank; the economy criterion is treated as met",
+        "offices[0]: office A (small) can never attain in 2022: needs 2 mediators but has 1 and the role has no "
+        "price in costs.roles"]
