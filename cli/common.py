@@ -46,6 +46,17 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def print_conflict(conflict: Any) -> None:
+    """Hard targets that cannot all be met, as `plan explain` words them (planner/explain.py)."""
+    from rich.markup import escape
+
+    from planner.explain import conflict_heading, target_need
+
+    err.print(escape(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
+    for c in conflict:
+        err.print("  " + escape(tr(*target_need(c))))
+
+
 def lang_option(fn: F) -> F:
     """`--lang zh|en`, shared by every command: the language of every message the command prints.
 

@@ -22,6 +22,7 @@ from cli.common import (
     err,
     lang_option,
     out,
+    print_conflict,
     print_table,
     reports_input_errors,
     scenario_argument,
@@ -78,9 +79,8 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
             plans.append(load_for_compare(f, params, soft_targets=True if soft_targets else None))
         except NoPlanError as exc:
             err.print(f"[red]no plan[/red] {escape(str(exc))}")
-            for c in exc.conflict:
-                err.print(f"  {c.year} {c.tier} offices of {escape(c.scope)}: {c.required} of "
-                          f"{len(c.office_ids)} must attain (target {c.rate:.0%})")
+            if exc.conflict:
+                print_conflict(exc.conflict)
             sys.exit(EXIT_INFEASIBLE if exc.status == SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
     if as_json:
         click.echo(json.dumps(run_compare(plans), ensure_ascii=False, indent=2))

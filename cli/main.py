@@ -271,16 +271,14 @@ def _check_writable(folder: Path) -> None:
 def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-untyped-def,type-arg]
     """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
     they compete for."""
-    from planner.explain import conflict_heading, target_need
+    from cli.common import print_conflict
     from planner.targets import scope_zh
 
     err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr(
         "：硬性目标在现有预算与名额下无法全部实现。",
         ": the hard targets cannot all be met within the budgets and quotas."))
     if conflict:
-        err.print(_esc(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
-        for c in conflict:
-            err.print("  " + _esc(tr(*target_need(c))))
+        print_conflict(conflict)
         scopes = sorted({c.scope for c in conflict})
         years = sorted({c.year for c in conflict})
         limits = [b for b in loaded.budgets
