@@ -46,6 +46,11 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def no_plan_within(seconds: float | None) -> str:
+    return tr(f"{seconds:g} 秒内未找到方案；请加大 --time-limit",
+              f"no plan found within {seconds:g} s; try a longer --time-limit")
+
+
 def print_conflict(conflict: Any) -> None:
     """Hard targets that cannot all be met, as `plan explain` words them (planner/explain.py)."""
     from rich.markup import escape

@@ -17,6 +17,7 @@ from cli.common import (
     EXIT_VIOLATIONS,
     err,
     lang_option,
+    no_plan_within,
     out,
     print_table,
     progress_line,
@@ -24,6 +25,7 @@ from cli.common import (
     scenario_argument,
     solve_options,
 )
+from planner.i18n import tr
 
 EPILOG = """\b
 Examples:
@@ -84,9 +86,12 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
         plan = plan or _solve(loaded, req, params)
         ids = list(office_ids) or None
     if not as_json:
-        err.print(f"explaining {len(ids) if ids is not None else len(req.offices)} offices"
-                  + ("" if office_ids or no_marginal or plan is None else " and the marginal value of "
-                     f"{len(req.budgets)} budget and {len(req.quotas)} quota entries") + " …")
+        n = len(ids) if ids is not None else len(req.offices)
+        marginal = not (office_ids or no_marginal or plan is None)
+        b, q = len(req.budgets), len(req.quotas)
+        err.print(tr(f"正在解释 {n} 个司法所" + (f"及 {b} 项预算、{q} 项名额的边际价值" if marginal else "") + " …",
+                     f"explaining {n} offices" + (f" and the marginal value of {b} budget and {q} quota entries"
+                                                  if marginal else "") + " …"))
     show = progress_line(enabled=not as_json)
     message["explanations"] = explain_plan(loaded, req, plan, params, ids, marginal=not (office_ids or no_marginal),
                                            progress=show)
@@ -133,7 +138,7 @@ def _solve(loaded: Any, req: Any, params: Any) -> Any:
 
     outcome = solve(req, params)
     if outcome.solution is None or outcome.status == SolveStatus.NO_PLAN:
-        err.print(f"no plan found within {params.time_limit:g} s; try a longer --time-limit")
+        err.print(no_plan_within(params.time_limit))
         sys.exit(EXIT_NO_PLAN)
     return make_plan(loaded, req, outcome)
 

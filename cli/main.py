@@ -20,6 +20,7 @@ from cli.common import (
     EXIT_VIOLATIONS,
     err,
     lang_option,
+    no_plan_within,
     out,
     progress_line,
     reports_input_errors,
@@ -169,8 +170,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
             _report_infeasible(outcome.conflict, loaded)
             sys.exit(EXIT_INFEASIBLE)
         if outcome.status == SolveStatus.NO_PLAN:
-            err.print(tr(f"{time_limit:g} 秒内未找到方案；请加大 --time-limit",
-                         f"no plan found within {time_limit:g} s; try a longer --time-limit"))
+            err.print(no_plan_within(time_limit))
             sys.exit(EXIT_NO_PLAN)
         plan = make_plan(loaded, req, outcome)
         violations = verify_plan(loaded, plan)
