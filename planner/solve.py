@@ -451,6 +451,9 @@ def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaini
         solver.parameters.cp_model_probing_level = 0
     if params.control is not None:
         params.control._solver = solver
+        if params.control.stopped:  # stopped before this search began (stop_search has no effect
+            # until it runs): time only for a first plan
+            solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
     callback = _Reporter(name, sign, started, params.progress) if params.progress else None
     code = solver.Solve(m, callback)
     if params.control is not None:
