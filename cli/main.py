@@ -19,13 +19,18 @@ from cli.common import (
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     err,
+    force_option,
     lang_option,
     no_plan_within,
     out,
+    overwrite_option,
     progress_line,
+    refuse_overwriting,
     reports_input_errors,
     scenario_argument,
+    scenario_inputs,
     solve_options,
+    user_text,
 )
 from planner.i18n import tr
 
@@ -95,17 +100,17 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     if as_json:
         click.echo(json.dumps({"offices": rows}, ensure_ascii=False, indent=2))
     elif as_csv:
-        import csv
+        from planner.reports.cells import write_csv
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
-        w.writeheader()
-        w.writerows(rows)
+        header = list(rows[0]) if rows else ["id"]
+        write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
     else:
         from collections import Counter
 
+        from cli.common import print_table
         from cli.render import classification_table
 
-        out.print(classification_table(loaded.offices, classes))
+        print_table(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
         out.print(tr(f"{len(rows)} 个司法所：大型 {mix['large']}，中型 {mix['medium']}，小型 {mix['small']}",
                      f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}"))
@@ -134,11 +139,12 @@ def schema() -> None:
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
+@overwrite_option
 @lang_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool) -> None:
+          with_explanations: bool, overwrite: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -146,6 +152,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     verification (a bug: please report it).
     """
     from planner.loading import load_scenario
+    from planner.plan import reread
     from planner.requirements import derive
     from planner.result import make_plan
     from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
@@ -155,6 +162,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     with _stop_on_signals(control):
         loaded = load_scenario(scenario)
         target = (out_dir or Path("out") / scenario.stem) / "plan.json"
+        refuse_overwriting([target, xlsx], scenario_inputs(loaded), overwrite)
         _check_writable(target.parent)
         req = derive(loaded, soft_targets=True if soft_targets else None)
         from planner.limits import check_model_size
@@ -167,12 +175,12 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         with ticker:
             outcome = _in_thread(lambda: run_solve(req, params))
         if outcome.status == SolveStatus.INFEASIBLE:
-            _report_infeasible(outcome.conflict, loaded)
+            _report_infeasible(outcome.conflict, loaded, req)
             sys.exit(EXIT_INFEASIBLE)
         if outcome.status == SolveStatus.NO_PLAN:
             err.print(no_plan_within(time_limit))
             sys.exit(EXIT_NO_PLAN)
-        plan = make_plan(loaded, req, outcome)
+        plan = reread(make_plan(loaded, req, outcome))  # verified as it will be read back
         violations = verify_plan(loaded, plan)
         if violations:
             for v in violations:
@@ -221,38 +229,35 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
 @scenario_argument
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@force_option
 @lang_option
 @reports_input_errors
-def verify(scenario: Path, plan_file: Path) -> None:
+def verify(scenario: Path, plan_file: Path, force: bool) -> None:
     """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
-    Exit 0 when every rule and every stated figure holds, 5 with each violation listed.
+    Exit 0 when every rule and every stated figure holds, 5 with each violation listed (also when
+    the plan was solved from another version of the scenario, unless --force).
     """
     from planner.loading import load_scenario
-    from planner.verify import read_plan_for_verify, verify_plan
+    from planner.verify import PlanRefused, check_plan_file
 
     loaded = load_scenario(scenario)
-    plan, violations = read_plan_for_verify(plan_file)
-    if plan is not None:
-        if plan.scenario.sha256 != loaded.sha256:
-            err.print(f"[yellow]{tr('注意', 'note')}[/yellow] " + _esc(tr(f"{plan_file} 由另一版本的 {scenario} 生成",
-                      f"{plan_file} was made from a different version of {scenario}")))
-        violations = verify_plan(loaded, plan)
-    for v in violations:
-        out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
-    if violations:
-        n = len(violations)
+    try:
+        checked = check_plan_file(plan_file, force=force, loaded=loaded)
+    except PlanRefused as exc:
+        for v in exc.violations:
+            out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+        n = len(exc.violations)
         out.print(tr(f"共 {n} 处违规", f"{n} violation{'s' if n != 1 else ''}"))
         sys.exit(EXIT_VIOLATIONS)
-    assert plan is not None
-    out.print(_esc(tr(f"{plan_file}：核验通过 — {len(plan.actions)} 项行动，所有规则与所列数字均成立",
-                      f"{plan_file}: verified — {len(plan.actions)} actions, every rule and stated figure holds")))
+    for note in checked.notes:
+        err.print(f"[yellow]{tr('注意', 'note')}[/yellow] {_esc(note)}")
+    out.print(_esc(tr(f"{plan_file}：核验通过 — {len(checked.plan.actions)} 项行动，所有规则与所列数字均成立",
+                      f"{plan_file}: verified — {len(checked.plan.actions)} actions, "
+                      "every rule and stated figure holds")))
 
 
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+_esc = user_text
 
 
 def _check_writable(folder: Path) -> None:
@@ -268,7 +273,7 @@ def _check_writable(folder: Path) -> None:
             f"output folder cannot be written ({probe} is not a writable folder)"))])
 
 
-def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-untyped-def,type-arg]
+def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no-untyped-def,type-arg]
     """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
     they compete for."""
     from cli.common import print_conflict
@@ -279,10 +284,12 @@ def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-unty
         ": the hard targets cannot all be met within the budgets and quotas."))
     if conflict:
         print_conflict(conflict)
-        scopes = sorted({c.scope for c in conflict})
-        years = sorted({c.year for c in conflict})
-        limits = [b for b in loaded.budgets
-                  if b.year <= max(years) and (b.scope == "all" or b.scope in scopes or "all" in scopes)]
+        index = req.office_index()
+        offices = {index[i] for c in conflict for i in c.office_ids}
+        members = req.scope_members()
+        last = max(c.year for c in conflict)
+        limits = [b for b in loaded.budgets  # those paying for a conflicting office
+                  if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
         if limits:
             names = tr("、".join(f"{scope_zh(b.scope)} {b.year} 年预算" for b in limits)
                        + ("、岗位名额" if loaded.quotas else ""),

@@ -78,10 +78,11 @@ def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
                 out.append(issue(("offices", index[o.id], "attributes"),
                                  tr(f"司法所 {o.id}：缺少属性 {a!r}，其条件不满足",
                                     f"office {o.id}: attribute {a!r} missing, so its condition fails")))
+    members = req.scope_members()
     for b in loaded.budgets:
         t = req.years.index(b.year)
-        costs = [c for o in req.offices if b.scope in ("all", o.county)
-                 and sum(o.needs[t].staff) > 0
+        costs = [c for o in (req.offices[i] for i in members.get(b.scope, ()))
+                 if sum(o.needs[t].staff) > 0
                  for c in [cheapest_attainment(o, req, t)] if c is not None and c > 0]
         if costs and b.amount_yuan < min(costs):
             out.append(issue(("budget", b.year) if b.scope == "all" else ("budget", b.scope, b.year),

@@ -108,6 +108,7 @@ class Costs(_Strict):
 
 class HousingOption(_Strict):
     id: str = Field(min_length=1, description="unique within the office")
+    name: str | None = Field(None, description="what planners call it, e.g. 东侧附楼租赁 (shown instead of the id)")
     area_m2: Annotated[int, Field(ge=1, le=1_000_000_000), NotBool] = Field(description="floor area it adds, m²")
     one_time: Money = Field(0.0, description="万元, in the year it is taken")
     annual: Money = Field(0.0, description="万元 per year, from the year it is taken on")
