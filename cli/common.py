@@ -114,7 +114,30 @@ def solve_options(fn: F) -> F:
 
 
 def scenario_argument(fn: F) -> F:
+    fn = allow_outside_option(fn)
     return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
+
+
+def allow_outside_option(fn: F) -> F:
+    """`--allow-outside`: read a standard or office table outside the scenario's folder tree.
+
+    Sets PLAN_ALLOW_OUTSIDE for the command's duration (so pool workers that load the scenario
+    again see it too) and restores it when the command ends."""
+    def choose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if not value:
+            return
+        import os
+
+        from planner.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
+
+        old = os.environ.get(ALLOW_OUTSIDE_ENV)
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
+        ctx.call_on_close(lambda: os.environ.pop(ALLOW_OUTSIDE_ENV) if old is None
+                          else os.environ.__setitem__(ALLOW_OUTSIDE_ENV, old))
+
+    return click.option("--allow-outside", is_flag=True, expose_value=False, callback=choose,
+                        help="Read a standard or office table from outside the scenario's folder "
+                             "(refused by default).")(fn)
 
 
 def print_table(table: Any) -> None:

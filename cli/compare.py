@@ -18,6 +18,7 @@ from cli.common import (
     EXIT_INPUT,
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
+    allow_outside_option,
     err,
     force_option,
     lang_option,
@@ -54,6 +55,7 @@ Examples:
 @click.argument("files", nargs=-1, required=True, metavar="A B [C ...]",
                 type=click.Path(dir_okay=False, path_type=Path))
 @solve_options
+@allow_outside_option
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print one CSV table (UTF-8 with BOM): section, metric, label, year, then a column per plan.")

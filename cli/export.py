@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    allow_outside_option,
     err,
     force_option,
     lang_option,
@@ -56,6 +57,7 @@ def _inputs(plan_file: Path, scenario: Path | None, ctx: Context) -> list[Path |
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
 @SCENARIO_OPT
+@allow_outside_option
 @force_option
 @overwrite_option
 @lang_option
@@ -87,6 +89,7 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (one file, no network needed to view or print it).")
 @SCENARIO_OPT
+@allow_outside_option
 @force_option
 @overwrite_option
 @lang_option
@@ -107,6 +110,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, forc
 @click.command(epilog="\b\nExample:\n  plan advance scenarios/2022.yaml out/2022/plan.json --through 2022 "
                       "-o scenarios/2023.yaml")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@allow_outside_option
 @PLAN_ARG
 @click.option("--through", type=int, required=True, help="Last year carried out: its actions and earlier ones apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,

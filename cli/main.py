@@ -92,6 +92,8 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
+    for warning in loaded.warnings:  # e.g. an empty population cell: the tier below may rest on it
+        err.print(f"[yellow]warning[/yellow] {_esc(str(warning))}")
     classes = classify_all(loaded.offices, loaded.standard)
     rows = [{"id": o.id, "name": o.name, "county": o.county, "kind": o.kind, "tier": classes[o.id].tier,
              "reason": classes[o.id].reason, "reason_zh": classes[o.id].reason_zh,
@@ -409,6 +411,7 @@ class _stop_on_signals:
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
 from cli.compare import compare, sweep  # noqa: E402
+from cli.document import convert, document, template  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
@@ -420,6 +423,9 @@ cli.add_command(advance)
 cli.add_command(explain)
 cli.add_command(compare)
 cli.add_command(sweep)
+cli.add_command(document)
+cli.add_command(template)
+cli.add_command(convert)
 
 
 def main() -> None:

@@ -260,7 +260,7 @@ def _validate(text: str, output: Path) -> None:
     tmp = output.parent / f".{output.name}.check.yaml"
     try:
         tmp.write_text(text, encoding="utf-8")
-        load_scenario(tmp, display=str(output))
+        load_scenario(tmp, display=str(output), allow_outside=True)  # the standard may now be ../
     except ScenarioError as exc:
         raise AdvanceError("the rolled-on scenario does not validate (please report this): "
                            + "; ".join(str(i) for i in exc.issues[:3])) from None

@@ -24,10 +24,10 @@ def _four_decimals(x: float) -> float:
 
 
 def _not_bool(x: object) -> object:
-    # YAML reads `yes`, `no`, `true`, `on` as booleans and pydantic would take them as 1/0:
+    # YAML reads `true` and `false` as booleans and pydantic would take them as 1/0:
     # a population of `true` is a mistake to report, not the number 1.
     if isinstance(x, bool):
-        raise ValueError(tr("应为数字，不能是 yes/no/true/false", "expected a number, not yes/no/true/false"))  # noqa: TRY004 (pydantic wants ValueError)
+        raise ValueError(tr("应为数字，不能是 true/false", "expected a number, not true/false"))  # noqa: TRY004 (pydantic wants ValueError)
     return x
 
 

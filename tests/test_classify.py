@@ -165,7 +165,7 @@ def scenario_file(tmp: Path, offices: list[dict[str, Any]], standard: str = "jia
 def classify_json(path: Path) -> dict[str, dict[str, Any]]:
     result = CliRunner().invoke(cli, ["classify", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    return {o["id"]: o for o in json.loads(result.output)["offices"]}
+    return {o["id"]: o for o in json.loads(result.stdout)["offices"]}
 
 
 def test_plan_classify_json_on_every_boundary(tmp_path: Path) -> None:
