@@ -27,8 +27,8 @@ CASES = {  # broken file → (Chinese message, English message), after "file:lin
         "8: budget: no budget covers 甲县 in 2023: give `2023: amount` (scenario-wide) or `甲县: {2023: amount}` "
         "(or its city's or province's)"),
     "bool_count.yaml": (
-        "25: offices[0].population: 应为数字，不能是 yes/no/true/false（实际为 True）",
-        "25: offices[0].population: expected a number, not yes/no/true/false (got True)"),
+        "25: offices[0].population: 应为数字，不能是 true/false（实际为 True）",
+        "25: offices[0].population: expected a number, not true/false (got True)"),
 }
 
 
