@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from planner.loading import BudgetEntry, QuotaEntry
 from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
-from planner.pool import ignore_sigint
+from planner.pool import ignore_sigint, stop_now
 from planner.requirements import Requirements
 from planner.targets import TargetCell
 
@@ -155,7 +155,9 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if sub.soft_targets and remaining is not None and remaining <= 0:
         return _do_nothing(sub)
     if params.control is not None and params.control.stopped:
-        # Interrupted: give the rest just enough time for a first plan each.
+        if sub.soft_targets:  # interrupted: not solved yet, so its best plan so far is doing nothing
+            return _do_nothing(sub)
+        # Hard targets have no plan without a search: just enough time for a first one.
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
@@ -208,15 +210,17 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
             # Components still queued from this chunk on, per process: for a fair time share.
             left = (len(parts) - i) / procs
             futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline, left)] = keys[i:i + chunk]
-        for fut in cf.as_completed(futures):
-            for k, outcome in zip(futures[fut], fut.result()):
-                out[k] = outcome
-            if params.progress is not None:
+        pending = set(futures)
+        while pending:
+            finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                for k, outcome in zip(futures[fut], fut.result()):
+                    out[k] = outcome
+            if finished and params.progress is not None:
                 params.progress(Progress(f"components {len(out)}/{len(parts)}", None, None,
                                          time.monotonic() - started))
-            if params.control is not None and params.control.stopped:
-                for f in futures:
-                    f.cancel()
+            if pending and params.control is not None and params.control.stopped:
+                stop_now(pool)  # interrupted: keep what finished, never wait for the running chunks
                 break
     return out
 
@@ -447,6 +451,9 @@ def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaini
         solver.parameters.cp_model_probing_level = 0
     if params.control is not None:
         params.control._solver = solver
+        if params.control.stopped:  # stopped before this search began (stop_search has no effect
+            # until it runs): time only for a first plan
+            solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
     callback = _Reporter(name, sign, started, params.progress) if params.progress else None
     code = solver.Solve(m, callback)
     if params.control is not None:
