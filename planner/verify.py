@@ -15,9 +15,11 @@ from pydantic import ValidationError
 
 from planner.classify import classify_all
 from planner.errors import format_path
-from planner.evaluate import ActionError, Figures, compute_figures, price
+from planner.evaluate import ActionError, price
 from planner.loading import LoadedScenario
 from planner.plan import Action, PlanResult
+from planner.recount import Recount, action_cost, recount
+from planner.requirements import derive
 from planner.scenario import to_wan, to_yuan
 
 
@@ -59,20 +61,22 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(where, f"year {a.year} is outside the horizon"))
             continue
         try:
-            p = price(loaded, offices[a.office], a)
+            price(loaded, offices[a.office], a)  # only whether the action is allowed
         except ActionError as exc:
             v.append(Violation(where, str(exc)))
             continue
-        if to_yuan(a.one_time) != p.one_time or to_yuan(a.annual) != p.annual:
+        # Costs from verify's own recount, not from the plan writer's pricing (issue 13).
+        one_time, annual = action_cost(loaded, a)
+        if to_yuan(a.one_time) != one_time or to_yuan(a.annual) != annual:
             v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
-                               f"the scenario's prices give {to_wan(p.one_time)} / {to_wan(p.annual)}"))
+                               f"the scenario's prices give {to_wan(one_time)} / {to_wan(annual)}"))
         if a.type == "housing" and a.area_m2 is not None:
             opt = next(h for h in offices[a.office].housing_options if h.id == a.option)
             if a.area_m2 != opt.area_m2:
                 v.append(Violation(where, f"area_m2 {a.area_m2} but option {opt.id} has {opt.area_m2}"))
         good.append(a)
     v += _once_only(good)
-    f = compute_figures(loaded, tiers, good)
+    f = recount(loaded, tiers, good, derive(loaded).scope_members())
     v += _check_offices(loaded, plan, tiers, f)
     for b in loaded.budgets:  # SPEC §6 budgets
         spent = f.spent[(b.scope, b.year)]
@@ -108,7 +112,7 @@ def _once_only(actions: list[Action]) -> list[Violation]:
     return out
 
 
-def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f: Figures) -> list[Violation]:
+def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f: Recount) -> list[Violation]:
     out = []
     records = {r.id: r for r in plan.offices}
     for o in loaded.offices:
@@ -124,7 +128,7 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
             if claim is None:
                 out.append(Violation(f"office {o.id} {y}", "attainment not stated"))
             elif claim != actual:
-                why = "; ".join(f.gaps[o.id][y]) if not actual else "it meets every requirement"
+                why = "; ".join(f.unmet[o.id][y]) if not actual else "it meets every requirement"
                 out.append(Violation(f"office {o.id} {y}",
                                      f"claims attained={claim}, but the actions give {actual} ({why})"))
     extra = set(records) - {o.id for o in loaded.offices}
@@ -133,7 +137,7 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
     return out
 
 
-def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list[Violation]:
+def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Recount) -> list[Violation]:
     out = []
     claimed = {(a.year, a.scope, a.tier): a for a in plan.attainment}
     for cell, n in f.cells:
@@ -150,7 +154,7 @@ def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list
     return out
 
 
-def _check_objective(plan: PlanResult, f: Figures) -> list[Violation]:
+def _check_objective(plan: PlanResult, f: Recount) -> list[Violation]:
     out = []
     o = plan.objective
     if o.shortfall != f.shortfall:
