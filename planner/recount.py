@@ -57,7 +57,7 @@ def recount(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]
                 paid[(a.office, y)] = paid.get((a.office, y), 0) + annual + (one_time if y == a.year else 0)
     unmet = {o.id: {y: _unmet(loaded, tiers[o.id], o, y, actions) for y in loaded.years} for o in offices}
     attained = {oid: {y: not g for y, g in by_year.items()} for oid, by_year in unmet.items()}
-    ids = lambda scope: [offices[i].id for i in members.get(scope, ())]  # noqa: E731
+    ids = lambda scope: [offices[i].id for i in members.get(scope, ())]
     spent = {(b.scope, b.year): sum(paid.get((oid, b.year), 0) for oid in ids(b.scope)) for b in loaded.budgets}
     hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a in actions if a.type == "hire" and a.role == q.role
                                             and a.year == q.year and a.office in ids(q.scope))
@@ -83,8 +83,8 @@ def action_cost(loaded: LoadedScenario, a: Action) -> tuple[int, int]:
     if a.type == "housing":
         h = _option(loaded, a)
         return to_yuan(h.one_time), to_yuan(h.annual)
-    p = costs.facilities[a.facility or ""]
-    return to_yuan(p.one_time), to_yuan(p.annual)
+    room = costs.facilities[a.facility or ""]
+    return to_yuan(room.one_time), to_yuan(room.annual)
 
 
 def _option(loaded: LoadedScenario, a: Action):  # type: ignore[no-untyped-def]
