@@ -173,7 +173,8 @@ def _print(message: dict[str, Any], lang: str, shown_all: bool, role_names: dict
 
 
 def _print_marginal(m: dict[str, Any], zh: bool, role_names: dict[str, str]) -> None:
-    for key, title in (("gains", ("边际价值：增加哪项限额最值得（依次争取）", "Marginal value: what more buys (argue for the first)")),
+    for key, title in (("gains", ("边际价值：增加哪项限额最值得（依次争取）",
+                                  "Marginal value: what more buys (argue for the first)")),
                        ("losses", ("边际代价：削减哪项限额损失最大", "Marginal cost: what a cut loses (worst first)"))):
         t = Table(title=title[0] if zh else title[1], title_justify="left")
         soft = m["soft_targets"]  # with hard targets the shortfall is always 0: no column

@@ -14,8 +14,17 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, progress_line,
-                        reports_input_errors, scenario_argument, solve_options)
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    err,
+    out,
+    progress_line,
+    reports_input_errors,
+    scenario_argument,
+    solve_options,
+)
 
 EPILOG = """\b
 Examples:
@@ -65,7 +74,7 @@ def validate(scenario: Path) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table (UTF-8).")
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
-    """Each office's tier (大型/中型/小型) and the reason, per SPEC §3."""
+    """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
     from planner.classify import classify_all
     from planner.loading import load_scenario
 
@@ -128,8 +137,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.loading import load_scenario
     from planner.requirements import derive
     from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus
-    from planner.solve import solve as run_solve
+    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
     loaded = load_scenario(scenario)
@@ -194,7 +202,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path) -> None:
-    """Re-check a plan (also a hand-edited one) against the scenario from scratch (SPEC §4–§6).
+    """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
     Exit 0 when every rule and every stated figure holds, 5 with each violation listed.
     """

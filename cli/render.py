@@ -1,4 +1,4 @@
-"""Terminal rendering of results with rich (Chinese labels beside the SPEC's words)."""
+"""Terminal rendering of results with rich (Chinese labels beside the contract's words)."""
 
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         s.add_row(str(sp.year), sp.scope, f"{sp.budget:,.4f}", f"{sp.spent:,.4f}", f"{sp.budget - sp.spent:,.4f}")
     parts.append(s)
     counts = Counter(a.type for a in plan.actions)
-    hires = Counter()
-    for a in plan.actions:
-        if a.type == "hire" and a.role:
-            hires[a.role] += a.count or 0
+    hires: Counter[str] = Counter()
+    for act in plan.actions:
+        if act.type == "hire" and act.role:
+            hires[act.role] += act.count or 0
     line = ", ".join(f"{TYPE_ZH[k]} {k} {n}" for k, n in sorted(counts.items())) or "none"
     parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))
                                        if hires else ""))

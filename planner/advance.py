@@ -13,7 +13,7 @@ Given a scenario, a plan of it and a year `through`, the new scenario starts at 
 * targets and quotas of the remaining years as they were;
 * budgets of the remaining years less the recurring costs already committed by the actions up to
   `through` (hires' annual pay, leases, options' and rooms' running costs), which fall in those
-  years (SPEC §5) but belong to no action of the new plan.
+  years (docs/reference.md §5) but belong to no action of the new plan.
 
 The result is written only after it loads back as a valid scenario.
 """
@@ -226,7 +226,7 @@ def _header(loaded: LoadedScenario, source: Path, plan_name: str, through: int) 
 def _budget_comment(loaded: LoadedScenario, committed: dict[tuple[str, int], int], through: int) -> str:
     lines = [f"# Budgets: the original amounts less the recurring costs already committed by actions up to {through}",
              "# (hires' annual pay, leases, housing options' and rooms' running costs): they fall in these",
-             "# years (SPEC §5) but are no action of the new plan. 万元:"]
+             "# years (docs/reference.md §5) but are no action of the new plan. 万元:"]
     for b in loaded.budgets:
         if b.year > through:
             c = committed[(b.scope, b.year)]

@@ -15,15 +15,18 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | floor area | the tier's need × one of 0.7, 0.8, 0.9, 1.0, 1.0, 1.1, 1.2 |
 | rooms | each required room present with probability 0.8 |
 | housing options | 15% of offices short of area: an exchange (lead 1–2 years) and/or a lease |
-| costs | as SPEC §8's example; facilities 2–15 万元 one-time, some with an annual cost |
+| costs | as docs/reference.md §8's example; facilities 2–15 万元 one-time, some with an annual cost |
 | quotas | posts per county and year: 1 + the post deficit of the offices the estimate chooses |
-| budgets | per county and year: `tightness` × a greedy lower-bound estimate of what meeting that year's targets costs (the cheapest offices per tier, priced by `planner.model.bounds`, spread evenly over the years they count) |
+| budgets | per county and year: `tightness` × a greedy lower bound of what that year's targets cost (see below) |
 
 Tightness measured at 300 offices × 3 years, seed 1 (soft shortfall; hard feasible?): 0.8 → 77,
 1.0 → 44, 1.2 → 18, 1.5 → 6 (hard infeasible), 2.0 → 0 (hard feasible, budgets binding), 3.0 → 0.
 
+The budget estimate takes the cheapest offices per tier, priced by `planner.model.bounds`, and spreads
+their cost evenly over the years they count.
+
 Offices are written inline for N ≤ 2,000, else to a CSV beside the YAML (loads ~10× faster). An
-office table has no housing-option columns (SPEC §8), so large instances have no candidate
+office table has no housing-option columns (docs/reference.md §8), so large instances have no candidate
 premises: their offices close area gaps by leasing or building.
 """
 
@@ -54,7 +57,7 @@ INLINE_MAX = 2000
 
 def generate(offices: int, seed: int, years: int = 3, tightness: float = 2.0, start_year: int = 2022,
              soft: bool = False) -> dict[str, Any]:
-    """A scenario dict (SPEC §8) with `offices` inline."""
+    """A scenario dict (docs/reference.md §8) with `offices` inline."""
     rnd = random.Random(seed)
     horizon = list(range(start_year, start_year + years))
     counties = [f"县{i + 1:04d}" for i in range(math.ceil(offices / 15))]
@@ -174,7 +177,7 @@ def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -
 
 
 def write_scenario(scenario: dict[str, Any], path: Path) -> None:
-    """YAML, with offices in a CSV beside it when there are many (SPEC §8 table columns)."""
+    """YAML, with offices in a CSV beside it when there are many (docs/reference.md §8 table columns)."""
     data = dict(scenario)
     offices = data["offices"]
     if len(offices) > INLINE_MAX:

@@ -1,4 +1,4 @@
-"""Each office's path (issue 4, part 2): tier and reason, requirements per year, the gaps at the
+"""Each office's path: tier and reason, requirements per year, the gaps at the
 start, the cheapest way to attain from each horizon year on, and, where the plan leaves it
 unattained, what binds.
 
@@ -426,5 +426,6 @@ def _action_text(a: Action, loaded: LoadedScenario, zh: bool) -> str:
         verb = {"lease": "租赁", "build": "新建"}[a.type]
         return f"{a.year} {verb} {a.area_m2} m²" if zh else f"{a.year} {a.type} {a.area_m2} m²"
     if a.type == "housing":
-        return f"{a.year} 用房方案 {a.option}（{a.area_m2} m²）" if zh else f"{a.year} housing {a.option} ({a.area_m2} m²)"
+        return (f"{a.year} 用房方案 {a.option}（{a.area_m2} m²）" if zh
+                else f"{a.year} housing {a.option} ({a.area_m2} m²)")
     return (f"{a.year} 设立{std.facility_zh(a.facility or '')}" if zh else f"{a.year} set up {a.facility}")

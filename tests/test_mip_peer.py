@@ -13,6 +13,7 @@ from planner.loading import load_scenario
 from planner.requirements import derive
 from planner.solve import SolveParams, solve
 
+pytest.importorskip("highspy", reason="the MIP peer needs highspy, in the `test` extra: pip install -e '.[test]'")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from mip_peer import solve_mip  # noqa: E402
 

@@ -256,7 +256,7 @@ class _Names:
         return [o.county, o.id, o.name, tier_label(o.tier, "zh" if self.zh else "en")] + cells + [tail]
 
     def _counts_from(self, a: Action) -> str:
-        """Space that counts only after a lead time says from which year-end (SPEC §5)."""
+        """Space that counts only after a lead time says from which year-end (docs/reference.md §5)."""
         lead = self._lead_years(a)
         if not lead:
             return ""
