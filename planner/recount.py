@@ -3,8 +3,8 @@
 
 The plan writer states its figures with `planner.evaluate` and `planner.attainment`; this module
 imports neither, so a mistake in one is caught by the other (issue 13: no shared figure function
-between the plan writer and the verifier). Scope membership comes from `Requirements.scope_members`,
-the one place that says which offices a scope holds. Money is in whole yuan.
+between the plan writer and the verifier). Which offices a scope holds comes from the one rule for
+that, `Requirements.scope_members` and `planner.scopes.target_scope_names`. Money is in whole yuan.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from planner.loading import LoadedScenario
 from planner.plan import Action
 from planner.scenario import Office, to_yuan
+from planner.scopes import ALL, target_scope_names
 from planner.standards import AnyOf
-
-ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,10 @@ def recount(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]
                 paid[(a.office, y)] = paid.get((a.office, y), 0) + annual + (one_time if y == a.year else 0)
     unmet = {o.id: {y: _unmet(loaded, tiers[o.id], o, y, actions) for y in loaded.years} for o in offices}
     attained = {oid: {y: not g for y, g in by_year.items()} for oid, by_year in unmet.items()}
-    ids = lambda scope: [offices[i].id for i in members.get(scope, ())]
+
+    def ids(scope: str) -> list[str]:
+        return [offices[i].id for i in members.get(scope, ())]
+
     spent = {(b.scope, b.year): sum(paid.get((oid, b.year), 0) for oid in ids(b.scope)) for b in loaded.budgets}
     hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a in actions if a.type == "hire" and a.role == q.role
                                             and a.year == q.year and a.office in ids(q.scope))
@@ -145,10 +147,7 @@ def _unmet(loaded: LoadedScenario, tier: str, office: Office, year: int, actions
 
 def _cells(loaded: LoadedScenario, tiers: dict[str, str], members: dict[str, tuple[int, ...]]) -> list[Cell]:
     """§6: per year × tier (or all) × target scope holding n ≥ 1 such offices: ceil(p·n) must attain."""
-    if loaded.target_scope == "county":
-        scopes = sorted({o.county for o in loaded.offices})
-    else:  # city-wide (no office names a city yet) or all: the whole scenario
-        scopes = [ALL]
+    scopes = sorted(set(target_scope_names(loaded.offices, loaded.target_scope)))
     out = []
     for year, rates in sorted(loaded.targets.items()):
         for tier, rate in rates.items():

@@ -182,15 +182,17 @@ def _room_part(sc: dict, office: dict, ts: dict, years: list[int]) -> list[Profi
             ok.append(all((item in present) if isinstance(item, str)
                           else any(all(f in present for f in g) for g in item["any_of"])
                           for item in ts.get("facilities", [])))
-            cost.append(sum(_yuan(prices[f].get("one_time", 0)) * (s == t) + _yuan(prices[f].get("annual", 0)) * (s <= t)
+            cost.append(sum(_yuan(prices[f].get("one_time", 0)) * (s == t)
+                            + _yuan(prices[f].get("annual", 0)) * (s <= t)
                             for f, s in zip(mentioned, when) if s is not None))
         out.append(Profile(tuple(ok), tuple(cost), ()))
     return _pareto(out)
 
 
 def in_scope(scope: str, office: dict) -> bool:
-    """Whether a budget or quota scope name holds this office (the scenario, or its county)."""
-    return scope == "all" or scope == office["county"]
+    """Whether a budget or quota scope name holds this office: the scenario, its county, city or
+    province (§6: an office's cost counts against every entry whose scope holds it)."""
+    return scope in ("all", office["county"], office.get("city"), office.get("province"))
 
 
 def _entries(shape: dict, years: list[int]) -> list[tuple[str, int, int]]:
@@ -205,13 +207,14 @@ def _entries(shape: dict, years: list[int]) -> list[tuple[str, int, int]]:
 
 
 def target_groups(sc: dict, std: dict) -> list[list[int]]:
-    """Office indices per target scope (docs/reference.md §6)."""
+    """Office indices per target scope (docs/reference.md §2, §6): each county, city or province,
+    and the whole scenario for `all` or when no office names a city (province)."""
     offices = sc["offices"]
     scope = sc.get("target_scope") or std["target_scope"]
-    if scope == "county":
-        return [[i for i, o in enumerate(offices) if o["county"] == c]
-                for c in sorted({o["county"] for o in offices})]
-    return [list(range(len(offices)))]
+    if scope == "all" or scope != "county" and not any(o.get(scope) for o in offices):
+        return [list(range(len(offices)))]
+    return [[i for i, o in enumerate(offices) if o.get(scope) == name]
+            for name in sorted({o.get(scope) for o in offices})]
 
 
 def brute_force(sc: dict, std: dict, tiers: dict[str, str]) -> tuple[int, int, int] | None:

@@ -10,8 +10,16 @@ import yaml
 from planner.classify import classify_all
 from planner.evaluate import compute_figures
 from planner.loading import LoadedScenario, load_scenario
-from planner.plan import (Action, AttainmentRecord, Objective, OfficeRecord, PlanResult, ScenarioRef,
-                          SolverInfo, SpendingRecord)
+from planner.plan import (
+    Action,
+    AttainmentRecord,
+    Objective,
+    OfficeRecord,
+    PlanResult,
+    ScenarioRef,
+    SolverInfo,
+    SpendingRecord,
+)
 from planner.result import attainment_records, priced_actions
 from planner.scenario import to_wan
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from handplan import hand_plan, load
+from test_rules import office, scenario
+
 from planner.requirements import derive
 from planner.result import make_plan
 from planner.solve import SolveParams, SolveStatus, solve
 from planner.verify import verify_plan
-from test_rules import office, scenario
 
 NO_TARGET = {2022: {"all": 0.0}}
 

@@ -25,10 +25,9 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-
 from bruteforce import brute_force
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
 from planner.classify import classify_all
 from planner.loading import load_scenario
 from planner.requirements import derive
@@ -73,6 +72,7 @@ PATHS = {
 money = st.sampled_from([0, 0.5, 1, 1.5, 2, 3, 4.25])
 cheap = st.sampled_from([0, 0.25, 0.5, 1, 1.5])  # housing options: often the cheapest space
 COUNTIES = ["甲县", "乙县", "丙县"]
+CITY = {"甲县": "泰州市", "乙县": "泰州市", "丙县": "扬州市"}
 
 
 @st.composite
@@ -82,9 +82,11 @@ def scenarios(draw: st.DrawFn) -> dict:
     years = [2024 + t for t in range(T)]
     n = draw(st.integers(2, 3 if long else 6))
     counties = COUNTIES[: draw(st.integers(1, min(3, n)))]
+    with_cities = draw(st.booleans())
     offices = []
     for i in range(n):
         o = {"id": f"O{i}", "name": f"所{i}", "county": counties[i % len(counties)],
+             **({"city": CITY[counties[i % len(counties)]]} if with_cities else {}),
              "kind": draw(st.sampled_from(["township", "subdistrict"])), "population": 1000,
              "tier": draw(st.sampled_from(["large", "medium", "small"])),
              "staff": {"a": draw(st.integers(long, 2)), "b": draw(st.integers(long, 2))},
@@ -107,31 +109,39 @@ def scenarios(draw: st.DrawFn) -> dict:
     roles = {r: {"one_time": draw(money), "annual": draw(money)} for r in ("a", "b") if draw(st.integers(0, 6))}
     facilities = {f: {"one_time": draw(money), "annual": draw(money)}
                   for f in ("r1", "r2", "r3", "r4") if draw(st.integers(0, 5))}
-    shape = draw(st.sampled_from(["all", "county", "both"]))
+    cities = sorted({o["city"] for o in offices if "city" in o})
+    # Budgets and quotas: any mix of scenario-wide, per city and per county that covers every county.
+    shape = draw(st.sampled_from(["all", "county", "all+county", "city", "city+county", "all+city+county"]))
+    if "city" in shape and not cities:
+        shape = shape.replace("city", "all") if "all" not in shape else shape.replace("+city", "")
     budget: dict = {}
-    if shape != "county":
+    if "all" in shape:
         budget.update({y: draw(st.sampled_from([0, 3, 9, 15, 40, 90])) for y in years})
-    if shape != "all":
+    if "city" in shape:
+        budget.update({c: {y: draw(st.sampled_from([0, 5, 12, 30, 60])) for y in years} for c in cities})
+    if "county" in shape:
         budget.update({c: {y: draw(st.sampled_from([0, 3, 9, 20, 50])) for y in years} for c in counties})
     sc = {"name": "brute", "standard": "tiny.standard.yaml", "horizon": {"start": years[0], "end": years[-1]},
           "targets": {y: {tier: draw(st.sampled_from([0.0, 0.3, 0.5, 1.0]))
                           for tier in draw(st.lists(st.sampled_from(["all", "large", "medium", "small"]),
                                                     min_size=1, max_size=2, unique=True))}
                       for y in years},
-          "target_scope": draw(st.sampled_from(["county", "city"])),
+          "target_scope": draw(st.sampled_from(["county", "city", "all"])),
           "targets_mode": draw(st.sampled_from(["hard", "soft"])),
           "weights": {t: draw(st.sampled_from([1, 1, 2, 0])) for t in ("large", "medium", "small")},
           "budget": budget, "costs": {"roles": roles, "facilities": facilities, "housing": housing},
           "offices": offices}
     quotas = {}
     for r in roles:
-        q_shape = draw(st.sampled_from([None, None, "all", "county", "both"]))
-        if q_shape is None:
+        scopes = draw(st.sampled_from([[], [], ["all"], ["county"], ["all", "county"], ["city"], ["city", "county"]]))
+        if not scopes or "city" in scopes and not cities:
             continue
         quotas[r] = {}
-        if q_shape != "county":
+        if "all" in scopes:
             quotas[r].update({y: draw(st.integers(0, 3)) for y in years})
-        if q_shape != "all":
+        if "city" in scopes:
+            quotas[r].update({c: {y: draw(st.integers(0, 3)) for y in years} for c in cities})
+        if "county" in scopes:
             quotas[r].update({c: {y: draw(st.integers(0, 2)) for y in years} for c in counties})
     if quotas:
         sc["quotas"] = quotas
@@ -150,12 +160,18 @@ def features(sc: dict) -> list[str]:
     out += ["≥ 2 housing options in an office"] * any(len(o["housing_options"]) >= 2 for o in offices)
     out += ["a large or medium office lacking rooms (any_of)"] * any(
         o["tier"] in ("large", "medium") and not {"r1", "r2", "r3", "r4"} <= set(o["facilities"]) for o in offices)
-    budget_keys = {isinstance(v, dict) for v in sc["budget"].values()}
-    out += ["scenario and county budgets"] * (budget_keys == {True, False})
-    out += ["scenario and county quotas"] * any({isinstance(v, dict) for v in q.values()} == {True, False}
-                                                for q in quotas)
+    out += [f"budgets per {'+'.join(_shape(sc['budget'], sc))}"]
+    out += [f"quotas per {'+'.join(_shape(q, sc))}" for q in quotas]
+    out += [f"targets per {sc['target_scope']}" + (" (with cities)" if "city" in offices[0] else "")]
     out += ["soft targets"] * (sc["targets_mode"] == "soft")
     return out
+
+
+def _shape(limits: dict, sc: dict) -> list[str]:
+    """The kinds of scope a budget or one role's quotas names: all, city, county."""
+    cities = {o.get("city") for o in sc["offices"]}
+    kinds = {"all" if not isinstance(v, dict) else "city" if k in cities else "county" for k, v in limits.items()}
+    return sorted(kinds)
 
 
 COVERAGE: Counter[str] = Counter()

@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from handplan import load, writer_plan
+from test_rules import office, scenario
 
 import planner.evaluate
 import planner.recount
-from handplan import load, writer_plan
 from planner.verify import verify_plan
-from test_rules import office, scenario
 
 
 def three_offices(**changes: object) -> dict:
