@@ -90,7 +90,7 @@ def scenarios(draw: st.DrawFn) -> dict:
              "kind": draw(st.sampled_from(["township", "subdistrict"])), "population": 1000,
              "tier": draw(st.sampled_from(["large", "medium", "small"])),
              "staff": {"a": draw(st.integers(long, 2)), "b": draw(st.integers(long, 2))},
-             "floor_area_m2": draw(st.integers(10 if long else 8, 12)),
+             "floor_area_m2": draw(st.integers(9 if long else 7, 12)),
              "facilities": draw(st.lists(st.sampled_from(["r1", "r2", "r3", "r4"]), unique=True, max_size=3)),
              "caseload": {"cs": {y: draw(st.integers(0, 15 if long else 25)) for y in years}},  # 10 per worker
              "attributes": {"score": draw(st.sampled_from([75, 80, 85, 90]))}}
@@ -101,9 +101,9 @@ def scenarios(draw: st.DrawFn) -> dict:
             for k in range(draw(st.integers(0, 2 if long else 3)))]
         offices.append(o)
     housing = {}
-    if draw(st.booleans()):
+    if not draw(st.integers(0, 2)):
         housing["lease"] = {"annual_per_m2": draw(st.sampled_from([0.25, 1.0, 2.0]))}
-    if draw(st.booleans()):
+    if not draw(st.integers(0, 2)):
         housing["build"] = {"one_time_per_m2": draw(st.sampled_from([0.2, 0.5, 2.0])),
                             "lead_years": draw(st.integers(0, 2))}
     roles = {r: {"one_time": draw(money), "annual": draw(money)} for r in ("a", "b") if draw(st.integers(0, 6))}
