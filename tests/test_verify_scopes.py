@@ -29,40 +29,59 @@ def three_offices(**changes: object) -> dict:
     return base
 
 
+def four_in_cities(**changes: object) -> dict:
+    """A1, A2 (甲县) and B1 (乙县) in 泰州市; C1 (丙县) in 扬州市."""
+    base = three_offices(**changes)
+    base["offices"] = [office(id=i, county=c, city=city, staff={"posts": 2, "mediators": 1})
+                       for i, c, city in [("A1", "甲县", "泰州市"), ("A2", "甲县", "泰州市"),
+                                          ("B1", "乙县", "泰州市"), ("C1", "丙县", "扬州市")]]
+    return base
+
+
 def hire(office_id: str, year: int = 2022) -> dict:
     return {"office": office_id, "year": year, "type": "hire", "role": "mediators", "count": 1}
 
 
 EVERYONE = [hire("A1"), hire("A2"), hire("B1")]
+NOT_A2 = [hire("A1"), hire("B1")]
+ALL_FOUR = [*EVERYONE, hire("C1")]
+# case: (scenario, broken plan's actions, the one violation, actions of a plan that keeps the limit)
 CASES = {
     # 甲县 spends 2 × 7.7 = 15.4; 乙县's 7.7 must not count against 甲县's budget.
     "county budget": (three_offices(budget={2022: 1000, "甲县": {2022: 10}}), EVERYONE,
-                      "budget 甲县 2022: spends 15.4 万元, over the budget of 10.0"),
+                      "budget 甲县 2022: spends 15.4 万元, over the budget of 10.0", NOT_A2),
     # The whole scenario spends 3 × 7.7 = 23.1.
     "scenario budget": (three_offices(budget={2022: 20}), EVERYONE,
-                        "budget all 2022: spends 23.1 万元, over the budget of 20.0"),
+                        "budget all 2022: spends 23.1 万元, over the budget of 20.0", NOT_A2),
+    # 泰州市's fund pays for A1, A2 and B1 (23.1), not for C1 in 扬州市.
+    "city budget": (four_in_cities(budget={2022: 1000, "泰州市": {2022: 20}}), ALL_FOUR,
+                    "budget 泰州市 2022: spends 23.1 万元, over the budget of 20.0", [*NOT_A2, hire("C1")]),
     # 甲县 hires 2 (乙县's hire is not 甲县's).
     "county quota": (three_offices(quotas={"mediators": {"甲县": {2022: 1}}}), EVERYONE,
-                     "quota mediators 甲县 2022: hires 2, over the quota of 1"),
+                     "quota mediators 甲县 2022: hires 2, over the quota of 1", NOT_A2),
     "scenario quota": (three_offices(quotas={"mediators": {2022: 2}}), EVERYONE,
-                       "quota mediators all 2022: hires 3, over the quota of 2"),
+                       "quota mediators all 2022: hires 3, over the quota of 2", NOT_A2),
+    "city quota": (four_in_cities(quotas={"mediators": {"泰州市": {2022: 2}}}), ALL_FOUR,
+                   "quota mediators 泰州市 2022: hires 3, over the quota of 2", [*NOT_A2, hire("C1")]),
     # Per county, every office must attain: 甲县 does (A1, A2 hired), 乙县 does not.
     "county target": (three_offices(targets={2022: {"all": 1.0}}), [hire("A1"), hire("A2")],
-                      "target 2022 all 乙县: 0 of 1 attain, the target needs 1"),
-    # City-wide (no office names a city: the whole scenario), 2 of 3 attain.
-    "city target": (three_offices(targets={2022: {"all": 1.0}}, target_scope="city"), [hire("A1"), hire("A2")],
-                    "target 2022 all all: 2 of 3 attain, the target needs 3"),
+                      "target 2022 all 乙县: 0 of 1 attain, the target needs 1", EVERYONE),
+    # Per city: 泰州市 attains (A1, A2, B1), 扬州市 does not.
+    "city target": (four_in_cities(targets={2022: {"all": 1.0}}, target_scope="city"), EVERYONE,
+                    "target 2022 all 扬州市: 0 of 1 attain, the target needs 1", ALL_FOUR),
+    # City-wide with no office in a city: the whole scenario, 2 of 3 attain.
+    "scenario-wide target": (three_offices(targets={2022: {"all": 1.0}}, target_scope="city"),
+                             [hire("A1"), hire("A2")], "target 2022 all all: 2 of 3 attain, the target needs 3",
+                             EVERYONE),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_broken_limit_is_the_one_violation(case: str, tmp_path: Path) -> None:
-    sc, actions, expected = CASES[case]
+    sc, actions, expected, kept = CASES[case]
     loaded = load(sc, tmp_path)
     assert [str(v) for v in verify_plan(loaded, writer_plan(loaded, actions))] == [expected]
-    # One hire fewer in the limit's scope keeps it: A2's for the budgets and quotas, B1's added for targets.
-    fixed = [a for a in actions if a["office"] != "A2"] if len(actions) == 3 else [*actions, hire("B1")]
-    assert verify_plan(loaded, writer_plan(loaded, fixed)) == []
+    assert verify_plan(loaded, writer_plan(loaded, kept)) == []
 
 
 TWO_YEARS = three_offices(horizon={"start": 2022, "end": 2023}, budget={2022: 1000, 2023: 1000})
