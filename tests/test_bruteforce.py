@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 from bruteforce import brute_force
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, assume, given, settings, strategies as st
 
 from planner.classify import classify_all
 from planner.loading import load_scenario
@@ -36,6 +36,8 @@ from planner.solve import SolveParams, SolveStatus, solve
 from planner.verify import verify_plan
 
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "40"))
+# ORACLE_SHRINK=0 reports the first failing example as drawn (mutation runs need only a verdict).
+PHASES = tuple(Phase) if os.environ.get("ORACLE_SHRINK", "1") != "0" else (Phase.explicit, Phase.generate)
 
 STANDARD = {
     "id": "tiny", "name": "tiny test standard",
@@ -188,7 +190,7 @@ def coverage_line(request: pytest.FixtureRequest) -> Iterator[None]:
                   + ", ".join(f"{k}: {v}" for k, v in sorted(COVERAGE.items())))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.filter_too_much])
 @given(sc=scenarios())
