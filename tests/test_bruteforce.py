@@ -11,7 +11,7 @@ that the solver finds no plan either). Each kept example is solved once per solv
 combined and staged, each with and without the redundant pattern cost bounds, and every plan
 must pass verify.
 
-Examples per run: ORACLE_EXAMPLES (default 60, about 30 s on one core); nightly: 2000.
+Examples per run: ORACLE_EXAMPLES (default 40); nightly: 2000 (docs/testing.md).
 The run ends with a coverage line: how many kept examples spend money and attain something,
 and how many have each hard feature.
 """
