@@ -105,3 +105,20 @@ def test_five_year_optimum_is_the_hand_worked_one(path: str, tmp_path: Path) -> 
     assert (plan.objective.attained_office_years, plan.objective.total_cost) == (3, 13.0)
     assert [(a.year, a.type, a.area_m2) for a in plan.actions] == [(2022, "build", 20), (2023, "housing", 30)]
     assert {y: s.spent for s in plan.spending for y in [s.year]} == FIVE_SPENT
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_a_scenario_wide_quota_binds_offices_that_share_nothing_else(path: str, tmp_path: Path) -> None:
+    # Two counties, each with its own budget and its own target cell, share only the quota of one
+    # new mediator in 2022. Each office lacks one mediator (1 of 2): only one can attain, for
+    # 0.5 + 7.2 = 7.7 万元; solving the counties apart would hire two and break the quota.
+    sc = scenario(targets={2022: {"all": 0.0}}, budget={"甲县": {2022: 100}, "乙县": {2022: 100}},
+                  quotas={"mediators": {2022: 1}},
+                  offices=[office(id="A", staff={"posts": 2, "mediators": 1}),
+                           office(id="B", county="乙县", staff={"posts": 2, "mediators": 1})])
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
+    plan = make_plan(loaded, req, outcome)
+    assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 7.7)
+    assert verify_plan(loaded, plan) == []
