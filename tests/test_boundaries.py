@@ -51,6 +51,14 @@ def test_score_exactly_at_the_threshold_attains(score: float, attained: bool, tm
     assert verify_plan(loaded, hand_plan(loaded, [], {"A": {2022: attained}}, **one_year_claims(attained))) == []
     lie = hand_plan(loaded, [], {"A": {2022: not attained}}, **one_year_claims(attained))
     assert len(verify_plan(loaded, lie)) == 1
+    # The model's own reading of the condition (planner/requirements.py) agrees: one assistant
+    # short, priced 1.0, is hired exactly when the score meets the threshold.
+    sc["offices"][0]["staff"]["assistants"] = 1
+    sc["costs"] = {"roles": {"assistants": {"one_time": 1.0}}}
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    o = make_plan(loaded, req, solve(req, SolveParams(workers=1))).objective
+    assert (o.attained_office_years, o.total_cost) == ((1, 1.0) if attained else (0, 0.0))
 
 
 # Five years, 2022–2026. The small township office lacks 50 m² (150 of 200) and has everything else.
