@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import highspy
 
 from planner.requirements import Requirements
-from planner.targets import ALL
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,7 @@ def solve_mip(req: Requirements, time_limit: float = 600.0, threads: int = 2) ->
         return h.addVariable(lb=0, ub=ub, type=INT)
 
     att_all, cost_terms = [], {}
-    per_county_cost: dict[tuple[str, int], list] = {}
-    hires_by: dict[tuple[int, str, int], list] = {}
+    hires_by: dict[tuple[int, int, int], list] = {}  # (role, office, year) → hire variables
     for k, o in enumerate(req.offices):
         att = [var(1 if o.conditions_ok else 0) for _ in range(T)]
         att_all.append((o, att))
@@ -95,7 +93,7 @@ def solve_mip(req: Requirements, time_limit: float = 600.0, threads: int = 2) ->
             for r, xs in hires.items():
                 p = req.hire_price[r]
                 cost += p.one_time * xs[t] + p.annual * sum(xs[: t + 1])
-                hires_by.setdefault((r, o.county, t), []).append(xs[t])
+                hires_by.setdefault((r, k, t), []).append(xs[t])
             if lease:
                 cost += req.lease_per_m2 * sum(lease[: t + 1])
             if build:
@@ -107,15 +105,14 @@ def solve_mip(req: Requirements, time_limit: float = 600.0, threads: int = 2) ->
                 p = req.facility_price[f]
                 cost += p.one_time * xs[t] + p.annual * sum(xs[: t + 1])
             cost_terms[(k, t)] = cost
-            per_county_cost.setdefault((o.county, t), []).append(cost)
+    members = req.scope_members()  # which offices each budget / quota scope holds
     for b in req.budgets:
         t = req.years.index(b.year)
-        terms = [c for (county, tt), cs in per_county_cost.items() if tt == t and b.scope in (ALL, county) for c in cs]
+        terms = [cost_terms[(k, t)] for k in members.get(b.scope, ())]
         h.addConstr(sum(terms) <= b.amount_yuan)
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
-        terms = [x for (rr, county, tt), xs in hires_by.items() if rr == r and tt == t and q.scope in (ALL, county)
-                 for x in xs]
+        terms = [x for k in members.get(q.scope, ()) for x in hires_by.get((r, k, t), [])]
         if terms:
             h.addConstr(sum(terms) <= q.amount)
     att_of = {o.id: att for o, att in att_all}

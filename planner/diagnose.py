@@ -51,13 +51,8 @@ def cheapest_attainment(o: OfficeReq, req: Requirements, t: int) -> int | None:
 def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
     req = derive(loaded)
     out: list[ScenarioIssue] = []
-    smap = loaded.source
     index = {o.id: i for i, o in enumerate(loaded.offices)}
-
-    def issue(loc: tuple[object, ...], msg: str) -> ScenarioIssue:
-        if smap is None:
-            return ScenarioIssue(loaded.file, None, "", msg)
-        return smap.issue(loc, msg)
+    issue = loaded.issue  # offices from a table are named at their table line
 
     for o in req.offices:
         for t, y in enumerate(req.years):
@@ -69,10 +64,11 @@ def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
             if a not in loaded.offices[index[o.id]].attributes:
                 out.append(issue(("offices", index[o.id], "attributes"),
                                  f"office {o.id}: attribute {a!r} missing, so its condition fails"))
+    members = req.scope_members()
     for b in loaded.budgets:
         t = req.years.index(b.year)
-        costs = [c for o in req.offices if b.scope in ("all", o.county)
-                 and sum(o.needs[t].staff) > 0
+        costs = [c for o in (req.offices[i] for i in members.get(b.scope, ()))
+                 if sum(o.needs[t].staff) > 0
                  for c in [cheapest_attainment(o, req, t)] if c is not None and c > 0]
         if costs and b.amount_yuan < min(costs):
             out.append(issue(("budget", b.year) if b.scope == "all" else ("budget", b.scope, b.year),

@@ -8,7 +8,7 @@ names exactly one of these; `Requirements.scope_members()` is how the rest of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 ALL = "all"  # the whole scenario
@@ -38,25 +38,30 @@ def scopes_of(office: Placed) -> tuple[str, ...]:
 
 
 def scope_members(offices: Sequence[Placed]) -> dict[str, tuple[int, ...]]:
-    """Office indices per scope name."""
-    out: dict[str, list[int]] = {}
-    for i, o in enumerate(offices):
-        for name in scopes_of(o):
-            out.setdefault(name, []).append(i)
-    return {k: tuple(v) for k, v in out.items()}
+    """Office indices per scope name (the offices `scopes_of` puts in it)."""
+    out: dict[str, tuple[int, ...]] = {ALL: tuple(range(len(offices)))}
+    for name, kinds in _by_kind(offices).items():
+        lists = list(kinds.values())  # each ascending; a name of two kinds holds their union
+        out[name] = tuple(lists[0]) if len(lists) == 1 else tuple(sorted(set().union(*lists)))
+    return out
 
 
-def scope_kinds(offices: Iterable[Placed]) -> dict[str, dict[str, frozenset[int]]]:
+def scope_kinds(offices: Sequence[Placed]) -> dict[str, dict[str, frozenset[int]]]:
     """name → kind (county / city / province) → the office indices it holds under that kind.
 
     A name that holds different offices under two kinds is ambiguous as a scope; the same
     offices under two kinds (a city without counties, e.g. 东莞市 as county and city) is not."""
-    found: dict[str, dict[str, set[int]]] = {}
-    for i, o in enumerate(offices):
-        for kind, name in (("county", o.county), ("city", o.city), ("province", o.province)):
+    return {name: {k: frozenset(v) for k, v in kinds.items()} for name, kinds in _by_kind(offices).items()}
+
+
+def _by_kind(offices: Sequence[Placed]) -> dict[str, dict[str, list[int]]]:
+    found: dict[str, dict[str, list[int]]] = {}
+    for kind in ("county", "city", "province"):
+        for i, o in enumerate(offices):
+            name = getattr(o, kind)
             if name is not None:
-                found.setdefault(name, {}).setdefault(kind, set()).add(i)
-    return {name: {k: frozenset(v) for k, v in kinds.items()} for name, kinds in found.items()}
+                found.setdefault(name, {}).setdefault(kind, []).append(i)
+    return found
 
 
 def target_scope_names(offices: Sequence[Placed], target_scope: str) -> list[str]:

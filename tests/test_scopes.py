@@ -234,3 +234,32 @@ def test_chinese_table_headers_give_city_and_province(tmp_path: Path) -> None:
     sc["offices"] = "offices.csv"
     loaded = _load(sc, tmp_path, "s.yaml")
     assert [(o.county, o.city, o.province) for o in loaded.offices] == [("甲县", "丙市", "甲省"), ("乙县", "丙市", "甲省")]
+
+
+def test_the_sweep_total_counts_a_city_fund_once_not_its_counties_too(tmp_path: Path) -> None:
+    from planner.sweep import total_budget_yuan
+
+    loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "丁县": {2022: 3}}), tmp_path, "s.yaml")
+    assert total_budget_yuan(loaded.budgets, derive(loaded).scope_members()) == 230_000  # 20 + 3
+
+
+def test_the_city_fund_example_has_one_fund_a_year_and_county_quotas_and_targets() -> None:
+    loaded = load_scenario(Path(__file__).parents[1] / "scenarios" / "examples" / "city_fund.yaml")
+    req = derive(loaded)
+    assert [(b.scope, b.year) for b in loaded.budgets] == [("泰州市", 2022), ("泰州市", 2023)]
+    assert {q.scope for q in loaded.quotas} == set(loaded.counties)
+    assert {c.scope for c in req.targets} == set(loaded.counties)
+    assert req.scope_members()["泰州市"] == tuple(range(12))
+
+
+def test_offices_sharing_a_city_fund_form_one_component_and_the_limits_follow_them(tmp_path: Path) -> None:
+    from planner.solve import components, split_requirements
+
+    loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "戊市": {2022: 5}},
+                               quotas={"posts": {"乙县": {2022: 1}}}), tmp_path, "s.yaml")
+    req = derive(loaded)
+    parts = components(req)
+    assert [[req.offices[i].id for i in p] for p in parts] == [["A1", "A2", "B1"], ["C1"]]
+    first, second = split_requirements(req, parts)
+    assert [b.scope for b in first.budgets] == ["丙市", "甲县"] and [b.scope for b in second.budgets] == ["戊市"]
+    assert [q.scope for q in first.quotas] == ["乙县"] and second.quotas == ()
