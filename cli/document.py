@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    allow_outside_option,
     out,
     overwrite_option,
     refuse_overwriting,
@@ -91,6 +92,7 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @overwrite_option
+@allow_outside_option
 @reports_input_errors
 def convert(source: Path, target: Path, overwrite: bool) -> None:
     """Convert a scenario between YAML and XLSX (either way; the source is validated first)."""

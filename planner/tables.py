@@ -91,14 +91,16 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     else:
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
-    offices, smap, _ = offices_from_rows(header, rows, display, standard)
+    offices, smap, _ = offices_from_rows(header, rows, display, standard, unsaved)
     return offices, smap
 
 
 def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], display: str,
-                      standard: Standard) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
+                      standard: Standard, unsaved: Unsaved | None = None,
+                      ) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
     """Table rows (line, cells) under `header` → office dicts, their line map and each column's keys
-    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet."""
+    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet.
+    `unsaved`: formula cells without a saved value, each warned about."""
     aliases = header_map(standard)
     rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]
@@ -119,7 +121,7 @@ def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], disp
     smap = SourceMap(display)
     for col, (h, f) in enumerate(zip(header, fields)):
         smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
-    for line, col, where, formula in unsaved:
+    for line, col, where, formula in unsaved or []:
         smap.warnings.append(ScenarioIssue(display, line, fields[col] if col < len(fields) else where, tr(
             f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
             "请在 Excel 中打开并保存，或直接填写数值",

@@ -166,7 +166,8 @@ class _Reader:
         from planner.loading import _load_standard  # the loader's own rule (built-in id or a path)
 
         try:
-            return _load_standard(self.raw, self.folder, self.smap)[0]
+            # Only to read the headers; the loader applies the outside-the-folder rule afterwards.
+            return _load_standard(self.raw, self.folder, self.smap, allow_outside=True)[0]
         except ScenarioError:
             return None
 
