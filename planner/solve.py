@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import ortools
 from ortools.sat.python import cp_model
@@ -75,6 +76,10 @@ class SolveParams:
     # False: never start the process pool for many small components (e.g. when the caller already
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
+    # Tests force one solver path on every component (the oracle checks each against brute force):
+    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level.
+    path: Literal["auto", "combined", "staged"] = "auto"
+    pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
             return _do_nothing(sub)
         # Hard targets have no plan without a search: just enough time for a first one.
         params, started = replace(params, time_limit=0.5), time.monotonic()
-    if len(sub.offices) <= SMALL_COMPONENT:
+    if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
     return _solve_staged(sub, params, started, params.workers, label)
 
@@ -168,7 +173,8 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
                  started: float) -> list[SolveOutcome]:
     """Every component's outcome, in order; small components go to a process pool when many."""
     subs = split_requirements(req, parts)
-    small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
+    small = [k for k, idx in enumerate(parts)
+             if len(idx) <= SMALL_COMPONENT and params.path != "staged"]
     done: dict[int, SolveOutcome] = {}
     if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
             and (os.cpu_count() or 1) > 1):
@@ -333,7 +339,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     office-year's cost is bounded by a budget entry covering it) and A−1 ≥ any weighted attained
     count; so one unit of a higher level outweighs every lower level: the lexicographic optimum.
     """
-    built = build_model(req)
+    built = build_model(req, params.pattern_bounds)
     m = built.model
     for lit in built.target_literals:
         m.add(lit == 1)
@@ -365,7 +371,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
                   label: str = "") -> SolveOutcome:
-    built = build_model(req)
+    built = build_model(req, params.pattern_bounds)
     m = built.model
     for lit in built.target_literals:
         m.add(lit == 1)
