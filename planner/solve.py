@@ -75,6 +75,9 @@ class SolveParams:
     # False: never start the process pool for many small components (e.g. when the caller already
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
+    # "auto": HiGHS (when installed) for components coupled across counties, CP-SAT for the rest;
+    # "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    engine: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,12 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
+    if params.engine == "auto" and len({o.county for o in sub.offices}) > 1:
+        from planner.shared_fund import solve_coupled
+
+        outcome = solve_coupled(sub, params, _remaining(params, started))
+        if outcome is not None:
+            return outcome
     return _solve_staged(sub, params, started, params.workers, label)
 
 
