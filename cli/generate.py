@@ -8,7 +8,9 @@ import click
 
 
 @click.command(epilog="\b\nExamples:\n  plan generate --offices 300 --seed 1 -o bench/300.yaml\n"
-                      "  plan generate --offices 40000 --seed 1 --tightness 1.2 --soft -o bench/40k.yaml")
+                      "  plan generate --offices 40000 --seed 1 --tightness 1.2 --soft -o bench/40k.yaml\n"
+                      "  plan generate --offices 10000 --seed 1 --tightness 1.2 --soft --budget-scope city "
+                      "--cities 80 -o bench/10k-city.yaml")
 @click.option("--offices", type=click.IntRange(min=1, max=200_000), required=True, help="Number of offices.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--years", type=click.IntRange(min=1, max=10), default=3, show_default=True)
@@ -16,12 +18,27 @@ import click
               help="Budget = tightness × a lower-bound estimate of meeting each year's targets.")
 @click.option("--start-year", type=int, default=2022, show_default=True)
 @click.option("--soft", is_flag=True, help="Write targets_mode: soft.")
+@click.option("--budget-scope", type=click.Choice(["county", "city", "province", "all"]), default="county",
+              show_default=True, help="One budget a year per county, per city, per province, or for all offices "
+              "(a shared fund is the sum of the county budgets it replaces).")
+@click.option("--target-scope", type=click.Choice(["county", "city"]), default="county", show_default=True,
+              help="Each county, or each city, must reach the target rates.")
+@click.option("--cities", type=click.IntRange(min=1), default=None,
+              help="Number of cities [default: one per 6 counties, as in Jiangsu].")
+@click.option("--provinces", type=click.IntRange(min=1), default=None,
+              help="Number of provinces [default: one per 13 cities, as in Jiangsu].")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool, out: Path) -> None:
+def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool,
+             budget_scope: str, target_scope: str, cities: int | None, provinces: int | None, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""
-    from planner.generate import generate as make, write_scenario
+    from planner.generate import Scopes, write_scenario
+    from planner.generate import generate as make
 
-    scenario = make(offices, seed, years, tightness, start_year, soft)
+    scenario = make(offices, seed, years, tightness, start_year, soft,
+                    Scopes(budget_scope, target_scope, cities, provinces))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_scenario(scenario, out)
-    click.echo(f"wrote {out}: {offices} offices in {len(scenario['budget'])} counties, {years} years")
+    rows = scenario["offices"]
+    places = "".join(f", {len({o[p] for o in rows})} {name}" for p, name in (("city", "cities"), ("province", "provinces"))
+                     if p in rows[0])
+    click.echo(f"wrote {out}: {offices} offices in {len({o['county'] for o in rows})} counties{places}, {years} years")

@@ -14,8 +14,8 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out, progress_line,
-                        reports_input_errors, scenario_argument, solve_options)
+from cli.common import (EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out,
+                        progress_line, reports_input_errors, scenario_argument, solve_options)
 
 EPILOG = """\b
 Examples:
@@ -115,10 +115,15 @@ def schema() -> None:
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
+@click.option("--engine", type=click.Choice(["auto", "cpsat"]), default="auto", show_default=True,
+              help="auto: HiGHS (if installed) for components coupled across counties, e.g. one city "
+                   "fund; CP-SAT for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool) -> None:
+          with_explanations: bool, engine: str, dask_address: str | None) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -143,9 +148,16 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     control = SolveControl()
     ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                         progress=ticker.update, control=control)
-    with _stop_on_signals(control), ticker:
-        outcome = _in_thread(lambda: run_solve(req, params))
+                         progress=ticker.update, control=control, engine=engine, dask_address=dask_address)
+    from planner.i18n import tr
+    from planner.remote import RemoteError
+
+    try:
+        with _stop_on_signals(control), ticker:
+            outcome = _in_thread(lambda: run_solve(req, params))
+    except RemoteError as exc:
+        err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
+        sys.exit(EXIT_INPUT)
     if outcome.status == SolveStatus.INFEASIBLE:
         _report_infeasible(outcome.conflict, loaded)
         sys.exit(EXIT_INFEASIBLE)

@@ -5,6 +5,7 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | what | distribution |
 |---|---|
 | counties | ⌈N / 15⌉ counties named 县0001 …, 15 offices each (the last one fewer) |
+| cities, provinces | only with a budget or target scope above the county, or `cities`/`provinces` given: consecutive counties grouped evenly into `cities` cities 市001 … (default ⌈counties / 6⌉) and those into `provinces` provinces 省01 … (default ⌈cities / 13⌉), as in Jiangsu |
 | kind | 70% township, 30% subdistrict |
 | population | log-normal, median ≈ 45,000 (e^10.7), σ 0.5: ~8% reach 100,000 |
 | area km² | log-normal, median ≈ 60 (e^4.1), σ 0.6; subdistricts × 0.4 |
@@ -17,7 +18,7 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | housing options | 15% of offices short of area: an exchange (lead 1–2 years) and/or a lease |
 | costs | as SPEC §8's example; facilities 2–15 万元 one-time, some with an annual cost |
 | quotas | posts per county and year: 1 + the post deficit of the offices the estimate chooses |
-| budgets | per county and year: `tightness` × a greedy lower-bound estimate of what meeting that year's targets costs (the cheapest offices per tier, priced by `planner.model.bounds`, spread evenly over the years they count) |
+| budgets | per county and year: `tightness` × a greedy lower-bound estimate of what meeting that year's county targets costs (the cheapest offices per tier, priced by `planner.model.bounds`, spread evenly over the years they count); with `budget_scope` city, province or all, one fund per city, province or for all offices instead, each the sum of the county budgets it replaces (so tightness keeps its meaning) |
 
 Tightness measured at 300 offices × 3 years, seed 1 (soft shortfall; hard feasible?): 0.8 → 77,
 1.0 → 44, 1.2 → 18, 1.5 → 6 (hard infeasible), 2.0 → 0 (hard feasible, budgets binding), 3.0 → 0.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +52,38 @@ ROOMS["small"] = ROOMS["medium"]
 TARGETS = [{"large": 0.9, "medium": 0.3, "small": 0.1}, {"large": 1.0, "medium": 0.9, "small": 0.3},
            {"large": 1.0, "medium": 1.0, "small": 0.6}]
 INLINE_MAX = 2000
+COUNTIES_PER_CITY = 6  # Jiangsu: 95 county-level units in 13 cities
+CITIES_PER_PROVINCE = 13
+BUDGET_SCOPES = ("county", "city", "province", "all")
+GENERATED_TARGET_SCOPES = ("county", "city")
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Where the generated budgets and targets apply, and how counties group into cities and provinces."""
+
+    budget: str = "county"  # county | city | province | all
+    target: str = "county"  # county | city
+    cities: int | None = None  # default ⌈counties / COUNTIES_PER_CITY⌉
+    provinces: int | None = None  # default ⌈cities / CITIES_PER_PROVINCE⌉
+
+    @property
+    def places(self) -> bool:
+        """Do offices carry a city and province? Only when something needs them, so that the
+        per-county instances of earlier benchmarks stay byte-identical."""
+        return (self.budget in ("city", "province") or self.target == "city"
+                or self.cities is not None or self.provinces is not None)
 
 
 def generate(offices: int, seed: int, years: int = 3, tightness: float = 2.0, start_year: int = 2022,
-             soft: bool = False) -> dict[str, Any]:
-    """A scenario dict (SPEC §8) with `offices` inline."""
+             soft: bool = False, scopes: Scopes = Scopes()) -> dict[str, Any]:
+    """A scenario dict (docs/reference.md §8) with `offices` inline."""
     rnd = random.Random(seed)
     horizon = list(range(start_year, start_year + years))
     counties = [f"县{i + 1:04d}" for i in range(math.ceil(offices / 15))]
     rows = [_office(i, counties[i // 15], horizon, rnd) for i in range(offices)]
+    if scopes.places:
+        rows = _place(rows, counties, scopes)
     _ranks(rows, rnd)
     tiers = _tiers(rows)
     for o in rows:
@@ -72,17 +97,48 @@ def generate(offices: int, seed: int, years: int = 3, tightness: float = 2.0, st
                                 **({"annual": round(rnd.uniform(0.2, 1.5), 1)} if rnd.random() < 0.3 else {})}
                             for f in ROOMS["large"] + ["rule_of_law_room"]},
              "housing": {"lease": {"annual_per_m2": 0.024}, "build": {"one_time_per_m2": 0.45, "lead_years": 1}}}
+    shared = {"county": "", "all": ", one budget for all offices"}.get(scopes.budget, f", one budget per {scopes.budget}")
     scenario: dict[str, Any] = {
-        "name": f"synthetic {offices} offices × {years} years (seed {seed}, tightness {tightness})",
+        "name": f"synthetic {offices} offices × {years} years (seed {seed}, tightness {tightness}{shared})",
         "standard": "jiangsu-2021", "horizon": {"start": horizon[0], "end": horizon[-1]},
         "targets": {y: TARGETS[min(i + 3 - years, 2)] if years <= 3 else TARGETS[min(i, 2)]
                     for i, y in enumerate(horizon)},
-        "target_scope": "county", "targets_mode": "soft" if soft else "hard",
+        "target_scope": scopes.target, "targets_mode": "soft" if soft else "hard",
         "budget": {c: {y: 0 for y in horizon} for c in counties},
         "quotas": {"posts": {c: {y: 0 for y in horizon} for c in counties}},
         "costs": costs, "offices": rows}
     _limits(scenario, tiers, tightness)
+    if scopes.budget != "county":
+        scenario["budget"] = _shared_funds(scenario["budget"], rows, scopes.budget)
     return scenario
+
+
+def _place(rows: list[dict[str, Any]], counties: list[str], scopes: Scopes) -> list[dict[str, Any]]:
+    """Consecutive counties into cities, consecutive cities into provinces, as evenly as can be;
+    each office gets its city and province right after its county."""
+    n_cities = min(len(counties), scopes.cities or math.ceil(len(counties) / COUNTIES_PER_CITY))
+    n_provinces = min(n_cities, scopes.provinces or math.ceil(n_cities / CITIES_PER_PROVINCE))
+    city_of = {c: k * n_cities // len(counties) for k, c in enumerate(counties)}
+    placed = []
+    for o in rows:
+        city = city_of[o["county"]]
+        place = {"city": f"市{city + 1:03d}", "province": f"省{city * n_provinces // n_cities + 1:02d}"}
+        placed.append({k: v for key, value in o.items()
+                       for k, v in ([(key, value)] + (list(place.items()) if key == "county" else []))})
+    return placed
+
+
+def _shared_funds(per_county: dict[str, dict[int, float]], rows: list[dict[str, Any]],
+                  scope: str) -> dict[Any, Any]:
+    """One fund per city, province or for all offices: the sum of the county budgets it replaces."""
+    holder = {o["county"]: (o[scope] if scope != "all" else None) for o in rows}
+    funds: dict[Any, dict[int, float]] = {}
+    for county, by_year in per_county.items():
+        fund = funds.setdefault(holder[county], {})
+        for year, amount in by_year.items():
+            fund[year] = fund.get(year, 0.0) + amount
+    rounded = {k: {y: round(a, 1) for y, a in v.items()} for k, v in funds.items()}
+    return rounded[None] if scope == "all" else rounded
 
 
 def _office(i: int, county: str, horizon: list[int], rnd: random.Random) -> dict[str, Any]:
@@ -187,15 +243,16 @@ def write_scenario(scenario: dict[str, Any], path: Path) -> None:
 
 
 def _write_csv(offices: list[dict[str, Any]], path: Path, years: list[int]) -> None:
-    cols = ["id", "name", "county", "kind", "population", "area_km2", "gdp_rank", "demand", "floor_area_m2",
-            "facilities"] + [f"staff.{r}" for r in ROLES] + \
+    places = [p for p in ("city", "province") if p in offices[0]]
+    cols = ["id", "name", "county", *places, "kind", "population", "area_km2", "gdp_rank", "demand",
+            "floor_area_m2", "facilities"] + [f"staff.{r}" for r in ROLES] + \
            [f"caseload.correction_subjects.{y}" for y in years] + ["caseload.released_persons"]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(cols)
         for o in offices:
             cs = o["caseload"]["correction_subjects"]
-            w.writerow([o["id"], o["name"], o["county"], o["kind"], o["population"], o["area_km2"], o["gdp_rank"],
-                        o["demand"], o["floor_area_m2"], ";".join(o["facilities"])]
+            w.writerow([o["id"], o["name"], o["county"], *(o[p] for p in places), o["kind"], o["population"],
+                        o["area_km2"], o["gdp_rank"], o["demand"], o["floor_area_m2"], ";".join(o["facilities"])]
                        + [o["staff"].get(r, "") for r in ROLES] + [cs[y] for y in years]
                        + [o["caseload"]["released_persons"]])

@@ -35,4 +35,10 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
                                float(value) if proven else None, result.seconds if i == 0 else 0.0)
                    for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))
     status = SolveStatus.OPTIMAL if result.status == "optimal" else SolveStatus.FEASIBLE
-    return SolveOutcome(status, result.solution, stages, result.seconds, params.workers, params.seed)
+    import importlib.metadata
+
+    import ortools
+
+    version = f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} (coupled components)"
+    return SolveOutcome(status, result.solution, stages, result.seconds, params.workers, params.seed,
+                        solver_version=version)

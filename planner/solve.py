@@ -78,6 +78,7 @@ class SolveParams:
     # "auto": HiGHS (when installed) for components coupled across counties, CP-SAT for the rest;
     # "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
     engine: str = "auto"
+    dask_address: str | None = None  # send the components to this Dask scheduler (planner/remote.py)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     proven = all(o.status == SolveStatus.OPTIMAL for o in outcomes)
     return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
                         Solution(tuple(d for d in merged if d is not None)), _sum_stages(outcomes),
-                        time.monotonic() - started, params.workers, params.seed)
+                        time.monotonic() - started, params.workers, params.seed,
+                        solver_version=max((o.solver_version for o in outcomes), key=len))
 
 
 def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
@@ -175,6 +177,10 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
                  started: float) -> list[SolveOutcome]:
     """Every component's outcome, in order; small components go to a process pool when many."""
     subs = split_requirements(req, parts)
+    if params.dask_address:
+        from planner.remote import solve_on_dask
+
+        return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
     small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
     done: dict[int, SolveOutcome] = {}
     if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
@@ -445,8 +451,9 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
             solver.parameters.max_deterministic_time = max(0.01, remaining)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, remaining)
-    if params.deterministic:
-        solver.parameters.interleave_search = True
+    # Several workers: interleaved search, so the same inputs, seed and workers give the same plan
+    # (docs/reference.md §7; its cost is measured in docs/solver.md). One worker is deterministic.
+    solver.parameters.interleave_search = workers > 1
     return solver
 
 
