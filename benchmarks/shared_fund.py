@@ -1,7 +1,7 @@
 """Shared-fund benchmarks (issue 12): one budget a year over all offices, county quotas and targets.
 
-Instances: `plan generate` per-county scenarios with the county budgets pooled into one budget a
-year equal to their sum (`pooled_budget`), so only the yearly budget rows couple the counties.
+Instances: `plan generate … --budget-scope all|city|province` (each fund the sum of the county
+budgets it replaces), so only the yearly fund rows couple the counties.
 
     python benchmarks/shared_fund.py goals [--time-limit 300]   # the Goals table of docs/benchmarks.md
     python benchmarks/shared_fund.py agree                      # CP-SAT vs the HiGHS peer, 24 instances
@@ -29,30 +29,22 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 
-def pooled_budget(scenario: dict[str, Any]) -> dict[str, Any]:
-    """The scenario with its county budgets replaced by one scenario-wide budget a year (their sum)."""
-    total: dict[int, float] = {}
-    for per_year in scenario["budget"].values():
-        for year, amount in per_year.items():
-            total[year] = total.get(year, 0.0) + amount
-    return {**scenario, "budget": {y: round(a, 1) for y, a in sorted(total.items())}}
-
-
 def shared_instance(n: int, seed: int = 1, years: int = 3, tightness: float = 1.2,
-                    folder: Path = HERE / "instances") -> Path:
-    """A generated shared-fund scenario file (made once, then reused)."""
-    from planner.generate import generate, write_scenario
+                    folder: Path = HERE / "instances", scope: str = "all", groups: int | None = None) -> Path:
+    """A generated scenario with shared funds (`plan generate --budget-scope SCOPE`, with
+    `--cities`/`--provinces` GROUPS), made once, then reused."""
+    from planner.generate import Scopes, generate, write_scenario
 
-    path = folder / f"shared_n{n}_y{years}_s{seed}_t{tightness}.yaml"
+    path = folder / f"{scope}{groups or ''}_n{n}_y{years}_s{seed}_t{tightness}.yaml"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_scenario(pooled_budget(generate(n, seed, years, tightness, soft=True)), path)
+        scopes = Scopes(budget=scope, cities=groups if scope == "city" else None,
+                        provinces=groups if scope == "province" else None)
+        write_scenario(generate(n, seed, years, tightness, soft=True, scopes=scopes), path)
     return path
 
 
-# (name, instance maker, solvers): the Goals table rows this branch can generate. City and
-# province scopes (10,000 offices in ~80 city funds; 40,000 in 31 province funds) need
-# `plan generate --budget-scope`, which another branch adds.
+# (name, instance maker, solvers): the rows of issue 12's Goals table.
 def goal_rows() -> list[tuple[str, Callable[[], Path], tuple[str, ...]]]:
     from run import instance
 
@@ -60,6 +52,10 @@ def goal_rows() -> list[tuple[str, Callable[[], Path], tuple[str, ...]]]:
     return [("60 offices, one budget a year", lambda: shared_instance(60), every),
             ("300 offices, one budget a year", lambda: shared_instance(300), every),
             ("1,300 offices, one budget a year", lambda: shared_instance(1300), ("auto", "cpsat", "highs")),
+            ("10,000 offices, 80 city funds", lambda: shared_instance(10000, scope="city", groups=80),
+             ("auto", "cpsat")),
+            ("40,000 offices, 31 province funds", lambda: shared_instance(40000, scope="province", groups=31),
+             ("auto",)),
             ("1,300 offices, per county (issue 7)", lambda: instance(1300, 3, 1, 1.2), ("auto",)),
             ("10,000 offices, per county (issue 7)", lambda: instance(10000, 3, 1, 1.2), ("auto",))]
 

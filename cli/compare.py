@@ -62,8 +62,7 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     solved (recognised by its content); both may be mixed. Exit 3 when a scenario's hard targets
     are infeasible (use --soft-targets), 4 when no plan is found in time.
     """
-    from planner.compare import NoPlanError, load_for_compare
-    from planner.compare import compare as run_compare
+    from planner.compare import NoPlanError, compare as run_compare, load_for_compare
     from planner.solve import SolveParams, SolveStatus
 
     if len(files) < 2:
@@ -113,7 +112,8 @@ def _compare_terminal(plans: list[Any]) -> None:
         diffs = office_differences(plans[0], other)
         b, o = labels[0].split(":")[0], lab.split(":")[0]
         if not diffs:
-            out.print(f"{b} vs {o} ({escape(other.label)}): every office attains in the same years with the same actions")
+            out.print(f"{b} vs {o} ({escape(other.label)}): "
+                      "every office attains in the same years with the same actions")
             continue
         d = Table(title=f"各所差异 Differences per office: {b} vs {escape(lab)}")
         for col in ("office", "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",

@@ -23,6 +23,8 @@ from cli.common import (
     scenario_argument,
     solve_options,
 )
+from planner.scopes import ALL
+from planner.targets import scope_zh
 
 EPILOG = """\b
 Examples:
@@ -173,7 +175,8 @@ def _print(message: dict[str, Any], lang: str, shown_all: bool, role_names: dict
 
 
 def _print_marginal(m: dict[str, Any], zh: bool, role_names: dict[str, str]) -> None:
-    for key, title in (("gains", ("边际价值：增加哪项限额最值得（依次争取）", "Marginal value: what more buys (argue for the first)")),
+    for key, title in (("gains", ("边际价值：增加哪项限额最值得（依次争取）",
+                                  "Marginal value: what more buys (argue for the first)")),
                        ("losses", ("边际代价：削减哪项限额损失最大", "Marginal cost: what a cut loses (worst first)"))):
         t = Table(title=title[0] if zh else title[1], title_justify="left")
         soft = m["soft_targets"]  # with hard targets the shortfall is always 0: no column
@@ -189,7 +192,7 @@ def _print_marginal(m: dict[str, Any], zh: bool, role_names: dict[str, str]) -> 
 
 
 def _limit_label(v: dict[str, Any], zh: bool, role_names: dict[str, str]) -> str:
-    scope = ("全市" if zh else "city") if v["scope"] == "all" else v["scope"]
+    scope = scope_zh(v["scope"]) if zh else ("scenario-wide" if v["scope"] == ALL else v["scope"])
     if v["kind"] == "budget":
         return f"{scope} {v['year']} 年预算" if zh else f"{scope} {v['year']} budget"
     role = role_names.get(v["role"], v["role"])

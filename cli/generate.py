@@ -31,14 +31,13 @@ import click
 def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool,
              budget_scope: str, target_scope: str, cities: int | None, provinces: int | None, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""
-    from planner.generate import Scopes, write_scenario
-    from planner.generate import generate as make
+    from planner.generate import Scopes, generate as make, write_scenario
 
     scenario = make(offices, seed, years, tightness, start_year, soft,
                     Scopes(budget_scope, target_scope, cities, provinces))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_scenario(scenario, out)
     rows = scenario["offices"]
-    places = "".join(f", {len({o[p] for o in rows})} {name}" for p, name in (("city", "cities"), ("province", "provinces"))
-                     if p in rows[0])
+    places = "".join(f", {len({o[p] for o in rows})} {name}"
+                     for p, name in (("city", "cities"), ("province", "provinces")) if p in rows[0])
     click.echo(f"wrote {out}: {offices} offices in {len({o['county'] for o in rows})} counties{places}, {years} years")

@@ -14,8 +14,18 @@ from types import FrameType
 
 import click
 
-from cli.common import (EXIT_INFEASIBLE, EXIT_INPUT, EXIT_NO_PLAN, EXIT_VIOLATIONS, err, out,
-                        progress_line, reports_input_errors, scenario_argument, solve_options)
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    err,
+    out,
+    progress_line,
+    reports_input_errors,
+    scenario_argument,
+    solve_options,
+)
 
 EPILOG = """\b
 Examples:
@@ -65,7 +75,7 @@ def validate(scenario: Path) -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table (UTF-8).")
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
-    """Each office's tier (大型/中型/小型) and the reason, per SPEC §3."""
+    """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
     from planner.classify import classify_all
     from planner.loading import load_scenario
 
@@ -133,8 +143,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.loading import load_scenario
     from planner.requirements import derive
     from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus
-    from planner.solve import solve as run_solve
+    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
     loaded = load_scenario(scenario)
@@ -159,7 +168,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
         sys.exit(EXIT_INPUT)
     if outcome.status == SolveStatus.INFEASIBLE:
-        _report_infeasible(outcome.conflict, loaded)
+        _report_infeasible(outcome.conflict, loaded, req)
         sys.exit(EXIT_INFEASIBLE)
     if outcome.status == SolveStatus.NO_PLAN:
         err.print(f"no plan found within {time_limit:g} s; try a longer --time-limit")
@@ -206,7 +215,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path) -> None:
-    """Re-check a plan (also a hand-edited one) against the scenario from scratch (SPEC §4–§6).
+    """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
     Exit 0 when every rule and every stated figure holds, 5 with each violation listed.
     """
@@ -246,17 +255,19 @@ def _check_writable(folder: Path) -> None:
                                            f"({probe} is not a writable folder)")])
 
 
-def _report_infeasible(conflict: tuple, loaded) -> None:  # type: ignore[no-untyped-def,type-arg]
+def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no-untyped-def,type-arg]
     err.print("[red]infeasible[/red]: the hard targets cannot all be met within the budgets and quotas.")
     if conflict:
         err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
         for c in conflict:
             err.print(f"  {c.year} {c.tier} offices of {c.scope}: {c.required} of {len(c.office_ids)} "
                       f"must attain (target {c.rate:.0%})")
-        scopes = sorted({c.scope for c in conflict})
-        years = sorted({c.year for c in conflict})
-        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets
-                  if b.year <= max(years) and (b.scope == "all" or b.scope in scopes or "all" in scopes)]
+        index = req.office_index()
+        offices = {index[i] for c in conflict for i in c.office_ids}
+        members = req.scope_members()
+        last = max(c.year for c in conflict)
+        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets  # those paying for a conflicting office
+                  if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
         if limits:
             err.print("Limits they compete for: " + ", ".join(limits)
                       + (", post quotas" if loaded.quotas else ""))

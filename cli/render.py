@@ -1,4 +1,4 @@
-"""Terminal rendering of results with rich (Chinese labels beside the SPEC's words)."""
+"""Terminal rendering of results with rich (Chinese labels beside the contract's words)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def plan_summary(plan: PlanResult) -> list[Any]:
     parts.append(f"objective: shortfall {o.shortfall} · attained office-years (达标所·年) "
                  f"{o.attained_office_years} · total cost (总费用) {o.total_cost:,.4f} 万元")
     t = Table(title="达标情况 Attainment against targets")
-    for col in ("year", "county 县区", "tier 类别", "offices", "attained", "target", "required", "result"):
+    for col in ("year", "scope 范围", "tier 类别", "offices", "attained", "target", "required", "result"):
         t.add_column(col, justify="right" if col in ("offices", "attained", "required") else "left")
     for a in plan.attainment:
         result = "[green]met 达标[/green]" if a.met else f"[red]short by {a.required - a.attained}[/red]"
@@ -54,10 +54,10 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         s.add_row(str(sp.year), sp.scope, f"{sp.budget:,.4f}", f"{sp.spent:,.4f}", f"{sp.budget - sp.spent:,.4f}")
     parts.append(s)
     counts = Counter(a.type for a in plan.actions)
-    hires = Counter()
-    for a in plan.actions:
-        if a.type == "hire" and a.role:
-            hires[a.role] += a.count or 0
+    hires: Counter[str] = Counter()
+    for act in plan.actions:
+        if act.type == "hire" and act.role:
+            hires[act.role] += act.count or 0
     line = ", ".join(f"{TYPE_ZH[k]} {k} {n}" for k, n in sorted(counts.items())) or "none"
     parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))
                                        if hires else ""))

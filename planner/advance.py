@@ -13,7 +13,7 @@ Given a scenario, a plan of it and a year `through`, the new scenario starts at 
 * targets and quotas of the remaining years as they were;
 * budgets of the remaining years less the recurring costs already committed by the actions up to
   `through` (hires' annual pay, leases, options' and rooms' running costs), which fall in those
-  years (SPEC §5) but belong to no action of the new plan.
+  years (docs/reference.md §5) but belong to no action of the new plan.
 
 The result is written only after it loads back as a valid scenario.
 """
@@ -34,6 +34,7 @@ from planner.evaluate import Priced, apply, price
 from planner.loading import ALL, LoadedScenario, load_scenario
 from planner.plan import Action, PlanResult, write_atomic
 from planner.scenario import HousingOption, Office, to_wan
+from planner.scopes import scopes_of
 from planner.standards import BUILTIN_IDS
 from planner.verify import verify_plan
 
@@ -140,13 +141,13 @@ def _carry(o: Office, a: Action, p: Priced, through: int, end: int) -> HousingOp
 def _committed(loaded: LoadedScenario, done: dict[str, list[tuple[Action, Priced]]],
                through: int) -> dict[tuple[str, int], int]:
     """Recurring costs of the actions up to `through` in each later year, per budget scope (yuan)."""
-    county = {o.id: o.county for o in loaded.offices}
+    holding = {o.id: scopes_of(o) for o in loaded.offices}
     by_scope: dict[tuple[str, int], int] = {}
     for oid, acts in done.items():
         annual = sum(p.annual for _, p in acts)
         for y in loaded.years:
             if y > through and annual:
-                for scope in (county[oid], ALL):
+                for scope in holding[oid]:
                     by_scope[(scope, y)] = by_scope.get((scope, y), 0) + annual
     return {(b.scope, b.year): by_scope.get((b.scope, b.year), 0) for b in loaded.budgets if b.year > through}
 
@@ -226,7 +227,7 @@ def _header(loaded: LoadedScenario, source: Path, plan_name: str, through: int) 
 def _budget_comment(loaded: LoadedScenario, committed: dict[tuple[str, int], int], through: int) -> str:
     lines = [f"# Budgets: the original amounts less the recurring costs already committed by actions up to {through}",
              "# (hires' annual pay, leases, housing options' and rooms' running costs): they fall in these",
-             "# years (SPEC §5) but are no action of the new plan. 万元:"]
+             "# years (docs/reference.md §5) but are no action of the new plan. 万元:"]
     for b in loaded.budgets:
         if b.year > through:
             c = committed[(b.scope, b.year)]

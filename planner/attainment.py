@@ -1,4 +1,4 @@
-"""The attainment rule (SPEC §4) evaluated in plain Python on an office's state at a year end.
+"""The attainment rule (docs/reference.md §4) evaluated in plain Python on an office's state at a year end.
 
 This is the rule as a checker: plan results, `plan verify`, explanations and `plan advance` use
 it. The CP-SAT model encodes the same rule as constraints in `planner/model/`; the two are kept
@@ -25,7 +25,7 @@ class OfficeState:
 
 @dataclass(frozen=True)
 class Gap:
-    """One requirement of SPEC §4 a state fails: `text` in English (what `verify` prints), `text_zh`
+    """One requirement of docs/reference.md §4 a state fails: `text` in English (what `verify` prints), `text_zh`
     for Chinese reports."""
 
     text: str
@@ -33,7 +33,7 @@ class Gap:
 
 
 def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[Gap]:
-    """Every requirement of SPEC §4 the state fails; [] = attained."""
+    """Every requirement of docs/reference.md §4 the state fails; [] = attained."""
     ts = std.tiers[tier]  # type: ignore[index]
     out: list[Gap] = []
     for role in std.roles:  # rule 1 and rule 2: per-role minimum and caseload ratios
@@ -68,7 +68,7 @@ def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState
 
 
 def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> list[str]:
-    """Every requirement of SPEC §4 the state fails, as short English phrases; [] = attained."""
+    """Every requirement of docs/reference.md §4 the state fails, as short English phrases; [] = attained."""
     return [g.text for g in gaps(std, tier, office, year, state)]
 
 

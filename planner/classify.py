@@ -1,4 +1,4 @@
-"""Tier classification (SPEC §3): size, economy and demand, each office with a one-line reason."""
+"""Tier classification (docs/reference.md §3): size, economy and demand, each office with a one-line reason."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def classify_office(office: Office, std: Standard, county_size: int) -> Classifi
         return Classification(office.id, tier, size, economy, demand, True,
                               f"{tier}: set in the scenario (override); computed facts: {facts[0]}",
                               f"{TIER_ZH[tier]}：情景文件指定；测算依据：{facts[1]}")
-    # A missing criterion does not count against the office (SPEC §3).
+    # A missing criterion does not count against the office (docs/reference.md §3).
     eco_top, eco_mid = economy in (None, "top"), economy in (None, "top", "middle")
     dem_high, dem_mid = demand in (None, "high"), demand in (None, "high", "medium")
     if std.classification.match == "all":

@@ -2,8 +2,8 @@
 
 A plan comes from a `plan.json` already solved (recognised by content: `"format": "plan-result/1"`)
 or from a scenario file, solved here (`load_scenario` → `derive` → `solve` → `make_plan`). Every
-figure is read from the plan itself (SPEC §9), so solved and loaded plans compare alike; costs are
-summed in whole yuan (SPEC §1) and only then shown in 万元.
+figure is read from the plan itself (docs/reference.md §9), so solved and loaded plans compare alike; costs are
+summed in whole yuan (docs/reference.md §1) and only then shown in 万元.
 """
 
 from __future__ import annotations
@@ -108,9 +108,9 @@ class Kpis:
     status: str
     targets_mode: str
     shortfall: int
-    attained_office_years: int  # weighted, as the objective (SPEC §7)
+    attained_office_years: int  # weighted, as the objective (docs/reference.md §7)
     total_cost: float  # 万元
-    cost_by_year: dict[int, float]  # 万元, SPEC §5 costs falling in each horizon year
+    cost_by_year: dict[int, float]  # 万元, docs/reference.md §5 costs falling in each horizon year
     attainment: dict[tuple[int, str], TierRate]  # (year, tier or "all") → rate against target
     targets_met: int
     targets_total: int
@@ -137,7 +137,7 @@ def plan_years(plan: PlanResult) -> tuple[int, ...]:
 
 
 def cost_by_year(plan: PlanResult, years: tuple[int, ...]) -> dict[int, int]:
-    """Yuan falling in each year (SPEC §5): one-time + annual in the action's year, annual after."""
+    """Yuan falling in each year (docs/reference.md §5): one-time + annual in the action's year, annual after."""
     out = dict.fromkeys(years, 0)
     for a in plan.actions:
         one_time, annual = to_yuan(a.one_time), to_yuan(a.annual)
@@ -259,7 +259,8 @@ def kpis_dict(k: Kpis) -> dict[str, Any]:
         "cost_per_year": k.cost_per_year, "cost_by_year": {str(y): v for y, v in k.cost_by_year.items()},
         "attainment": [{"year": y, "tier": t, "offices": r.offices, "attained": r.attained,
                         "rate": None if r.rate is None else round(r.rate, 4), "target": r.target}
-                       for (y, t), r in sorted(k.attainment.items(), key=lambda kv: (kv[0][0], TIER_ORDER.index(kv[0][1])))],
+                       for (y, t), r in sorted(k.attainment.items(),
+                                               key=lambda kv: (kv[0][0], TIER_ORDER.index(kv[0][1])))],
         "posts_filled": k.posts_filled, "hires": k.hires,
     }
 

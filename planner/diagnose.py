@@ -21,7 +21,8 @@ def never_attains(o: OfficeReq, req: Requirements, t: int) -> str | None:
         return "total staff short and no role can be hired"
     if need.floor_area_m2 > o.area0:
         routes = req.lease_per_m2 is not None or (req.build_per_m2 is not None and t >= req.build_lead_years)
-        opts = sum(h.area_m2 for h in o.housing_options if req.years.index(max(h.first_year, req.years[0])) + h.lead_years <= t
+        opts = sum(h.area_m2 for h in o.housing_options
+                   if req.years.index(max(h.first_year, req.years[0])) + h.lead_years <= t
                    if h.first_year <= req.years[t])
         if not routes and o.area0 + opts < need.floor_area_m2:
             return f"floor area {o.area0} < {need.floor_area_m2} m² and no lease, build or housing option closes it"
@@ -68,10 +69,11 @@ def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
             if a not in loaded.offices[index[o.id]].attributes:
                 out.append(issue(("offices", index[o.id], "attributes"),
                                  f"office {o.id}: attribute {a!r} missing, so its condition fails"))
+    members = req.scope_members()
     for b in loaded.budgets:
         t = req.years.index(b.year)
-        costs = [c for o in req.offices if b.scope in ("all", o.county)
-                 and sum(o.needs[t].staff) > 0
+        costs = [c for o in (req.offices[i] for i in members.get(b.scope, ()))
+                 if sum(o.needs[t].staff) > 0
                  for c in [cheapest_attainment(o, req, t)] if c is not None and c > 0]
         if costs and b.amount_yuan < min(costs):
             out.append(issue(("budget", b.year) if b.scope == "all" else ("budget", b.scope, b.year),

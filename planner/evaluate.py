@@ -1,4 +1,4 @@
-"""Actions → costs per year and office states per year, in plain Python (SPEC §5).
+"""Actions → costs per year and office states per year, in plain Python (docs/reference.md §5).
 
 Used to state a plan's figures and, independently of the CP-SAT model, to check them
 (`verify.py`). Money in whole yuan.
@@ -12,6 +12,7 @@ from planner.attainment import OfficeState, initial_state
 from planner.loading import LoadedScenario
 from planner.plan import Action
 from planner.scenario import Office, to_yuan
+from planner.scopes import scopes_of
 from planner.targets import TargetCell, target_cells
 
 
@@ -63,13 +64,13 @@ def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
             raise ActionError(f"office {office.id} already has {a.facility}")
         if a.facility not in costs.facilities:
             raise ActionError(f"facility {a.facility} cannot be set up (no price in costs.facilities)")
-        p = costs.facilities[a.facility]
-        return Priced(to_yuan(p.one_time), to_yuan(p.annual), a.year)
+        fc = costs.facilities[a.facility]
+        return Priced(to_yuan(fc.one_time), to_yuan(fc.annual), a.year)
     raise ActionError(f"unknown action type {a.type!r}")
 
 
 def cost_in_year(p: Priced, action_year: int, year: int) -> int:
-    """SPEC §5: one-time + annual in the action's year, annual in each later year, 0 before."""
+    """docs/reference.md §5: one-time + annual in the action's year, annual in each later year, 0 before."""
     if year < action_year:
         return 0
     return p.one_time + p.annual if year == action_year else p.annual
@@ -88,8 +89,9 @@ def apply(state: OfficeState, office: Office, a: Action) -> None:
         state.facilities.add(a.facility)
 
 
-def states_by_year(loaded: LoadedScenario, office: Office, actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
-    """The office's state at the end of each horizon year (no attrition, SPEC §4)."""
+def states_by_year(loaded: LoadedScenario, office: Office,
+                   actions: list[tuple[Action, Priced]]) -> dict[int, OfficeState]:
+    """The office's state at the end of each horizon year (no attrition, docs/reference.md §4)."""
     out = {}
     for y in loaded.years:
         s = initial_state(office)
@@ -117,7 +119,7 @@ class Figures:
 
 
 def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> Figures:
-    """Recompute states, attainment, costs, spending, quota use and objective (SPEC §4–§7).
+    """Recompute states, attainment, costs, spending, quota use and objective (docs/reference.md §4–§7).
 
     Raises ActionError for an action the scenario does not allow; `verify` reports those.
     """
@@ -138,22 +140,22 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
         attained[o.id] = {y: not g for y, g in gaps[o.id].items()}
         for y in loaded.years:
             cost[(o.id, y)] = sum(cost_in_year(p, a.year, y) for a, p in mine.get(o.id, []))
-    county = {o.id: o.county for o in loaded.offices}
+    holding = {o.id: scopes_of(o) for o in loaded.offices}
     by_scope: dict[tuple[str, int], int] = {}
-    for (oid, y), c in cost.items():  # each office-year counts for its county and for "all"
-        for scope in (county[oid], "all"):
+    for (oid, y), c in cost.items():  # each office-year counts for every scope that holds it
+        for scope in holding[oid]:
             by_scope[(scope, y)] = by_scope.get((scope, y), 0) + c
     spent = {(b.scope, b.year): by_scope.get((b.scope, b.year), 0) for b in loaded.budgets}
     hires_by: dict[tuple[str, str, int], int] = {}
     for a, _ in priced:
         if a.type == "hire" and a.role:
-            for scope in (county[a.office], "all"):
+            for scope in holding[a.office]:
                 key = (a.role, scope, a.year)
                 hires_by[key] = hires_by.get(key, 0) + (a.count or 0)
     hired = {(q.role, q.scope, q.year): hires_by.get((q.role, q.scope, q.year), 0) for q in loaded.quotas}
     cells = []
-    for cell in target_cells(loaded.targets, loaded.target_scope,
-                             [(o.id, o.county, tiers[o.id]) for o in loaded.offices]):
+    for cell in target_cells(loaded.targets, loaded.target_scope, loaded.offices,
+                             [tiers[o.id] for o in loaded.offices]):
         cells.append((cell, sum(attained[i][cell.year] for i in cell.office_ids)))
     shortfall = sum(max(0, cell.required - n) for cell, n in cells)
     weighted = sum(loaded.weights[tiers[oid]] * sum(by_year.values()) for oid, by_year in attained.items())

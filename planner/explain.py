@@ -1,4 +1,4 @@
-"""Why a scenario's hard targets cannot be met (issue 4, part 1): the target cells and limits in
+"""Why a scenario's hard targets cannot be met: the target cells and limits in
 conflict, each limit's restoring figure, in plain Chinese and English. `explain_plan` adds the
 rest of the explanations of a plan: each office's path (`office_explain`) and the marginal values
 of budgets and quotas (`marginal`).

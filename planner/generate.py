@@ -5,7 +5,8 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | what | distribution |
 |---|---|
 | counties | ⌈N / 15⌉ counties named 县0001 …, 15 offices each (the last one fewer) |
-| cities, provinces | only with a budget or target scope above the county, or `cities`/`provinces` given: consecutive counties grouped evenly into `cities` cities 市001 … (default ⌈counties / 6⌉) and those into `provinces` provinces 省01 … (default ⌈cities / 13⌉), as in Jiangsu |
+| cities | consecutive counties grouped evenly into cities 市001 … (default ⌈counties / 6⌉, as in Jiangsu) |
+| provinces | consecutive cities grouped evenly into provinces 省01 … (default ⌈cities / 13⌉, as in Jiangsu) |
 | kind | 70% township, 30% subdistrict |
 | population | log-normal, median ≈ 45,000 (e^10.7), σ 0.5: ~8% reach 100,000 |
 | area km² | log-normal, median ≈ 60 (e^4.1), σ 0.6; subdistricts × 0.4 |
@@ -16,15 +17,22 @@ Distributions (seeded, so the same arguments give byte-identical files):
 | floor area | the tier's need × one of 0.7, 0.8, 0.9, 1.0, 1.0, 1.1, 1.2 |
 | rooms | each required room present with probability 0.8 |
 | housing options | 15% of offices short of area: an exchange (lead 1–2 years) and/or a lease |
-| costs | as SPEC §8's example; facilities 2–15 万元 one-time, some with an annual cost |
+| costs | as docs/reference.md §8's example; facilities 2–15 万元 one-time, some with an annual cost |
 | quotas | posts per county and year: 1 + the post deficit of the offices the estimate chooses |
-| budgets | per county and year: `tightness` × a greedy lower-bound estimate of what meeting that year's county targets costs (the cheapest offices per tier, priced by `planner.model.bounds`, spread evenly over the years they count); with `budget_scope` city, province or all, one fund per city, province or for all offices instead, each the sum of the county budgets it replaces (so tightness keeps its meaning) |
+| budgets | per county and year: `tightness` × a greedy lower bound of what that year's targets cost (see below) |
 
 Tightness measured at 300 offices × 3 years, seed 1 (soft shortfall; hard feasible?): 0.8 → 77,
 1.0 → 44, 1.2 → 18, 1.5 → 6 (hard infeasible), 2.0 → 0 (hard feasible, budgets binding), 3.0 → 0.
 
+The budget estimate takes the cheapest offices per tier, priced by `planner.model.bounds`, and spreads
+their cost evenly over the years they count (county targets, whatever `target_scope` is written).
+With `budget_scope` city, province or all, one fund per city, per province or for all offices
+replaces the county budgets, each the sum of the county budgets it replaces, so tightness keeps its
+meaning. Offices carry `city` and `province` only when a budget or target scope above the county, or
+a number of cities or provinces, asks for them (per-county instances stay byte-identical).
+
 Offices are written inline for N ≤ 2,000, else to a CSV beside the YAML (loads ~10× faster). An
-office table has no housing-option columns (SPEC §8), so large instances have no candidate
+office table has no housing-option columns (docs/reference.md §8), so large instances have no candidate
 premises: their offices close area gaps by leasing or building.
 """
 
@@ -97,7 +105,8 @@ def generate(offices: int, seed: int, years: int = 3, tightness: float = 2.0, st
                                 **({"annual": round(rnd.uniform(0.2, 1.5), 1)} if rnd.random() < 0.3 else {})}
                             for f in ROOMS["large"] + ["rule_of_law_room"]},
              "housing": {"lease": {"annual_per_m2": 0.024}, "build": {"one_time_per_m2": 0.45, "lead_years": 1}}}
-    shared = {"county": "", "all": ", one budget for all offices"}.get(scopes.budget, f", one budget per {scopes.budget}")
+    shared = {"county": "", "all": ", one budget for all offices"}.get(
+        scopes.budget, f", one budget per {scopes.budget}")
     scenario: dict[str, Any] = {
         "name": f"synthetic {offices} offices × {years} years (seed {seed}, tightness {tightness}{shared})",
         "standard": "jiangsu-2021", "horizon": {"start": horizon[0], "end": horizon[-1]},
@@ -230,7 +239,7 @@ def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -
 
 
 def write_scenario(scenario: dict[str, Any], path: Path) -> None:
-    """YAML, with offices in a CSV beside it when there are many (SPEC §8 table columns)."""
+    """YAML, with offices in a CSV beside it when there are many (docs/reference.md §8 table columns)."""
     data = dict(scenario)
     offices = data["offices"]
     if len(offices) > INLINE_MAX:

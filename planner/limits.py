@@ -1,4 +1,4 @@
-"""Refuse a solve the machine cannot hold, before building anything (issue 8).
+"""Refuse a solve the machine cannot hold, before building anything.
 
 Measured (docs/benchmarks.md): the planner's own data costs about 11 KB per office-year, and a
 CP-SAT model about 60 KB per office-year of its largest component (components are built one at a

@@ -1,4 +1,4 @@
-"""Scenario file → validated `LoadedScenario`, every error naming file, line and field (SPEC §8).
+"""Scenario file → validated `LoadedScenario`, every error naming file, line and field (docs/reference.md §8).
 
 Order: YAML with line map → standard (built-in id or file) → office table if `offices` is a path →
 pydantic validation → cross-references to the standard and within the scenario → normalised
@@ -20,17 +20,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import ScenarioError, ScenarioIssue, format_path
+from planner.i18n import tr
 from planner.scenario import Office, Scenario, to_yuan
+from planner.scopes import ALL, scope_kinds, scopes_of
 from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
 from planner.tables import VALUE_ALIASES, read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
 
-ALL = "all"  # the scope / tier key meaning "every office together"
-
 
 @dataclass(frozen=True)
 class BudgetEntry:
-    scope: str  # "all" or a county
+    scope: str  # "all", or a county, city or province (planner/scopes.py)
     year: int
     amount_yuan: int
 
@@ -285,7 +285,7 @@ def _is_model(tp: Any) -> bool:
 
 
 def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]:
-    """The standard's cross-references (SPEC §2), each at the line of the offending name.
+    """The standard's cross-references (docs/reference.md §2), each at the line of the offending name.
 
     `Standard` checks them too but can only say so for the whole file; here we know the lines.
     """
@@ -351,6 +351,7 @@ class _Checker:
         assert isinstance(sc.offices, list)
         self.offices: list[Office] = sc.offices
         self.counties = sorted({o.county for o in self.offices})
+        self.kinds = scope_kinds(self.offices)
 
     def err(self, loc: tuple[Any, ...], message: str) -> None:
         self.errors.append(_locate(loc, message, self.smap, self.table_map))
@@ -373,6 +374,7 @@ class _Checker:
         if not self.offices:
             self.err(("offices",), "no offices")
         self.check_offices()
+        self.check_places()
         self.check_costs()
         self.check_targets()
         self.budgets = self.limits(self.sc.budget, ("budget",), money=True)
@@ -447,7 +449,7 @@ class _Checker:
 
     def targets(self) -> dict[int, dict[str, float]]:
         source = self.sc.targets if self.sc.targets is not None else self.std.default_targets
-        return {y: dict(rates) for y, rates in sorted(source.items()) if y in self.years}
+        return {y: {t: r for t, r in rates.items()} for y, rates in sorted(source.items()) if y in self.years}
 
     def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[BudgetEntry]:
         out: list[BudgetEntry] = []
@@ -458,11 +460,12 @@ class _Checker:
                 elif self.year_ok(at + (key,), key):
                     out.append(BudgetEntry(ALL, key, self._amount(value, money, at + (key,))))
             else:
-                if key not in self.counties:
-                    self.unknown_county(at + (key,), str(key))
+                if not self.scope_ok(at + (key,), str(key)):
                     continue
                 if not isinstance(value, dict):
-                    self.err(at + (key,), "a county takes year → amount, e.g. {2022: 200}")
+                    self.err(at + (key,), tr(f"{key} 后面写 年份 → 金额，如 {{2022: 200}}",
+                                             "a county, city or province takes year → amount, "
+                                             "e.g. {2022: 200}"))
                     continue
                 for y, amount in value.items():
                     if self.year_ok(at + (key, y), y):
@@ -476,19 +479,64 @@ class _Checker:
             self.err(loc, "a quota is a whole number of people")
         return int(value)
 
-    def unknown_county(self, loc: tuple[Any, ...], name: str) -> None:
+    def scope_ok(self, loc: tuple[Any, ...], name: str) -> bool:
+        """A scope name must name exactly one county, city or province of the offices (§8)."""
         if name.isdigit():
             self.err(loc, f"year {name} is written as text; write it without quotes")
-            return
-        hint = difflib.get_close_matches(name, self.counties, n=1, cutoff=0.5)
-        tail = f" (did you mean '{hint[0]}'?)" if hint else f"; counties: {', '.join(self.counties)}"
-        self.err(loc, f"no office belongs to county {name!r}{tail}")
+            return False
+        kinds = self.kinds.get(name)
+        if kinds is None:
+            known = sorted(self.kinds)
+            hint = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            tail_zh = f"（是不是 '{hint[0]}'？）" if hint else f"；已有：{'、'.join(known[:20])}"
+            tail_en = f" (did you mean '{hint[0]}'?)" if hint else f"; known: {', '.join(known[:20])}"
+            self.err(loc, tr(f"没有司法所属于名为 '{name}' 的县、市或省{tail_zh}",
+                             f"no office belongs to a county, city or province named '{name}'{tail_en}"))
+            return False
+        if len(set(kinds.values())) > 1:
+            zh = {"county": "县", "city": "市", "province": "省"}
+            self.err(loc, tr(f"'{name}' 既是{'又是'.join(zh[k] for k in kinds)}，所含司法所不同，无法确定指哪个；"
+                             "请在司法所数据中改名",
+                             f"'{name}' names a {' and a '.join(kinds)} holding different offices; "
+                             "rename one of them in the office data"))
+            return False
+        return True
+
+    def check_places(self) -> None:
+        """City and province are given for every office or for none; a county lies in one city, a
+        city in one province (two counties of one name, e.g. 鼓楼区 of 南京市 and of 徐州市, must
+        be told apart, else their targets, budgets and gdp_rank would silently merge)."""
+        for place, zh in (("city", "地级市"), ("province", "省")):
+            given = [getattr(o, place) is not None for o in self.offices]
+            if any(given) and not all(given):
+                i = given.index(False)
+                self.err(("offices", i, place), tr(
+                    f"司法所 {self.offices[i].id} 没有填{zh}，而其他司法所填了；要么都填，要么都不填",
+                    f"office {self.offices[i].id} has no {place} while others have one; "
+                    f"give it for every office or for none"))
+        for lower, upper in (("county", "city"), ("city", "province")):
+            first: dict[str, tuple[str, int]] = {}
+            for i, o in enumerate(self.offices):
+                name, above = getattr(o, lower), getattr(o, upper)
+                if name is None or above is None:
+                    continue
+                seen = first.setdefault(name, (above, i))
+                if seen[0] != above:
+                    self.err(("offices", i, upper), tr(
+                        f"{name} 同时出现在 {seen[0]}（offices[{seen[1]}]）和 {above} 中；"
+                        f"同名的不同单位请改名区分，如 {above}{name}",
+                        f"{name} lies in {seen[0]} (offices[{seen[1]}]) and in {above}; "
+                        f"give different units different names, e.g. {above}{name}"))
+                    break
 
     def check_budget_cover(self) -> None:
+        """Every (county, year) of the horizon falls under some budget entry: one of the
+        scenario, its province, its city or the county itself."""
         covered = {(b.scope, b.year) for b in self.budgets}
+        county_scopes = {o.county: scopes_of(o) for o in self.offices}
         for county in self.counties:
             for y in self.years:
-                if (ALL, y) not in covered and (county, y) not in covered:
+                if not any((s, y) in covered for s in county_scopes[county]):
                     self.err(("budget",), f"no budget covers {county} in {y}: give `{y}: amount` "
-                             f"(scenario-wide) or `{county}: {{{y}: amount}}`")
+                             f"(scenario-wide) or `{county}: {{{y}: amount}}` (or its city's or province's)")
                     return

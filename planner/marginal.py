@@ -1,4 +1,4 @@
-"""Marginal values of the limits (issue 4, part 3): what one more 10% of each budget entry and one
+"""Marginal values of the limits: what one more 10% of each budget entry and one
 more unit of each quota would buy, and what 10% less (one unit less) would cost, in attained
 office-years, target shortfall and total cost; ranked, so a planner sees which limit to argue for first.
 
@@ -8,7 +8,7 @@ Changing an amount never changes the components (`solve.components` links office
 scope, not its amount), and the lexicographic optimum is the sum of the components' optima, so only
 the components an entry touches are re-solved; each is compared with its own baseline, solved once
 with the same parameters. A delta is variant − baseline, summed over the touched components, of
-the proven optima of the levels of SPEC §7, so it does not depend on how the solves were spread
+the proven optima of the levels of docs/reference.md §7, so it does not depend on how the solves were spread
 over processes. Solves run in a forkserver process pool, cores split between processes and CP-SAT
 workers as in `sweep.plan_processes`.
 """
@@ -22,13 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from planner.loading import ALL, BudgetEntry, QuotaEntry
+from planner.pool import run_each
 from planner.requirements import Limit, Requirements, limit_amount, with_limit
 from planner.scenario import to_wan
-from planner.pool import run_each
 from planner.solve import SolveParams, SolveStatus, components, solve, split_requirements
 from planner.sweep import plan_processes, scale_budget
 from planner.targets import scope_zh
-
 
 UP, DOWN = Decimal("1.1"), Decimal("0.9")
 # Statuses without a plan: no level values to compare.

@@ -1,4 +1,4 @@
-"""Each office's path (issue 4, part 2): tier and reason, requirements per year, the gaps at the
+"""Each office's path: tier and reason, requirements per year, the gaps at the
 start, the cheapest way to attain from each horizon year on, and, where the plan leaves it
 unattained, what binds.
 
@@ -27,13 +27,14 @@ from ortools.sat.python import cp_model
 
 from planner.attainment import Gap, gaps, initial_state
 from planner.evaluate import compute_figures, cost_in_year, office_gaps, price
-from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
+from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.model import build_model
 from planner.model.build import BuiltModel
 from planner.model.constraints import office_cost
 from planner.plan import Action, PlanResult
 from planner.requirements import UNLIMITED, Limit, OfficeReq, Requirements, limit_amount, with_amount
 from planner.scenario import Office, to_wan
+from planner.scopes import scopes_of
 from planner.solve import check_solver
 from planner.standards import TIER_ZH
 from planner.targets import scope_zh
@@ -311,7 +312,8 @@ def _why_not(loaded: LoadedScenario, req: Requirements, o: OfficeReq, t: int, ct
         kind = "condition" if not o.conditions_ok else "no_route"
         return WhyNot(year, kind, (), "; ".join(en for en, _ in reasons), "；".join(zh for _, zh in reasons))
     every_limit: list[Limit] = [*req.budgets, *req.quotas]
-    mine = [x for x in every_limit if x.scope in (ALL, o.county)]
+    holding = scopes_of(o)
+    mine = [x for x in every_limit if x.scope in holding]
     residual = {x: _residual(x, o, ctx) for x in mine}
     if _solve(_alone(req, o, tuple(r for r, _ in residual.values())), must) is not None:
         return _attainable_anyway(o, year, ctx)
@@ -426,5 +428,6 @@ def _action_text(a: Action, loaded: LoadedScenario, zh: bool) -> str:
         verb = {"lease": "租赁", "build": "新建"}[a.type]
         return f"{a.year} {verb} {a.area_m2} m²" if zh else f"{a.year} {a.type} {a.area_m2} m²"
     if a.type == "housing":
-        return f"{a.year} 用房方案 {a.option}（{a.area_m2} m²）" if zh else f"{a.year} housing {a.option} ({a.area_m2} m²)"
+        return (f"{a.year} 用房方案 {a.option}（{a.area_m2} m²）" if zh
+                else f"{a.year} housing {a.option} ({a.area_m2} m²)")
     return (f"{a.year} 设立{std.facility_zh(a.facility or '')}" if zh else f"{a.year} set up {a.facility}")

@@ -1,4 +1,4 @@
-"""The plan result (SPEC §9): pydantic models for `plan.json`, and its atomic writing."""
+"""The plan result (docs/reference.md §9): pydantic models for `plan.json`, and its atomic writing."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT = "plan-result/1"
+FORMAT: Final = "plan-result/1"
 ActionType = Literal["hire", "lease", "build", "housing", "facility"]
 
 

@@ -1,6 +1,6 @@
 """LoadedScenario → frozen, integer-unit `Requirements` the model builder only iterates over.
 
-Money is in whole yuan (SPEC §1). For every office and horizon year: the staff each role needs
+Money is in whole yuan (docs/reference.md §1). For every office and horizon year: the staff each role needs
 (tier minimum or caseload ratio, whichever is larger), the total staff, the floor area, the rooms
 (as alternatives), and whether the tier's conditions hold (money cannot fix those).
 """
@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from planner.classify import classify_all
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.scenario import to_yuan
+from planner.scopes import scope_members
 from planner.standards import AnyOf
-from planner.targets import ALL, TargetCell, target_cells
+from planner.targets import TargetCell, target_cells
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class OfficeReq:
     id: str
     name: str
     county: str
+    city: str | None
+    province: str | None
     kind: str
     tier: str
     tier_reason: str
@@ -80,14 +83,12 @@ class Requirements:
         return {o.id: i for i, o in enumerate(self.offices)}
 
     def scope_members(self) -> dict[str, tuple[int, ...]]:
-        """Office indices per budget/quota/target scope name: "all" and each county.
+        """Office indices per budget/quota/target scope name: "all" and each county, city and
+        province (planner/scopes.py).
 
-        The one place that says which offices a scope holds (SPEC §6); every consumer (model,
-        components, verify, reports) asks here."""
-        out: dict[str, list[int]] = {ALL: list(range(len(self.offices)))}
-        for i, o in enumerate(self.offices):
-            out.setdefault(o.county, []).append(i)
-        return {k: tuple(v) for k, v in out.items()}
+        The one place that says which offices a scope holds (docs/reference.md §6); every consumer
+        (model, components, verify, reports) asks here."""
+        return scope_members(self.offices)
 
 
 def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirements:
@@ -120,7 +121,8 @@ def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirem
                              max(h.from_year or years[0], years[0]), h.lead_years)
             for h in o.housing_options)
         offices.append(OfficeReq(
-            id=o.id, name=o.name, county=o.county, kind=o.kind, tier=c.tier, tier_reason=c.reason,
+            id=o.id, name=o.name, county=o.county, city=o.city, province=o.province, kind=o.kind,
+            tier=c.tier, tier_reason=c.reason,
             tier_reason_zh=c.reason_zh, weight=loaded.weights[c.tier],
             staff0=tuple(o.staff.get(r, 0) for r in roles), area0=o.floor_area_m2,
             facilities0=frozenset(o.facilities), rooms=rooms, conditions_ok=not failed,
@@ -129,7 +131,7 @@ def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirem
     hire_price = tuple(
         RolePrice(to_yuan(costs.roles[r].one_time), to_yuan(costs.roles[r].annual)) if r in costs.roles else None
         for r in roles)
-    cells = target_cells(loaded.targets, loaded.target_scope, [(o.id, o.county, o.tier) for o in offices])
+    cells = target_cells(loaded.targets, loaded.target_scope, offices, [o.tier for o in offices])
     soft = sc.targets_mode == "soft" if soft_targets is None else soft_targets
     return Requirements(
         name=sc.name, years=years, roles=roles, hire_price=hire_price,

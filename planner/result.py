@@ -1,4 +1,4 @@
-"""Solver outcome → `PlanResult` (SPEC §9): actions with their costs, attainment recomputed from
+"""Solver outcome → `PlanResult` (docs/reference.md §9): actions with their costs, attainment recomputed from
 those actions, spending per budget entry, and the objective levels."""
 
 from __future__ import annotations
@@ -6,8 +6,17 @@ from __future__ import annotations
 from planner.evaluate import Figures, compute_figures, office_gaps, price
 from planner.loading import LoadedScenario
 from planner.model import Solution
-from planner.plan import (Action, AttainmentRecord, Objective, OfficeRecord, PlanResult, ScenarioRef,
-                          SolverInfo, SpendingRecord, StageInfo)
+from planner.plan import (
+    Action,
+    AttainmentRecord,
+    Objective,
+    OfficeRecord,
+    PlanResult,
+    ScenarioRef,
+    SolverInfo,
+    SpendingRecord,
+    StageInfo,
+)
 from planner.requirements import Requirements
 from planner.scenario import to_wan
 from planner.solve import SolveOutcome
@@ -18,7 +27,7 @@ class ModelCheckerDisagreement(RuntimeError):
 
 
 def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
-    """The solver's decisions as SPEC §5 actions (costs filled in later), by office, year, type."""
+    """The solver's decisions as docs/reference.md §5 actions (costs filled in later), by office, year, type."""
     out: list[Action] = []
     for o, d in zip(req.offices, solution.offices):
         for t, year in enumerate(req.years):
@@ -63,7 +72,7 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
                 continue
             while True:  # a free hire of several may shed more than one person
                 a = mine[i]
-                fewer = a.model_copy(update={"count": a.count - 1}) if (a.count or 0) > 1 else None
+                fewer = a.model_copy(update={"count": (a.count or 0) - 1}) if (a.count or 0) > 1 else None
                 trial = mine[:i] + ([fewer] if fewer else []) + mine[i + 1:]
                 if attained(trial) != target:
                     break
@@ -127,6 +136,6 @@ def _cross_check(outcome: SolveOutcome, f: Figures) -> None:
               "attained_office_years": f.attained_office_years >= s.value,
               "total_cost": f.total_cost == s.value}[s.name]
         if not ok:
-            raise ModelCheckerDisagreement(
-                f"{s.name}: the model claims {s.value}, the actions give "
-                f"{ {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years, 'total_cost': f.total_cost}[s.name] }")
+            given = {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years,
+                     'total_cost': f.total_cost}[s.name]
+            raise ModelCheckerDisagreement(f"{s.name}: the model claims {s.value}, the actions give {given}")

@@ -1,4 +1,4 @@
-"""The scenario file (SPEC §8) as pydantic v2 models. Knows nothing of OR-Tools.
+"""The scenario file (docs/reference.md §8) as pydantic v2 models. Knows nothing of OR-Tools.
 
 Field descriptions become the JSON Schema (`plan schema`) that editors use to autocomplete.
 Cross-references to the standard (roles, facilities, conditions) are checked in `loading.py`,
@@ -118,6 +118,8 @@ class Office(_Strict):
     id: str = Field(min_length=1, description="unique office id")
     name: str = Field(min_length=1, description="office name, e.g. 黄桥镇")
     county: str = Field(min_length=1, description="county-level unit (县/区/县级市)")
+    city: str | None = Field(None, min_length=1, description="prefecture-level city (地级市), optional")
+    province: str | None = Field(None, min_length=1, description="province (省), optional")
     kind: Literal["township", "subdistrict"] = Field(description="township (镇/乡) or subdistrict (街道)")
     population: Count | None = Field(None, description="resident population (常住人口)")
     area_km2: Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False), NotBool] | None = Field(
@@ -158,11 +160,13 @@ class Scenario(_Strict):
     horizon: Horizon = Field(description="planning years, e.g. {start: 2022, end: 2023}")
     targets: dict[Year, dict[TierOrAll, Rate]] | None = Field(
         None, description="year → tier (or all) → attainment rate; default: the standard's")
-    target_scope: Literal["county", "city"] | None = Field(None, description="default: the standard's")
+    target_scope: Literal["county", "city", "province", "all"] | None = Field(
+        None, description="each county, city or province must reach the rates, or all offices together; "
+                          "city/province without any office carrying one: all offices; default: the standard's")
     targets_mode: Literal["hard", "soft"] = Field("hard", description="hard: must be met; soft: minimise shortfall")
     weights: dict[Tier, Count] = Field(default_factory=dict, description="tier → weight of an attained office-year")
-    budget: BudgetShape = Field(description="year → 万元 (scenario-wide) or county → {year → 万元}")
-    quotas: dict[str, QuotaShape] = Field(default_factory=dict,
-                                           description="role → (year → count, or county → {year → count})")
+    budget: BudgetShape = Field(description="year → 万元 (scenario-wide) or county/city/province → {year → 万元}")
+    quotas: dict[str, QuotaShape] = Field(
+        default_factory=dict, description="role → (year → count, or county/city/province → {year → count})")
     costs: Costs = Field(default_factory=Costs, description="prices (万元) of hires, rooms and floor area")
     offices: list[Office] | str = Field(description="a list of offices, or a path to a .csv / .xlsx table")

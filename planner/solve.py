@@ -1,4 +1,4 @@
-"""The only CpSolver user: a staged lexicographic solve (SPEC §7) → `SolveOutcome`.
+"""The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
 with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed. Each stage is hinted with
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 import ortools
 from ortools.sat.python import cp_model
 
-from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.loading import BudgetEntry, QuotaEntry
-from planner.requirements import Requirements
+from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.pool import ignore_sigint
-from planner.targets import ALL, TargetCell
+from planner.requirements import Requirements
+from planner.targets import TargetCell
 
 # Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
 # scenario we tried, because the extra LNS/core workers find the level-2 bound much sooner.
@@ -286,12 +286,10 @@ def components(req: Requirements) -> list[list[int]]:
             if a != b:
                 parent[b] = a
 
-    by_county: dict[str, list[int]] = {}
-    for i, o in enumerate(req.offices):
-        by_county.setdefault(o.county, []).append(i)
+    members = req.scope_members()
     index = req.office_index()
     for scope in {b.scope for b in req.budgets} | {q.scope for q in req.quotas}:
-        link(list(range(len(req.offices))) if scope == ALL else by_county.get(scope, []))
+        link(list(members.get(scope, ())))
     for cell in req.targets:
         link([index[i] for i in cell.office_ids])
     groups: dict[int, list[int]] = {}
@@ -305,24 +303,22 @@ def split_requirements(req: Requirements, parts: list[list[int]]) -> list[Requir
 
     One pass over budgets, quotas and cells (grouped by scope), not one pass per component."""
     comp_of_office = {req.offices[i].id: k for k, idx in enumerate(parts) for i in idx}
-    comps_of_county: dict[str, set[int]] = {}
-    for k, idx in enumerate(parts):
-        for i in idx:
-            comps_of_county.setdefault(req.offices[i].county, set()).add(k)
-    every = set(range(len(parts)))
+    comp_of_index = {i: k for k, idx in enumerate(parts) for i in idx}
+    comps_of_scope = {scope: sorted({comp_of_index[i] for i in members if i in comp_of_index})
+                      for scope, members in req.scope_members().items()}
     budgets: list[list[BudgetEntry]] = [[] for _ in parts]
     quotas: list[list[QuotaEntry]] = [[] for _ in parts]
     cells: list[list[TargetCell]] = [[] for _ in parts]
     for b in req.budgets:
-        for k in every if b.scope == ALL else comps_of_county.get(b.scope, ()):
+        for k in comps_of_scope.get(b.scope, ()):
             budgets[k].append(b)
     for q in req.quotas:
-        for k in every if q.scope == ALL else comps_of_county.get(q.scope, ()):
+        for k in comps_of_scope.get(q.scope, ()):
             quotas[k].append(q)
     for c in req.targets:
-        k = comp_of_office.get(c.office_ids[0])  # a cell never spans components
-        if k is not None:
-            cells[k].append(c)
+        kc = comp_of_office.get(c.office_ids[0])  # a cell never spans components
+        if kc is not None:
+            cells[kc].append(c)
     return [replace(req, offices=tuple(req.offices[i] for i in idx), budgets=tuple(budgets[k]),
                     quotas=tuple(quotas[k]), targets=tuple(cells[k])) for k, idx in enumerate(parts)]
 
@@ -451,9 +447,10 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
             solver.parameters.max_deterministic_time = max(0.01, remaining)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, remaining)
-    # Several workers: interleaved search, so the same inputs, seed and workers give the same plan
-    # (docs/reference.md §7; its cost is measured in docs/solver.md). One worker is deterministic.
-    solver.parameters.interleave_search = workers > 1
+    # Several workers are reproducible only interleaved, which cost 6–8× on a coupled 60-office
+    # fund (docs/solver.md), so only on request; one worker, and HiGHS, are deterministic anyway.
+    if params.deterministic:
+        solver.parameters.interleave_search = True
     return solver
 
 

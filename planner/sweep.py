@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -108,14 +108,40 @@ def make_variant(loaded: LoadedScenario, budget_scale: float | str | Decimal,
                    quotas=[scale_quota(e, q) for e in loaded.quotas])
 
 
-def total_budget_yuan(budgets: Sequence[BudgetEntry]) -> int:
-    """Per year the scenario-wide entry where there is one, else the county entries summed."""
+def total_budget_yuan(budgets: Sequence[BudgetEntry],
+                      members: Mapping[str, Sequence[int]] | None = None) -> int:
+    """Per year, the entries no wider entry holds, summed: the scenario-wide one where there is
+    one, else e.g. the city funds plus the budgets of counties outside every funded city.
+
+    `members` (Requirements.scope_members) says which scope holds which offices; without it
+    every scope but "all" is taken as disjoint from the others."""
     total = 0
     for year in sorted({b.year for b in budgets}):
-        entries = [b for b in budgets if b.year == year]
-        wide = [b.amount_yuan for b in entries if b.scope == ALL]
-        total += min(wide) if wide else sum(b.amount_yuan for b in entries)
+        amount = {b.scope: b.amount_yuan for b in budgets if b.year == year}
+        total += sum(amount[s] for s in _outermost(amount, members))
     return total
+
+
+def _outermost(amount: dict[str, int], members: Mapping[str, Sequence[int]] | None) -> list[str]:
+    """The scopes of `amount` that no other scope of it holds. Scopes nest (a county lies in one
+    city), so only the scopes holding a scope's first office can hold it; of two scopes holding
+    the same offices (a city that is its own only county) the smaller amount counts."""
+    if members is None:
+        return [ALL] if ALL in amount else list(amount)
+    first = {s: members[s][0] for s in amount if members.get(s)}
+    wanted = set(first.values())
+    holders: dict[int, list[str]] = {}
+    for s in amount:
+        for i in members.get(s, ()):
+            if i in wanted:
+                holders.setdefault(i, []).append(s)
+
+    def held(s: str) -> bool:
+        n = len(members[s])
+        return any(len(members[o]) > n or (len(members[o]) == n and (amount[o], o) < (amount[s], s))
+                   for o in holders[first[s]] if o != s)
+
+    return [s for s in amount if s not in first or not held(s)]
 
 
 # ---------------------------------------------------------------- one variant, anywhere
@@ -158,7 +184,7 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
                                      parallel_components=False))
     point: dict[str, Any] = {
         "budget_scale": float(_dec(budget_scale)), "quota_scale": float(_dec(quota_scale)),
-        "status": outcome.status, "total_budget": to_wan(total_budget_yuan(variant.budgets)),
+        "status": outcome.status, "total_budget": to_wan(total_budget_yuan(variant.budgets, req.scope_members())),
         "targets_total": len(req.targets), "last_year": variant.years[-1],
         "seconds": round(outcome.seconds, 3), "objective": None, "targets_met": None,
         "attainment_last_year": None,

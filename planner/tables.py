@@ -1,4 +1,4 @@
-"""Office tables (.csv / .xlsx, SPEC §8): one row per office, dotted column names.
+"""Office tables (.csv / .xlsx, docs/reference.md §8): one row per office, dotted column names.
 
 Bureaus keep office data in Excel with Chinese headers, so the common Chinese headers are accepted
 too (docs/scenario.md lists them), as are the standard's Chinese role and caseload names.
@@ -16,10 +16,12 @@ from planner.errors import ScenarioError, ScenarioIssue
 from planner.standards import Standard
 from planner.yamlsrc import MAX_FILE_BYTES, SourceMap
 
-# Chinese header → SPEC field name.
+# Chinese header → field name (docs/reference.md §8).
 HEADER_ALIASES: dict[str, str] = {
     "编号": "id", "代码": "id", "名称": "name", "司法所": "name", "乡镇街道": "name",
     "县区": "county", "县(市、区)": "county", "县（市、区）": "county", "所属县区": "county",
+    "地级市": "city", "设区市": "city", "所属地级市": "city", "所属市": "city", "省": "province", "省份": "province",
+    "所属省份": "province",
     "类型": "kind", "常住人口": "population", "人口": "population",
     "面积": "area_km2", "辖区面积": "area_km2", "面积(平方公里)": "area_km2",
     "GDP排名": "gdp_rank", "经济排名": "gdp_rank", "法治需求": "demand",
@@ -35,7 +37,8 @@ LIST_FIELDS = {"facilities", "generated"}
 INT_FIELDS = {"population", "gdp_rank", "floor_area_m2"}
 # Office fields a table column may hold as one cell; `staff`, `caseload` and `attributes` take a
 # dotted sub-name; housing options (a list of records) do not fit one row.
-PLAIN_COLUMNS = ("id", "name", "county", "kind", "population", "area_km2", "gdp_rank", "demand", "tier",
+PLAIN_COLUMNS = ("id", "name", "county", "city", "province", "kind", "population", "area_km2", "gdp_rank",
+                 "demand", "tier",
                  "floor_area_m2", "facilities", "generated")
 REQUIRED_COLUMNS = ("id", "name", "county", "kind")
 
@@ -269,7 +272,7 @@ def _convert(field: str, value: Any) -> Any:
         return [v.strip() for v in str(value).split(";") if v.strip()]
     if field in VALUE_ALIASES and isinstance(value, str):
         return VALUE_ALIASES[field].get(value, value)
-    if field in ("id", "name", "county"):
+    if field in ("id", "name", "county", "city", "province"):
         return str(value)
     if isinstance(value, str):
         try:
@@ -287,8 +290,8 @@ def _put(office: dict[str, Any], keys: list[Any], value: Any, display: str, line
     for k in keys[:-1]:
         nxt = node.setdefault(k, {})
         if not isinstance(nxt, dict):
-            raise ScenarioError([ScenarioIssue(display, line, col,
-                                               f"column conflicts with column {k!r} (one number and per-year numbers)")])
+            raise ScenarioError([ScenarioIssue(
+                display, line, col, f"column conflicts with column {k!r} (one number and per-year numbers)")])
         node = nxt
     if isinstance(node.get(keys[-1]), dict):
         raise ScenarioError([ScenarioIssue(display, line, col,

@@ -1,15 +1,17 @@
-"""Target cells (SPEC §6): per year × tier (or all) × scope, how many offices must attain."""
+"""Target cells (docs/reference.md §6): per year × tier (or all) × scope, how many offices must attain."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-ALL = "all"
+from planner.scopes import ALL, Placed, target_scope_names
 
 
 def scope_zh(scope: str) -> str:
-    """A target, budget or quota scope as a Chinese text names it: a county, or 全市."""
+    """A target, budget or quota scope as a Chinese text names it: 全市 (the whole scenario), or the
+    county's, city's or province's own name."""
     return "全市" if scope == ALL else scope
 
 
@@ -17,31 +19,31 @@ def scope_zh(scope: str) -> str:
 class TargetCell:
     year: int
     tier: str  # large | medium | small | all
-    scope: str  # a county, or "all" for target_scope: city
+    scope: str  # a county, city or province, or "all" for the whole scenario
     rate: float
     office_ids: tuple[str, ...]
     required: int
 
 
 def required_count(rate: float, n: int) -> int:
-    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (SPEC §6)."""
+    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (docs/reference.md §6)."""
     return max(0, math.ceil(rate * n - 1e-9))
 
 
 def target_cells(targets: dict[int, dict[str, float]], target_scope: str,
-                 offices: list[tuple[str, str, str]]) -> list[TargetCell]:
-    """Cells for (id, county, tier) offices; scopes holding no office of the tier get no cell."""
-    scopes = sorted({c for _, c, _ in offices}) if target_scope == "county" else [ALL]
+                 offices: Sequence[Placed], tiers: Sequence[str]) -> list[TargetCell]:
+    """Cells for the offices (each with its tier); scopes holding no office of the tier get no cell."""
+    where = target_scope_names(offices, target_scope)
     members: dict[tuple[str, str], list[str]] = {}
-    for i, county, tier in offices:  # one pass: ids per (scope, tier), and per (scope, all)
-        scope = county if target_scope == "county" else ALL
+    for i, scope, tier in zip((o.id for o in offices), where, tiers):
         members.setdefault((scope, tier), []).append(i)
         members.setdefault((scope, ALL), []).append(i)
+    scopes = sorted(set(where))
     cells = []
     for year, rates in sorted(targets.items()):
         for tier, rate in rates.items():
             for scope in scopes:
-                ids = tuple(members.get((scope, tier), ()))
-                if ids:
-                    cells.append(TargetCell(year, tier, scope, rate, ids, required_count(rate, len(ids))))
+                ids_in = tuple(members.get((scope, tier), ()))
+                if ids_in:
+                    cells.append(TargetCell(year, tier, scope, rate, ids_in, required_count(rate, len(ids_in))))
     return cells

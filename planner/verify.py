@@ -1,4 +1,4 @@
-"""Re-check any plan (also a hand-edited one) against SPEC §4–§6 from the scenario alone.
+"""Re-check any plan (also a hand-edited one) against docs/reference.md §4–§6 from the scenario alone.
 
 Imports nothing of the CP-SAT model: it rebuilds each office's state year by year from the plan's
 actions with the plain-Python attainment rule and compares every figure the plan claims.
@@ -43,7 +43,7 @@ def read_plan_for_verify(path: Path) -> tuple[PlanResult | None, list[Violation]
 
 
 def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
-    """Every violation of SPEC §4–§6 and every false claim in the plan; [] = the plan holds."""
+    """Every violation of docs/reference.md §4–§6 and every false claim in the plan; [] = the plan holds."""
     v: list[Violation] = []
     tiers = {oid: c.tier for oid, c in classify_all(loaded.offices, loaded.standard).items()}
     offices = {o.id: o for o in loaded.offices}
@@ -74,7 +74,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     v += _once_only(good)
     f = compute_figures(loaded, tiers, good)
     v += _check_offices(loaded, plan, tiers, f)
-    for b in loaded.budgets:  # SPEC §6 budgets
+    for b in loaded.budgets:  # docs/reference.md §6 budgets
         spent = f.spent[(b.scope, b.year)]
         if spent > b.amount_yuan:
             v.append(Violation(f"budget {b.scope} {b.year}",
@@ -88,7 +88,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"spending {b.scope} {b.year}",
                                f"states spent {s.spent} of {s.budget}; the actions spend "
                                f"{to_wan(f.spent[(b.scope, b.year)])} of {to_wan(b.amount_yuan)}"))
-    for q in loaded.quotas:  # SPEC §6 quotas
+    for q in loaded.quotas:  # docs/reference.md §6 quotas
         n = f.hired[(q.role, q.scope, q.year)]
         if n > q.amount:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))

@@ -1,4 +1,4 @@
-"""`solve` agrees with an independent brute force on all three objective levels (issue 3, 6a).
+"""`solve` agrees with an independent brute force on all three objective levels.
 
 Hypothesis draws tiny scenarios on a tiny custom standard (2 roles, a caseload ratio, 3 rooms incl.
 an `any_of`, small floor-area gaps) with lease/build/housing options, per-county or scenario-wide

@@ -1,4 +1,4 @@
-"""Tier classification on the boundaries of SPEC §3, through the library and through `plan classify`.
+"""Tier classification on the boundaries of docs/reference.md §3, through the library and through `plan classify`.
 
 Thresholds (both shipped standards): large-size when population ≥ 100,000 or area > 100 km²;
 medium-size when population ≥ 50,000 or area > 20 km². Economy: rank ≤ ceil(n/3) top, ≤ ceil(2n/3)

@@ -1,4 +1,4 @@
-"""`plan schema`, `plan classify` and `plan validate` as a new user meets them (SPEC §10, issue 2)."""
+"""`plan schema`, `plan classify` and `plan validate` as a new user meets them (docs/reference.md §10)."""
 
 from __future__ import annotations
 

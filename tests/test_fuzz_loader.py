@@ -1,4 +1,4 @@
-"""Fuzzing the loader (issue 8): mutated scenarios end in exit 0 or exit 1 with file and line,
+"""Fuzzing the loader: mutated scenarios end in exit 0 or exit 1 with file and line,
 never a traceback or another exit code. CI runs a bounded number of cases; the full run is
 `FUZZ_EXAMPLES=10000 python -m pytest tests/test_fuzz_loader.py` (docs/robustness.md)."""
 

@@ -1,4 +1,4 @@
-"""Broken input is refused with exit 1 and one message naming file, line and field (SPEC §8, §10).
+"""Broken input is refused with exit 1 and one message naming file, line and field (docs/reference.md §8, §10).
 
 Every file in tests/broken/ holds exactly one mistake and says on its first line what `plan validate`
 must answer: `# expect: LINE | FIELD | MESSAGE FRAGMENT [@FILE]`, FILE when the error is in an office

@@ -1,9 +1,9 @@
-"""Marginal values of budgets and quotas (issue 4, part 3) on scenarios worked out by hand.
+"""Marginal values of budgets and quotas on scenarios worked out by hand.
 
 Every office is a small (小型) township office of jiangsu-2021 that meets its standard but for the
 staff taken away: small needs posts ≥ 2, mediators ≥ 2, total ≥ 4 staff (200 m² and every room
 are there). A mediator costs 0.5 + 7.2 = 7.7 万元 in its hiring year and 7.2 in each later year
-(SPEC §5); a post costs nothing (paid outside the budget) but is limited by its quota.
+(docs/reference.md §5); a post costs nothing (paid outside the budget) but is limited by its quota.
 Targets: every office attains in 2022 and 2023 (rate 1.0), per county; soft unless said otherwise.
 
 甲县 (A1, A2: one mediator short each), budget 2022: 14, 2023: 15.

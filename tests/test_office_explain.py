@@ -1,4 +1,4 @@
-"""Each office's path (issue 4, part 2) on the two offices of test_compare, worked out by hand:
+"""Each office's path on the two offices of test_compare, worked out by hand:
 requirements and gaps at the start, the cheapest way to attain from each year, and what binds in
 the years the plan leaves an office unattained (a budget, quotas together, no route)."""
 

@@ -1,4 +1,4 @@
-"""Reproducibility and faults (issue 8): identical plans, atomic writes under SIGKILL, SIGTERM
+"""Reproducibility and faults: identical plans, atomic writes under SIGKILL, SIGTERM
 keeps the best plan, inputs never modified."""
 
 from __future__ import annotations

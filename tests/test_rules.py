@@ -1,4 +1,4 @@
-"""One hand-worked case per rule of SPEC §4–§7: each asserts the exact optimum worked out by hand.
+"""One hand-worked case per rule of docs/reference.md §4–§7: each asserts the exact optimum worked out by hand.
 
 The base office is a small township office (jiangsu-2021) that meets its standard: 2 posts,
 2 mediators, 200 m², every room; each test takes something away or adds caseload.

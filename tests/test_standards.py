@@ -1,4 +1,4 @@
-"""The shipped standards hold every figure of DOMAIN.md (SPEC §2), and a custom standard is checked as
+"""The shipped standards hold every figure of DOMAIN.md (docs/reference.md §2), and a custom standard is checked as
 strictly as a scenario, each error at its file and line.
 
 The expected figures are copied by hand from DOMAIN.md's tables, not read from the YAML files.

@@ -176,8 +176,9 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     import sys
     import time
 
-    import psutil
     from test_repro_faults import city_wide
+
+    psutil = pytest.importorskip("psutil", reason="psutil is in the `test` extra: pip install -e '.[test]'")
 
     path = city_wide(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sweep", str(path), "--budget-scale", "0.9,1.1",

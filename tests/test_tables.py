@@ -1,4 +1,4 @@
-"""Office tables (SPEC §8): a CSV or XLSX table loads to exactly the scenario of the equivalent inline
+"""Office tables (docs/reference.md §8): a CSV or XLSX table loads to exactly the scenario of the equivalent inline
 YAML, with dotted or Chinese headers, per-year caseload columns and `;` lists; GBK CSVs read; errors
 name the table file, the row's line and the column."""
 

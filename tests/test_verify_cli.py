@@ -1,4 +1,4 @@
-"""`plan verify` catches hand-broken plans; `plan solve` exit codes and outputs (SPEC §9–§10)."""
+"""`plan verify` catches hand-broken plans; `plan solve` exit codes and outputs (docs/reference.md §9–§10)."""
 
 from __future__ import annotations
 

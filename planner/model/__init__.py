@@ -1,4 +1,4 @@
-"""The CP-SAT model (SPEC §4–§7). No `IntVar` leaves this package: `ModelVars.extract` turns a
+"""The CP-SAT model (docs/reference.md §4–§7). No `IntVar` leaves this package: `ModelVars.extract` turns a
 solved model into a plain `Solution`."""
 
 from planner.model.build import BuiltModel, build_model

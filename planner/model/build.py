@@ -1,4 +1,4 @@
-"""`build_model` lists every constraint family and the three objective levels (SPEC §7)."""
+"""`build_model` lists every constraint family and the three objective levels (docs/reference.md §7)."""
 
 from __future__ import annotations
 

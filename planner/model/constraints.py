@@ -1,4 +1,4 @@
-"""One function per constraint family, each citing the SPEC section it enforces.
+"""One function per constraint family, each citing the section of docs/reference.md it enforces.
 
 Every attainment constraint has the form `supply ≥ deficit · att[t]`: when the office is counted
 as attained in year t, what its actions added by then must close the gap from its starting state.
@@ -12,7 +12,6 @@ from ortools.sat.python import cp_model
 
 from planner.model.variables import Expr, OfficeVars
 from planner.requirements import Requirements
-from planner.targets import ALL
 
 
 def _never(v: OfficeVars, t: int) -> bool:
@@ -26,7 +25,7 @@ def _fix_unattainable(m: cp_model.CpModel, v: OfficeVars, t: int) -> None:
 
 
 def staff_minimums(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
-    """SPEC §4.1–4.2 (hard): each role's staff ≥ max(tier minimum, ceil(caseload / ratio))."""
+    """docs/reference.md §4.1–4.2 (hard): each role's staff ≥ max(tier minimum, ceil(caseload / ratio))."""
     o = v.office
     for t, need in enumerate(o.needs):
         if _never(v, t):
@@ -42,7 +41,7 @@ def staff_minimums(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> Non
 
 
 def total_staff(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
-    """SPEC §4.3 (hard): the sum of staff over all roles ≥ the tier's total minimum."""
+    """docs/reference.md §4.3 (hard): the sum of staff over all roles ≥ the tier's total minimum."""
     o = v.office
     for t, need in enumerate(o.needs):
         if _never(v, t):
@@ -68,7 +67,7 @@ def area_added_by(v: OfficeVars, req: Requirements, t: int) -> Expr:
 
 
 def floor_area(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
-    """SPEC §4.4 + §5 (hard): floor area incl. leases, builds after lead time, housing options."""
+    """docs/reference.md §4.4 + §5 (hard): floor area incl. leases, builds after lead time, housing options."""
     o = v.office
     for t, need in enumerate(o.needs):
         if _never(v, t):
@@ -80,7 +79,7 @@ def floor_area(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
 
 
 def rooms(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None:
-    """SPEC §4.5 (hard): every room item present; an `any_of` item needs one full alternative."""
+    """docs/reference.md §4.5 (hard): every room item present; an `any_of` item needs one full alternative."""
     o = v.office
     for t in range(len(o.needs)):
         if _never(v, t):
@@ -107,7 +106,7 @@ def rooms(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None
 
 
 def office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
-    """SPEC §5: yuan falling in year t from this office's actions, incl. recurring costs."""
+    """docs/reference.md §5: yuan falling in year t from this office's actions, incl. recurring costs."""
     if t not in v.costs:
         v.costs[t] = _office_cost(v, req, t)
     return v.costs[t]
@@ -133,32 +132,30 @@ def _office_cost(v: OfficeVars, req: Requirements, t: int) -> Expr:
     return cost
 
 
-def _in_scope(vs: list[OfficeVars]) -> dict[str, list[OfficeVars]]:
-    """Offices per budget/quota scope: each county, and "all"."""
-    out: dict[str, list[OfficeVars]] = {ALL: list(vs)}
-    for v in vs:
-        out.setdefault(v.office.county, []).append(v)
-    return out
+def _in_scope(vs: list[OfficeVars], req: Requirements) -> dict[str, list[OfficeVars]]:
+    """Offices per budget/quota scope (`vs` in `req.offices` order): all, each county, city, province."""
+    return {scope: [vs[i] for i in members] for scope, members in req.scope_members().items()}
 
 
 def budgets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
-    """SPEC §6 (hard): per budget entry (scope, year), the costs falling in that year ≤ amount."""
-    scoped = _in_scope(vs)
+    """docs/reference.md §6 (hard): per budget entry (scope, year), the costs falling in that year ≤ amount."""
+    scoped = _in_scope(vs, req)
     for b in req.budgets:
         t = req.years.index(b.year)
         m.add(sum(office_cost(v, req, t) for v in scoped.get(b.scope, [])) <= b.amount_yuan)
 
 
 def quotas(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> None:
-    """SPEC §6 (hard): per quota entry (role, scope, year), people hired of that role ≤ amount."""
-    scoped = _in_scope(vs)
+    """docs/reference.md §6 (hard): per quota entry (role, scope, year), people hired of that role ≤ amount."""
+    scoped = _in_scope(vs, req)
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
         m.add(sum(v.hires[r][t] for v in scoped.get(q.scope, []) if r in v.hires) <= q.amount)
 
 
-def targets(m: cp_model.CpModel, vs: list[OfficeVars], req: Requirements) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
-    """SPEC §6 (hard) or §7.1 (soft): attained offices per target cell ≥ required.
+def targets(m: cp_model.CpModel, vs: list[OfficeVars],
+            req: Requirements) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
+    """docs/reference.md §6 (hard) or §7.1 (soft): attained offices per target cell ≥ required.
 
     Hard cells are enforced by a literal each, so an infeasible scenario can name the cells in
     conflict (assumptions). Soft cells get a shortfall variable instead. Returns (literals, shortfalls).
@@ -183,7 +180,7 @@ MAX_PATTERN_YEARS = 4  # 2^T patterns per office; beyond this the bound is skipp
 
 
 def pattern_cost_bounds(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None:
-    """Redundant (SPEC §7.3): one pattern of attained years per office, and the office's total
+    """Redundant (docs/reference.md §7.3): one pattern of attained years per office, and the office's total
     cost ≥ a valid lower bound for that pattern. Removes fractional-attainment LP solutions."""
     from planner.model.bounds import pattern_lower_bound
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from ortools.sat.python import cp_model
 
 from planner.requirements import OfficeReq, Requirements
 
-Expr = cp_model.LinearExprT
+Expr: TypeAlias = cp_model.LinearExprT
 
 
 @dataclass

@@ -21,14 +21,16 @@ TIER_COLOURS = {"large": "#1f4e79", "medium": "#2e75b6", "small": "#8db4e2", "al
 CSS_FILE = Path(__file__).with_name("report.css")
 
 T = {
-    "zh": {"title": "司法所分类建设规划报告", "summary": "概况", "charts": "图表", "att_chart": "各类司法所达标率与目标",
+    "zh": {"title": "司法所分类建设规划报告", "summary": "概况", "charts": "图表",
+           "att_chart": "各类司法所达标率与目标",
            "spend_chart": "经费支出与预算（万元）", "grid": "各县区分类达标情况（达标数/所数）",
            "offices": "司法所进度表", "tasks": "任务清单", "explanations": "说明", "target": "目标",
            "budget": "预算", "spent": "支出", "rate": "达标率", "short": "未完成目标",
            "grid_note": "红框：该县区该类别未完成当年目标。", "no_targets": "无目标", "file": "情景文件",
            "standard": "标准", "status": "求解状态", "solver": "求解器"},
     "en": {"title": "Justice office construction plan report", "summary": "Summary", "charts": "Charts",
-           "att_chart": "Attainment rate against target, per tier and year", "spend_chart": "Spending against budget (10k CNY)",
+           "att_chart": "Attainment rate against target, per tier and year",
+           "spend_chart": "Spending against budget (10k CNY)",
            "grid": "Attainment per county and tier (attained / offices)", "offices": "Office timetable",
            "tasks": "Task list", "explanations": "Explanations", "target": "target", "budget": "budget",
            "spent": "spent", "rate": "attainment rate", "short": "target missed",
@@ -169,19 +171,20 @@ def county_grid(plan: PlanResult, key: str) -> str:
         for j, tier in enumerate(tiers):
             svg.text(x + j * cell_w + cell_w / 2, 36, tier_label(tier, key), anchor="middle", size=11)
     for r, county in enumerate(counties):
-        y = top + r * cell_h
-        svg.text(label_w - 8, y + 17, county, anchor="end", size=12)
+        row_y = top + r * cell_h
+        svg.text(label_w - 8, row_y + 17, county, anchor="end", size=12)
         for i, year in enumerate(years):
             for j, tier in enumerate(tiers):
                 x = label_w + (i * len(tiers) + j) * cell_w
                 a, n = counts.get((county, tier, year), (0, 0))
                 miss = bool({(county, tier, year), (county, "all", year), ("all", tier, year)} & missed)
                 fill = _shade(a / n) if n else "#f2f2f2"
-                svg.rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, stroke="#c00000" if miss and n else "#ffffff",
+                svg.rect(x + 1, row_y + 1, cell_w - 2, cell_h - 2, fill, stroke="#c00000" if miss and n else "#ffffff",
                          stroke_width=2 if miss and n else 1,
-                         title=f"{county} {year} {tier_label(tier, key)}: {a}/{n}" + (f" ({T[key]['short']})" if miss else ""))
+                         title=f"{county} {year} {tier_label(tier, key)}: {a}/{n}"
+                         + (f" ({T[key]['short']})" if miss else ""))
                 if n:
-                    svg.text(x + cell_w / 2, y + 17, f"{a}/{n}", anchor="middle", size=11,
+                    svg.text(x + cell_w / 2, row_y + 17, f"{a}/{n}", anchor="middle", size=11,
                              colour="#ffffff" if a / n > 0.6 else "#000000")
     return svg.render(T[key]["grid"])
 
@@ -267,7 +270,8 @@ def _table(table: Table) -> str:
 def _explanations(data: Any) -> str:
     """Whatever the explanations hold (text, lists, mappings), as nested lists."""
     if isinstance(data, dict):
-        return "<dl>" + "".join(f"<dt>{escape(str(k))}</dt><dd>{_explanations(v)}</dd>" for k, v in data.items()) + "</dl>"
+        items = "".join(f"<dt>{escape(str(k))}</dt><dd>{_explanations(v)}</dd>" for k, v in data.items())
+        return "<dl>" + items + "</dl>"
     if isinstance(data, list):
         return "<ul>" + "".join(f"<li>{_explanations(v)}</li>" for v in data) + "</ul>"
     if isinstance(data, str):

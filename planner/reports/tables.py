@@ -17,10 +17,10 @@ from planner.loading import LoadedScenario, load_scenario, load_standard_file
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
 from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
+from planner.targets import scope_zh
 
 ACTION_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
 ACTION_EN = {"hire": "hire", "lease": "lease", "build": "build", "housing": "housing option", "facility": "room"}
-SCOPE_ZH = {"all": "全市"}
 TIER_ALL = {"zh": "全部", "en": "all"}
 HEADERS = {
     "summary": {"zh": ["项目", "内容"], "en": ["item", "value"]},
@@ -168,7 +168,7 @@ def first_attained(plan: PlanResult, office_id: str) -> int | None:
 
 
 def scope_label(scope: str, key: str) -> str:
-    return SCOPE_ZH.get(scope, scope) if key == "zh" else scope
+    return scope_zh(scope) if key == "zh" else scope
 
 
 def tier_label(tier: str, key: str) -> str:
@@ -256,7 +256,7 @@ class _Names:
         return [o.county, o.id, o.name, tier_label(o.tier, "zh" if self.zh else "en")] + cells + [tail]
 
     def _counts_from(self, a: Action) -> str:
-        """Space that counts only after a lead time says from which year-end (SPEC §5)."""
+        """Space that counts only after a lead time says from which year-end (docs/reference.md §5)."""
         lead = self._lead_years(a)
         if not lead:
             return ""

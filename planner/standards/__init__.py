@@ -1,4 +1,4 @@
-"""Construction standards (建设标准, SPEC §2) as validated data.
+"""Construction standards (建设标准, docs/reference.md §2) as validated data.
 
 Two ship with the planner (`jiangsu-2021`, `lianyungang-2019`); a scenario may name its own file,
 validated just as strictly.
@@ -75,7 +75,7 @@ class Standard(_Strict):
     caseload_ratios: dict[str, CaseloadRatio] = Field(default_factory=dict)
     classification: Classification
     tiers: dict[Tier, TierStandard]
-    target_scope: Literal["county", "city"] = "county"
+    target_scope: Literal["county", "city", "province", "all"] = "county"
     default_targets: dict[int, dict[Literal["large", "medium", "small", "all"],
                                     Annotated[float, Field(ge=0, le=1)]]] = Field(default_factory=dict)
 

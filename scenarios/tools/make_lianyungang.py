@@ -127,7 +127,7 @@ def build(rnd: random.Random, units: list[dict[str, Any]], std: dict[str, Any]) 
 
 
 HEADER = """\
-# 连云港市 2019—2020 年司法所分类建设试点 — scenario for `plan solve` (SPEC §8), lianyungang-2019 standard.
+# 连云港市 2019—2020 年司法所分类建设试点 — scenario for `plan solve` (docs/reference.md §8), lianyungang-2019 standard.
 #
 # Produced by scenarios/tools/make_lianyungang.py; do not edit by hand, re-run:
 #     {command}

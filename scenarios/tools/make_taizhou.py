@@ -174,7 +174,7 @@ def demands(offices: list[dict[str, Any]], rnd: random.Random, high: float, medi
 
 
 def classify(offices: list[dict[str, Any]], std: dict[str, Any]) -> dict[str, str]:
-    """SPEC §3 (match: all), as the planner does it; `tier:` overrides win."""
+    """docs/reference.md §3 (match: all), as the planner does it; `tier:` overrides win."""
     size_t = std["classification"]["size"]
     n = Counter(o["county"] for o in offices)
     tiers = {}
@@ -571,7 +571,7 @@ def build(rnd: random.Random, units: list[dict[str, Any]], std: dict[str, Any]) 
     for o in offices:
         current_state(o, tiers[o["id"]], std, rnd)
     housing_options(offices, tiers, std, rnd, count=10)
-    # key order as SPEC §8; `generated` last
+    # key order as docs/reference.md §8; `generated` last
     order = ["id", "name", "county", "kind", "population", "area_km2", "gdp_rank", "demand", "staff",
              "floor_area_m2", "facilities", "caseload", "housing_options", "generated"]
     offices = [{k: o[k] for k in order if k in o} for o in offices]
@@ -590,7 +590,7 @@ def build(rnd: random.Random, units: list[dict[str, Any]], std: dict[str, Any]) 
 
 
 HEADER = """\
-# 泰州市 2022—2023 年司法所分类建设计划 — scenario for `plan solve` (SPEC §8), jiangsu-2021 standard.
+# 泰州市 2022—2023 年司法所分类建设计划 — scenario for `plan solve` (docs/reference.md §8), jiangsu-2021 standard.
 #
 # Produced by scenarios/tools/make_taizhou.py; do not edit by hand, re-run:
 #     {command}
