@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import click
 
@@ -133,7 +134,7 @@ def schema() -> None:
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool, engine: str, dask_address: str | None) -> None:
+          with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets

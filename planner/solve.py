@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import ortools
 from ortools.sat.python import cp_model
@@ -75,9 +76,9 @@ class SolveParams:
     # False: never start the process pool for many small components (e.g. when the caller already
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
-    # "auto": HiGHS (when installed) for components coupled across counties, CP-SAT for the rest;
-    # "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
-    engine: str = "auto"
+    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
+    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    engine: Literal["auto", "cpsat"] = "auto"
     dask_address: str | None = None  # send the components to this Dask scheduler (planner/remote.py)
 
 
@@ -164,7 +165,8 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
-    if params.engine == "auto" and len({o.county for o in sub.offices}) > 1:
+    # HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise.
+    if params.engine == "auto" and not params.deterministic and len({o.county for o in sub.offices}) > 1:
         from planner.shared_fund import solve_coupled
 
         outcome = solve_coupled(sub, params, _remaining(params, started))
