@@ -18,10 +18,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from planner.model.variables import OfficeDecisions, Solution
+from planner.model.variables import OfficeDecisions, OfficeVars, Solution
 from planner.requirements import OfficeReq, Requirements
 
 
@@ -69,14 +69,9 @@ class MipResult:
     build_seconds: float
 
 
-@dataclass
-class _OfficeCols:
-    att: list[Any]
-    hires: dict[int, list[Any]] = field(default_factory=dict)
-    lease: list[Any] = field(default_factory=list)
-    build: list[Any] = field(default_factory=list)
-    options: dict[int, list[Any]] = field(default_factory=dict)
-    rooms: dict[str, list[Any]] = field(default_factory=dict)
+class _OfficeCols(OfficeVars):
+    """An office's HiGHS columns, in the CP-SAT model's own layout (`OfficeVars`), so the model's
+    expressions (cost per year, hires by a year) build the same sums over HiGHS variables."""
 
 
 def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int = 2,
@@ -172,7 +167,7 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
     def var(ub: float) -> Any:
         return h.addVariable(lb=0, ub=ub, type=INT)
 
-    c = _OfficeCols(att=[var(1 if o.conditions_ok else 0) for _ in range(T)])
+    c = _OfficeCols(o, att=[var(1 if o.conditions_ok else 0) for _ in range(T)])
     from planner.model.variables import _upper_bounds
 
     for r, ub in enumerate(_upper_bounds(o, req)):
@@ -219,24 +214,10 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
                         h.addConstr(sum(c.rooms[f][: t + 1]) - z >= 0)
                 picks.append(z)
             h.addConstr(sum(picks) - c.att[t] >= 0)
-    office_costs = []
-    for t in range(T):
-        cost: Any = 0
-        for r, xs in c.hires.items():
-            p = req.hire_price[r]
-            assert p is not None
-            cost += p.one_time * xs[t] + p.annual * sum(xs[: t + 1])
-        if c.lease and req.lease_per_m2:
-            cost += req.lease_per_m2 * sum(c.lease[: t + 1])
-        if c.build and req.build_per_m2:
-            cost += req.build_per_m2 * c.build[t]
-        for i, xs in c.options.items():
-            opt = o.housing_options[i]
-            cost += opt.one_time * xs[t] + opt.annual * sum(xs[: t + 1])
-        for f, xs in c.rooms.items():
-            p = req.facility_price[f]
-            cost += p.one_time * xs[t] + p.annual * sum(xs[: t + 1])
-        office_costs.append(cost)
+    # The cost terms are the CP-SAT model's own (one definition of what an office-year costs).
+    from planner.model.constraints import office_cost
+
+    office_costs = [office_cost(c, req, t) for t in range(T)]  # type: ignore[arg-type]
     return c, office_costs
 
 
