@@ -48,6 +48,7 @@ def _quiet_highs() -> Any:
         os.dup2(saved, 1)
         os.close(saved)
     h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True  # else cancelSolve (Ctrl-C, SIGTERM via SolveControl) is ignored
     return h
 
 

@@ -424,6 +424,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         else:
             m.add(expr >= value)
         _hint(m, solver)
+    if solution is None:  # the time was gone before the first level
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
     status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)

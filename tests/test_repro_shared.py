@@ -30,3 +30,17 @@ def test_two_runs_of_a_shared_fund_give_the_same_plan(tmp_path: Path, offices: i
     assert a["status"] == "optimal"
     assert len(a["actions"]) > 100 if offices == 300 else len(a["actions"]) > 20
     assert a == b
+
+
+def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_plan(tmp_path: Path) -> None:
+    """A coupled component whose time is gone before any level is solved (here: while HiGHS builds
+    its model) gets the do-nothing plan with soft targets, as a small component does."""
+    from planner.loading import load_scenario
+    from planner.requirements import derive
+    from planner.solve import SolveParams, solve
+
+    req = derive(load_scenario(shared_scenario(tmp_path, 60, 1.2)))
+    outcome = solve(req, SolveParams(time_limit=0.1))
+    assert outcome.status == "feasible"
+    assert outcome.solution is not None and len(outcome.solution.offices) == 60
+    assert not any(any(d.att) for d in outcome.solution.offices)
