@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,8 +16,9 @@ from planner.errors import ScenarioError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 0, 1, 2, 3, 4, 5
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: a name containing `:x:` is printed as typed, not as an emoji.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +32,7 @@ def reports_input_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except ScenarioError as exc:
             for issue in exc.issues:
-                err.print(f"[red]error[/red] {_escape(str(issue))}")
+                err.print(f"[red]error[/red] {user_text(issue)}")
             n = len(exc.issues)
             err.print(f"{n} error{'s' if n != 1 else ''}; nothing was solved or written.")
             sys.exit(EXIT_INPUT)
@@ -38,9 +40,18 @@ def reports_input_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _escape(text: str) -> str:
+# C0/C1 control characters and the bidirectional overrides that reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def user_text(value: object) -> str:
+    """User data (names, ids, file names, messages quoting them) made safe to print with rich:
+    control characters shown as `\\x1b` (no escape sequence reaches the terminal), rich markup
+    such as `[red]` or `[/]` shown literally. Every command prints user text through this."""
     from rich.markup import escape
 
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", str(value))
     return escape(text)
 
 
@@ -65,7 +76,30 @@ def solve_options(fn: F) -> F:
 
 
 def scenario_argument(fn: F) -> F:
+    fn = allow_outside_option(fn)
     return click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))(fn)
+
+
+def allow_outside_option(fn: F) -> F:
+    """`--allow-outside`: read a standard or office table outside the scenario's folder tree.
+
+    Sets PLAN_ALLOW_OUTSIDE for the command's duration (so pool workers that load the scenario
+    again see it too) and restores it when the command ends."""
+    def choose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if not value:
+            return
+        import os
+
+        from planner.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
+
+        old = os.environ.get(ALLOW_OUTSIDE_ENV)
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
+        ctx.call_on_close(lambda: os.environ.pop(ALLOW_OUTSIDE_ENV) if old is None
+                          else os.environ.__setitem__(ALLOW_OUTSIDE_ENV, old))
+
+    return click.option("--allow-outside", is_flag=True, expose_value=False, callback=choose,
+                        help="Read a standard or office table from outside the scenario's folder "
+                             "(refused by default).")(fn)
 
 
 def print_table(table: Any) -> None:
@@ -73,7 +107,8 @@ def print_table(table: Any) -> None:
     if out.is_terminal:
         out.print(table)
     else:
-        Console(file=sys.stdout, highlight=False, soft_wrap=True, width=max(out.width, 160)).print(table)
+        Console(file=sys.stdout, highlight=False, soft_wrap=True, emoji=False,
+                width=max(out.width, 160)).print(table)
 
 
 def progress_line(enabled: bool = True) -> Callable[[str], None]:
@@ -85,3 +120,71 @@ def progress_line(enabled: bool = True) -> Callable[[str], None]:
             sys.stderr.flush()
 
     return show
+
+
+def force_option(fn: F) -> F:
+    return click.option("--force", is_flag=True, help=(
+        "Use a plan solved from another version of the scenario, or whose scenario cannot be loaded; "
+        "the output then says 未核验/unverified on every page. A plan that fails verification is "
+        "refused even so."))(fn)
+
+
+def overwrite_option(fn: F) -> F:
+    return click.option("--overwrite", is_flag=True,
+                        help="Allow an output file to replace one of the command's input files.")(fn)
+
+
+SHOWN_VIOLATIONS = 20  # the rest are counted; `plan verify` lists them all
+
+
+def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool = False,
+                      loaded: Any = None) -> Any:
+    """`planner.verify.check_plan_file` for a command: notes on stderr; a plan that fails is each
+    violation listed and exit 5, nothing written."""
+    from planner.i18n import tr
+    from planner.verify import PlanRefused, check_plan_file
+
+    try:
+        checked = check_plan_file(plan_file, scenario, force=force, loaded=loaded)
+    except PlanRefused as exc:
+        for v in exc.violations[:SHOWN_VIOLATIONS]:
+            err.print(f"[red]violation[/red] {user_text(v)}")
+        n = len(exc.violations)
+        if n > SHOWN_VIOLATIONS:
+            err.print(tr(f"……另有 {n - SHOWN_VIOLATIONS} 处", f"… and {n - SHOWN_VIOLATIONS} more"))
+        err.print(user_text(tr(f"{plan_file} 未通过核验（{n} 处违规，可用 plan verify 查看）；未写出任何文件",
+                               f"{plan_file} fails verification ({n} violation{'s' if n != 1 else ''}, "
+                               "see `plan verify`); nothing was written")))
+        sys.exit(EXIT_VIOLATIONS)
+    for note in checked.notes:
+        err.print(f"[yellow]note[/yellow] {user_text(note)}")
+    return checked
+
+
+def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | None], overwrite: bool) -> None:
+    """An output that is one of the inputs (same file after resolving links and `..`) is refused
+    unless --overwrite: `plan advance S P -o S` would replace the scenario it reads."""
+    from planner.i18n import tr
+
+    if overwrite:
+        return
+    given = {p.resolve(): p for p in inputs if p is not None}
+    for path in outputs:
+        if path is not None and path.resolve() in given:
+            raise click.UsageError(tr(
+                f"输出文件 {path} 就是输入文件 {given[path.resolve()]}，会覆盖输入；换一个输出路径，或加 --overwrite",
+                f"the output {path} is the input {given[path.resolve()]} and would replace it; "
+                "choose another output path, or give --overwrite"))
+
+
+def scenario_inputs(loaded: Any) -> list[Path]:
+    """The files a loaded scenario was read from: itself, its office table, its standard file."""
+    from planner.standards import BUILTIN_IDS
+
+    folder = Path(loaded.file).parent
+    files = [Path(loaded.file)]
+    if isinstance(loaded.scenario.offices, str):
+        files.append(folder / loaded.scenario.offices)
+    if loaded.standard_ref not in BUILTIN_IDS:
+        files.append(folder / loaded.standard_ref)
+    return files

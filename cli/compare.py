@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import threading
@@ -12,20 +11,24 @@ from typing import Any, Self
 
 import click
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.table import Table
 
 from cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INPUT,
     EXIT_NO_PLAN,
+    EXIT_VIOLATIONS,
+    allow_outside_option,
     err,
+    force_option,
     out,
     print_table,
     reports_input_errors,
     scenario_argument,
     solve_options,
+    user_text,
 )
+from planner.i18n import current_lang, tr
 from planner.standards import TIER_ZH
 
 COMPARE_EPILOG = """\b
@@ -50,20 +53,24 @@ Examples:
 @click.argument("files", nargs=-1, required=True, metavar="A B [C ...]",
                 type=click.Path(dir_okay=False, path_type=Path))
 @solve_options
+@allow_outside_option
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--csv", "as_csv", is_flag=True,
-              help="Print one CSV table: section, metric, label, year, then a column per plan.")
+              help="Print one CSV table (UTF-8 with BOM): section, metric, label, year, then a column per plan.")
+@force_option
 @reports_input_errors
 def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int, soft_targets: bool,
-            deterministic: bool, as_json: bool, as_csv: bool) -> None:
+            deterministic: bool, as_json: bool, as_csv: bool, force: bool) -> None:
     """Compare plans side by side: KPIs, then the offices that differ from the first (A).
 
     Each argument is a scenario file (solved here with the options below) or a plan.json already
-    solved (recognised by its content); both may be mixed. Exit 3 when a scenario's hard targets
-    are infeasible (use --soft-targets), 4 when no plan is found in time.
+    solved (recognised by its content, and verified against the scenario it names); both may be
+    mixed. Exit 3 when a scenario's hard targets are infeasible (use --soft-targets), 4 when no
+    plan is found in time, 5 when a plan.json fails verification.
     """
     from planner.compare import NoPlanError, compare as run_compare, load_for_compare
     from planner.solve import SolveParams, SolveStatus
+    from planner.verify import PlanRefused
 
     if len(files) < 2:
         raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
@@ -73,11 +80,16 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     plans = []
     for f in files:
         try:
-            plans.append(load_for_compare(f, params, soft_targets=True if soft_targets else None))
+            plans.append(load_for_compare(f, params, soft_targets=True if soft_targets else None, force=force))
+        except PlanRefused as exc:
+            for v in exc.violations:
+                err.print(f"[red]violation[/red] {user_text(v)}")
+            err.print(user_text(tr(f"{f} 未通过核验；未作对比", f"{f} fails verification; nothing compared")))
+            sys.exit(EXIT_VIOLATIONS)
         except NoPlanError as exc:
-            err.print(f"[red]no plan[/red] {escape(str(exc))}")
+            err.print(f"[red]no plan[/red] {user_text(str(exc))}")
             for c in exc.conflict:
-                err.print(f"  {c.year} {c.tier} offices of {escape(c.scope)}: {c.required} of "
+                err.print(f"  {c.year} {c.tier} offices of {user_text(c.scope)}: {c.required} of "
                           f"{len(c.office_ids)} must attain (target {c.rate:.0%})")
             sys.exit(EXIT_INFEASIBLE if exc.status == SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
     if as_json:
@@ -90,43 +102,48 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
 
 def _labels(plans: list[Any]) -> list[str]:
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return [f"{letters[i % 26]}{'' if i < 26 else i // 26}: {p.label}" for i, p in enumerate(plans)]
+    return [f"{letters[i % 26]}{'' if i < 26 else i // 26}: {_label(p)}" for i, p in enumerate(plans)]
+
+
+def _label(p: Any) -> str:
+    """The plan's path, and 未核验/unverified for a plan.json let through by --force."""
+    return p.label if p.verified else f"{p.label} ({tr('未核验', 'unverified')})"
 
 
 def _compare_terminal(plans: list[Any]) -> None:
-    from planner.compare import kpi_rows, kpis, office_differences
+    from planner.compare import kpi_rows, kpis, office_differences, plan_names
 
     labels = _labels(plans)
     t = Table(title="对比 Comparison (A is the baseline)")
     t.add_column("指标 KPI")
     t.add_column("年份 year", justify="right")
     for lab in labels:
-        t.add_column(escape(lab), justify="right")
-    for row in kpi_rows([kpis(p.plan) for p in plans]):
+        t.add_column(user_text(lab), justify="right")
+    for row in kpi_rows([kpis(p.plan) for p in plans], plan_names(plans[0], current_lang() == "zh")):
         cells = list(row.text)
         if len({str(v) for v in row.values}) > 1:  # a differing figure stands out
             cells = [f"[bold]{c}[/bold]" for c in cells]
-        t.add_row(row.label, "" if row.year is None else str(row.year), *cells)
+        t.add_row(user_text(row.label), "" if row.year is None else str(row.year), *cells)
     print_table(t)
     for lab, other in zip(labels[1:], plans[1:]):
-        diffs = office_differences(plans[0], other)
+        diffs = office_differences(plans[0], other, zh=current_lang() == "zh")
         b, o = labels[0].split(":")[0], lab.split(":")[0]
         if not diffs:
-            out.print(f"{b} vs {o} ({escape(other.label)}): "
+            out.print(f"{b} vs {o} ({user_text(other.label)}): "
                       "every office attains in the same years with the same actions")
             continue
-        d = Table(title=f"各所差异 Differences per office: {b} vs {escape(lab)}")
+        d = Table(title=f"各所差异 Differences per office: {b} vs {user_text(lab)}")
         for col in ("office", "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",
                     f"actions only in {b}", f"actions only in {o}"):
             d.add_column(col)
         for x in diffs:
             if x.missing_in:
                 note = f"(not in {b if x.missing_in == 'base' else o})"
-                d.add_row(escape(x.office), escape(x.name), note, note, "", "")
+                d.add_row(user_text(x.office), user_text(x.name), note, note, "", "")
                 continue
-            d.add_row(escape(x.office), escape(x.name), ", ".join(map(str, x.only_in_base)) or "—",
-                      ", ".join(map(str, x.only_in_other)) or "—", escape("\n".join(x.actions_base)) or "—",
-                      escape("\n".join(x.actions_other)) or "—")
+            d.add_row(user_text(x.office), user_text(x.name), ", ".join(map(str, x.only_in_base)) or "—",
+                      ", ".join(map(str, x.only_in_other)) or "—", user_text("\n".join(x.actions_base)) or "—",
+                      user_text("\n".join(x.actions_other)) or "—")
         print_table(d)
         gained = sum(len(x.only_in_other) for x in diffs)
         lost = sum(len(x.only_in_base) for x in diffs)
@@ -137,29 +154,30 @@ def _compare_terminal(plans: list[Any]) -> None:
 def _compare_csv(plans: list[Any]) -> None:
     """One rectangular table: KPI rows, then every (office, year) whose attainment differs between
     any plans and every office whose actions differ, with each plan's value in its column."""
-    from planner.compare import actions_by_office, kpi_rows, kpis
+    from planner.compare import actions_by_office, kpi_rows, kpis, plan_names
+    from planner.reports.cells import write_csv
 
-    labels = [p.label for p in plans]
-    w = csv.writer(sys.stdout)
-    w.writerow(["section", "metric", "label", "year", *labels])
-    for row in kpi_rows([kpis(p.plan) for p in plans]):
-        w.writerow(["kpi", row.metric, row.label, "" if row.year is None else row.year,
-                    *["" if v is None else v for v in row.values]])
+    rows: list[list[Any]] = []
+    zh = current_lang() == "zh"
+    for row in kpi_rows([kpis(p.plan) for p in plans], plan_names(plans[0], zh)):
+        rows.append(["kpi", row.metric, row.label, "" if row.year is None else row.year,
+                     *["" if v is None else v for v in row.values]])
     offices: dict[str, str] = {}
     for p in plans:
         for o in p.plan.offices:
             offices.setdefault(o.id, o.name)
     attained = [{o.id: o.attained for o in p.plan.offices} for p in plans]
-    actions = [actions_by_office(p.plan) for p in plans]
+    actions = [actions_by_office(p.plan, plan_names(p, zh)) for p in plans]
     for oid, name in offices.items():
         years = sorted({int(y) for a in attained for y in a.get(oid, {})})
         for y in years:
             vals = ["" if oid not in a else ("yes" if a[oid].get(str(y)) else "no") for a in attained]
             if len(set(vals)) > 1:
-                w.writerow(["attained", oid, name, y, *vals])
+                rows.append(["attained", oid, name, y, *vals])
         acts = ["; ".join(a.get(oid, [])) for a in actions]
         if len(set(acts)) > 1:
-            w.writerow(["actions", oid, name, "", *acts])
+            rows.append(["actions", oid, name, "", *acts])
+    write_csv(sys.stdout, ["section", "metric", "label", "year", *(_label(p) for p in plans)], rows)
 
 
 # ---------------------------------------------------------------- sweep
@@ -188,10 +206,11 @@ def _compare_csv(plans: list[Any]) -> None:
 @click.option("--no-chart", is_flag=True, help="Draw no chart.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"points": [{"budget_scale", "quota_scale", "status", "objective", ...}]}.')
+@click.option("--csv", "as_csv", is_flag=True, help="Print the frontier as one CSV table (UTF-8 with BOM).")
 @reports_input_errors
 def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_limit: float,
           workers: int | None, seed: int, deterministic: bool, dask_address: str | None,
-          chart_prefix: Path | None, no_chart: bool, as_json: bool) -> None:
+          chart_prefix: Path | None, no_chart: bool, as_json: bool, as_csv: bool) -> None:
     """Solve the scenario at many budget (and quota) scales and print the frontier.
 
     Each variant scales every budget entry (to the nearest yuan) and every post quota (down to whole
@@ -209,6 +228,8 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
         run_sweep,
     )
 
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be combined")
     scales = []
     for name, text in (("--budget-scale", budget_scale), ("--quota-scale", quota_scale)):
         try:
@@ -227,27 +248,29 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
                            soft_targets=not hard)
     where = f"Dask cluster {dask_address}" if dask_address else "{} local processes × {} CP-SAT workers".format(
         *plan_processes(len(points), workers))
-    err.print(f"sweep: {len(points)} variants of {escape(str(scenario))} on {escape(where)}")
+    err.print(f"sweep: {len(points)} variants of {user_text(str(scenario))} on {user_text(where)}")
     progress = _SweepProgress(len(points), enabled=sys.stderr.isatty())
     try:
         with progress:
             results = run_sweep(scenario, points, params, dask_address, on_done=progress.done)
     except SweepError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}")
+        err.print(f"[red]error[/red] {user_text(str(exc))}")
         sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
         err.print(f"interrupted after {progress.finished} of {len(points)} variants; nothing was written")
         sys.exit(130)
-    _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed())
+    _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed(), as_csv)
 
 
 def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None, as_json: bool,
-                  seconds: float) -> None:
+                  seconds: float, as_csv: bool = False) -> None:
     from planner.sweep import cheapest_meeting_targets, sweep_report
 
     best = cheapest_meeting_targets(results)
     if as_json:
         click.echo(json.dumps(sweep_report(results), ensure_ascii=False, indent=2))
+    elif as_csv:
+        _sweep_csv(results, best)
     else:
         print_table(_frontier_table(results, best))
         out.print(_cheapest_line(results, best))
@@ -258,6 +281,26 @@ def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None
         _write_chart(results, best, title, prefix)
 
 
+def _sweep_csv(results: list[dict[str, Any]], best: int | None) -> None:
+    """The frontier, one row per variant, figures unformatted (cells.write_csv: BOM, neutralised)."""
+    from planner.reports.cells import write_csv
+
+    tiers = [t for t in ("large", "medium", "small", "all")
+             if any(t in (p["attainment_last_year"] or {}) for p in results)]
+    header = ["budget_scale", "quota_scale", "total_budget", "status", "shortfall", "attained_office_years",
+              *(f"attainment_last_year.{t}" for t in tiers), "total_cost", "targets_met", "targets_total",
+              "cheapest_meeting_targets"]
+    rows = []
+    for i, p in enumerate(results):
+        obj = p["objective"] or {}
+        rates = p["attainment_last_year"] or {}
+        rows.append([p["budget_scale"], p["quota_scale"], p["total_budget"], p["status"], obj.get("shortfall", ""),
+                     obj.get("attained_office_years", ""), *(rates.get(t, "") for t in tiers),
+                     obj.get("total_cost", ""), "" if p["targets_met"] is None else p["targets_met"],
+                     p["targets_total"], "yes" if i == best else ""])
+    write_csv(sys.stdout, header, rows)
+
+
 def _check_chart_possible(explicit: bool) -> None:
     from planner.charts import CHART_MISSING
 
@@ -266,7 +309,7 @@ def _check_chart_possible(explicit: bool) -> None:
     except ImportError:
         if explicit:
             raise click.UsageError(CHART_MISSING) from None
-        err.print(f"[yellow]warning[/yellow] {escape(CHART_MISSING)}")
+        err.print(f"[yellow]warning[/yellow] {user_text(CHART_MISSING)}")
 
 
 def _write_chart(results: list[dict[str, Any]], best: int | None, title: str, prefix: Path) -> None:
@@ -277,8 +320,8 @@ def _write_chart(results: list[dict[str, Any]], best: int | None, title: str, pr
     except ChartUnavailable:
         return  # already warned before solving
     for w in chart.warnings:
-        err.print(f"[yellow]warning[/yellow] {escape(w)}")
-    err.print("chart written to " + ", ".join(escape(str(p)) for p in chart.paths))
+        err.print(f"[yellow]warning[/yellow] {user_text(w)}")
+    err.print("chart written to " + ", ".join(user_text(str(p)) for p in chart.paths))
 
 
 def _pct(rates: dict[str, float] | None, tier: str) -> str:

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from cli.common import (
     EXIT_NO_PLAN,
-    EXIT_VIOLATIONS,
     err,
     out,
     print_table,
@@ -22,6 +20,7 @@ from cli.common import (
     reports_input_errors,
     scenario_argument,
     solve_options,
+    user_text as escape,
 )
 from planner.scopes import ALL
 from planner.targets import scope_zh
@@ -113,20 +112,9 @@ def _check_offices(asked: tuple[str, ...], known: list[str]) -> None:
 
 def _read_plan(plan_file: Path, loaded: Any) -> Any:
     """A plan to explain must be this scenario's and pass `verify` (its figures are relied on)."""
-    from planner.verify import read_plan_for_verify, verify_plan
+    from cli.common import read_checked_plan
 
-    plan, violations = read_plan_for_verify(plan_file)
-    if plan is not None:
-        if plan.scenario.sha256 != loaded.sha256:
-            err.print(f"[yellow]note[/yellow] {escape(str(plan_file))} was made from a different version of "
-                      f"{escape(loaded.file)}")
-        violations = verify_plan(loaded, plan)
-    if violations:
-        for v in violations:
-            err.print(f"[red]violation[/red] {escape(str(v))}")
-        err.print(f"{plan_file} fails `plan verify`; nothing to explain")
-        sys.exit(EXIT_VIOLATIONS)
-    return plan
+    return read_checked_plan(plan_file, loaded=loaded).plan
 
 
 def _solve(loaded: Any, req: Any, params: Any) -> Any:

@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.common import err, out, reports_input_errors
+from cli.common import (
+    allow_outside_option,
+    err,
+    force_option,
+    out,
+    overwrite_option,
+    read_checked_plan,
+    refuse_overwriting,
+    reports_input_errors,
+    scenario_inputs,
+    user_text,
+)
 
 if TYPE_CHECKING:
     from planner.plan import PlanResult
@@ -20,31 +31,22 @@ if TYPE_CHECKING:
 PLAN_ARG = click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 SCENARIO_OPT = click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
                             help="The scenario file (default: the one named in the plan), "
-                                 "for Chinese names and requirements.")
+                                 "against which it is verified, and for Chinese names and requirements.")
 
 
-def _read_plan(path: Path) -> PlanResult:
-    from planner.plan import read_plan
-
-    try:
-        return read_plan(path)
-    except ValueError as exc:  # pydantic's ValidationError and JSON errors are ValueErrors
-        raise click.ClickException(f"{path}: not a plan.json of this planner ({str(exc).splitlines()[0]})")
-
-
-def _context(plan: PlanResult, scenario: Path | None) -> Context:
+def _context(plan_file: Path, scenario: Path | None, force: bool) -> tuple[PlanResult, Context]:
+    """The plan, checked against its scenario (refused when it fails), and what the tables draw on."""
     from planner.reports.tables import load_context
 
-    ctx = load_context(plan, scenario)
+    checked = read_checked_plan(plan_file, scenario, force)
+    ctx = load_context(checked.plan, checked.loaded, checked.verified, scenario)
     for note in ctx.notes:
-        err.print(f"[yellow]note[/yellow] {_esc(note)}")
-    return ctx
+        err.print(f"[yellow]note[/yellow] {user_text(note)}")
+    return checked.plan, ctx
 
 
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+def _inputs(plan_file: Path, scenario: Path | None, ctx: Context) -> list[Path | None]:
+    return [plan_file, scenario, *(scenario_inputs(ctx.loaded) if ctx.loaded else [])]
 
 
 @click.command(epilog="\b\nExamples:\n  plan export out/2022/plan.json --xlsx 2022年司法所建设计划.xlsx\n"
@@ -55,22 +57,30 @@ def _esc(text: str) -> str:
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @SCENARIO_OPT
+@allow_outside_option
+@force_option
+@overwrite_option
 @reports_input_errors
-def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, scenario: Path | None) -> None:
-    """Export a solved plan: 汇总, 任务清单, 时间进度表, 达标情况, 经费."""
+def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, scenario: Path | None,
+           force: bool, overwrite: bool) -> None:
+    """Export a solved plan: 汇总, 任务清单, 时间进度表, 达标情况, 经费.
+
+    The plan is verified against its scenario first (exit 5 with the violations when it fails)."""
     from planner.reports.tables import build_tables
-    from planner.reports.xlsx import write_csv, write_xlsx
+    from planner.reports.xlsx import csv_paths, write_csv, write_xlsx
 
     if xlsx is None and csv_dir is None:
         raise click.UsageError("give --xlsx FILE and/or --csv DIR")
-    plan = _read_plan(plan_file)
-    tables = build_tables(plan, _context(plan, scenario), lang)
+    plan, ctx = _context(plan_file, scenario, force)
+    tables = build_tables(plan, ctx, lang)
+    refuse_overwriting([xlsx, *(csv_paths(tables, csv_dir) if csv_dir else [])],
+                       _inputs(plan_file, scenario, ctx), overwrite)
     if xlsx is not None:
         write_xlsx(tables, xlsx)
-        out.print(f"wrote {xlsx}")
+        out.print(f"wrote {user_text(xlsx)}")
     if csv_dir is not None:
         for path in write_csv(tables, csv_dir):
-            out.print(f"wrote {path}")
+            out.print(f"wrote {user_text(path)}")
 
 
 @click.command(epilog="\b\nExample:\n  plan report out/2022/plan.json -o 2022年司法所建设报告.html")
@@ -79,26 +89,35 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
               help="The HTML file to write (one file, no network needed to view or print it).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @SCENARIO_OPT
+@allow_outside_option
+@force_option
+@overwrite_option
 @reports_input_errors
-def report(plan_file: Path, output: Path, lang: str, scenario: Path | None) -> None:
-    """Write a self-contained HTML report: summary, charts, office table, explanations."""
+def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, force: bool, overwrite: bool) -> None:
+    """Write a self-contained HTML report: summary, charts, office table, explanations.
+
+    The plan is verified against its scenario first (exit 5 with the violations when it fails)."""
     from planner.plan import write_atomic
     from planner.reports.html import render_report
 
-    plan = _read_plan(plan_file)
-    write_atomic(output, render_report(plan, _context(plan, scenario), lang))
-    out.print(f"wrote {output}")
+    plan, ctx = _context(plan_file, scenario, force)
+    refuse_overwriting([output], _inputs(plan_file, scenario, ctx), overwrite)
+    write_atomic(output, render_report(plan, ctx, lang))
+    out.print(f"wrote {user_text(output)}")
 
 
 @click.command(epilog="\b\nExample:\n  plan advance scenarios/2022.yaml out/2022/plan.json --through 2022 "
                       "-o scenarios/2023.yaml")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@allow_outside_option
 @PLAN_ARG
 @click.option("--through", type=int, required=True, help="Last year carried out: its actions and earlier ones apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The new scenario file (YAML, offices inline).")
+@force_option
+@overwrite_option
 @reports_input_errors
-def advance(scenario: Path, plan_file: Path, through: int, output: Path) -> None:
+def advance(scenario: Path, plan_file: Path, through: int, output: Path, force: bool, overwrite: bool) -> None:
     """Roll a scenario on: apply the plan's actions up to --through, start the horizon the year after.
 
     Staff, floor area and rooms become what the plan made them; premises taken but not yet usable
@@ -109,13 +128,14 @@ def advance(scenario: Path, plan_file: Path, through: int, output: Path) -> None
     from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
-    plan = _read_plan(plan_file)
+    refuse_overwriting([output], [plan_file, *scenario_inputs(loaded)], overwrite)
+    checked = read_checked_plan(plan_file, loaded=loaded, force=force)
     try:
-        result = advance_scenario(loaded, plan, through, source=scenario, output=output,
-                                  plan_name=plan_file.as_posix())
+        result = advance_scenario(loaded, checked.plan, through, source=scenario, output=output,
+                                  plan_name=plan_file.as_posix(), verified=checked.verified)
     except AdvanceError as exc:
         raise click.ClickException(str(exc))
     for note in result.notes:
-        err.print(f"[yellow]note[/yellow] {_esc(note)}")
-    out.print(f"wrote {output}: horizon {through + 1}–{loaded.years[-1]}, {len(loaded.offices)} offices, "
+        err.print(f"[yellow]note[/yellow] {user_text(note)}")
+    out.print(f"wrote {user_text(output)}: horizon {through + 1}–{loaded.years[-1]}, {len(loaded.offices)} offices, "
               f"{result.applied} actions applied, {result.carried} premises carried")

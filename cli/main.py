@@ -21,11 +21,16 @@ from cli.common import (
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     err,
+    force_option,
     out,
+    overwrite_option,
     progress_line,
+    refuse_overwriting,
     reports_input_errors,
     scenario_argument,
+    scenario_inputs,
     solve_options,
+    user_text,
 )
 
 EPILOG = """\b
@@ -65,8 +70,8 @@ def validate(scenario: Path) -> None:
     warnings = loaded.warnings + diagnose(loaded)
     for w in warnings:
         err.print(f"[yellow]warning[/yellow] {_esc(str(w))}")
-    out.print(f"{scenario}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
-              f"standard {loaded.standard_ref}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
+    out.print(f"{_esc(scenario)}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
+              f"standard {_esc(loaded.standard_ref)}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
               f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
 
 
@@ -81,6 +86,8 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
+    for warning in loaded.warnings:  # e.g. an empty population cell: the tier below may rest on it
+        err.print(f"[yellow]warning[/yellow] {_esc(str(warning))}")
     classes = classify_all(loaded.offices, loaded.standard)
     rows = [{"id": o.id, "name": o.name, "county": o.county, "kind": o.kind, "tier": classes[o.id].tier,
              "reason": classes[o.id].reason, "reason_zh": classes[o.id].reason_zh,
@@ -89,17 +96,17 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     if as_json:
         click.echo(json.dumps({"offices": rows}, ensure_ascii=False, indent=2))
     elif as_csv:
-        import csv
+        from planner.reports.cells import write_csv
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
-        w.writeheader()
-        w.writerows(rows)
+        header = list(rows[0]) if rows else ["id"]
+        write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
     else:
         from collections import Counter
 
+        from cli.common import print_table
         from cli.render import classification_table
 
-        out.print(classification_table(loaded.offices, classes))
+        print_table(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
         out.print(f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}")
 
@@ -127,14 +134,16 @@ def schema() -> None:
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
 @click.option("--engine", type=click.Choice(["auto", "cpsat"]), default="auto", show_default=True,
-              help="auto: HiGHS (if installed) for components coupled across counties, e.g. one city "
-                   "fund; CP-SAT for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
+              help="auto: HiGHS for components coupled across counties, e.g. one city fund; CP-SAT "
+                   "for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@overwrite_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None) -> None:
+          with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None,
+          overwrite: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -142,6 +151,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     verification (a bug: please report it).
     """
     from planner.loading import load_scenario
+    from planner.plan import reread
     from planner.requirements import derive
     from planner.result import make_plan
     from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
@@ -149,6 +159,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
     loaded = load_scenario(scenario)
     target = (out_dir or Path("out") / scenario.stem) / "plan.json"
+    refuse_overwriting([target, xlsx], scenario_inputs(loaded), overwrite)
     _check_writable(target.parent)
     req = derive(loaded, soft_targets=True if soft_targets else None)
     from planner.limits import check_model_size
@@ -174,7 +185,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     if outcome.status == SolveStatus.NO_PLAN:
         err.print(f"no plan found within {time_limit:g} s; try a longer --time-limit")
         sys.exit(EXIT_NO_PLAN)
-    plan = make_plan(loaded, req, outcome)
+    plan = reread(make_plan(loaded, req, outcome))  # verified as it will be read back
     violations = verify_plan(loaded, plan)
     if violations:
         for v in violations:
@@ -208,40 +219,39 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
 
         for part in plan_summary(plan):
             out.print(part)
-        out.print(f"plan written to {target} (verified)")
+        out.print(f"plan written to {_esc(target)} (verified)")
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
 @scenario_argument
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@force_option
 @reports_input_errors
-def verify(scenario: Path, plan_file: Path) -> None:
+def verify(scenario: Path, plan_file: Path, force: bool) -> None:
     """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
 
-    Exit 0 when every rule and every stated figure holds, 5 with each violation listed.
+    Exit 0 when every rule and every stated figure holds, 5 with each violation listed (also when
+    the plan was solved from another version of the scenario, unless --force).
     """
     from planner.loading import load_scenario
-    from planner.verify import read_plan_for_verify, verify_plan
+    from planner.verify import PlanRefused, check_plan_file
 
     loaded = load_scenario(scenario)
-    plan, violations = read_plan_for_verify(plan_file)
-    if plan is not None:
-        if plan.scenario.sha256 != loaded.sha256:
-            err.print(f"[yellow]note[/yellow] {plan_file} was made from a different version of {scenario}")
-        violations = verify_plan(loaded, plan)
-    for v in violations:
-        out.print(f"[red]violation[/red] {_esc(str(v))}")
-    if violations:
-        out.print(f"{len(violations)} violation{'s' if len(violations) != 1 else ''}")
+    try:
+        checked = check_plan_file(plan_file, force=force, loaded=loaded)
+    except PlanRefused as exc:
+        for v in exc.violations:
+            out.print(f"[red]violation[/red] {_esc(str(v))}")
+        n = len(exc.violations)
+        out.print(f"{n} violation{'s' if n != 1 else ''}")
         sys.exit(EXIT_VIOLATIONS)
-    assert plan is not None
-    out.print(f"{plan_file}: verified — {len(plan.actions)} actions, every rule and stated figure holds")
+    for note in checked.notes:
+        err.print(f"[yellow]note[/yellow] {_esc(note)}")
+    out.print(f"{_esc(str(plan_file))}: verified — {len(checked.plan.actions)} actions, "
+              "every rule and stated figure holds")
 
 
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+_esc = user_text
 
 
 def _check_writable(folder: Path) -> None:
@@ -261,7 +271,7 @@ def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no
     if conflict:
         err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
         for c in conflict:
-            err.print(f"  {c.year} {c.tier} offices of {c.scope}: {c.required} of {len(c.office_ids)} "
+            err.print(f"  {c.year} {c.tier} offices of {_esc(c.scope)}: {c.required} of {len(c.office_ids)} "
                       f"must attain (target {c.rate:.0%})")
         index = req.office_index()
         offices = {index[i] for c in conflict for i in c.office_ids}
@@ -270,7 +280,7 @@ def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no
         limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets  # those paying for a conflicting office
                   if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
         if limits:
-            err.print("Limits they compete for: " + ", ".join(limits)
+            err.print("Limits they compete for: " + _esc(", ".join(limits))
                       + (", post quotas" if loaded.quotas else ""))
     err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures.")
 

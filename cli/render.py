@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from cli.common import user_text as u
 from planner.classify import Classification
 from planner.plan import PlanResult
 from planner.scenario import Office
@@ -23,10 +24,10 @@ def classification_table(offices: list[Office], classes: dict[str, Classificatio
         t.add_column(col)
     for o in offices:
         c = classes[o.id]
-        t.add_row(o.id, o.name, o.county, o.kind, f"{o.population:,}" if o.population is not None else "—",
+        t.add_row(u(o.id), u(o.name), u(o.county), o.kind, f"{o.population:,}" if o.population is not None else "—",
                   f"{o.area_km2:g}" if o.area_km2 is not None else "—",
                   str(o.gdp_rank) if o.gdp_rank is not None else "—", o.demand or "—",
-                  f"{TIER_ZH[c.tier]} {c.tier}", c.reason_zh)
+                  f"{TIER_ZH[c.tier]} {c.tier}", u(c.reason_zh))
     return t
 
 
@@ -34,7 +35,7 @@ def plan_summary(plan: PlanResult) -> list[Any]:
     """Status, objective, attainment against targets, spending against budget, action counts."""
     parts: list[Any] = []
     o = plan.objective
-    parts.append(f"[bold]{plan.scenario.name}[/bold] — status [bold]{plan.status}[/bold] "
+    parts.append(f"[bold]{u(plan.scenario.name)}[/bold] — status [bold]{plan.status}[/bold] "
                  f"({STATUS_ZH.get(plan.status, plan.status)}), solved in {plan.solver.seconds:.2f} s "
                  f"with {plan.solver.workers} workers")
     parts.append(f"objective: shortfall {o.shortfall} · attained office-years (达标所·年) "
@@ -44,14 +45,14 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         t.add_column(col, justify="right" if col in ("offices", "attained", "required") else "left")
     for a in plan.attainment:
         result = "[green]met 达标[/green]" if a.met else f"[red]short by {a.required - a.attained}[/red]"
-        t.add_row(str(a.year), a.scope, TIER_ZH.get(a.tier, "全部") + " " + a.tier, str(a.offices),
+        t.add_row(str(a.year), u(a.scope), TIER_ZH.get(a.tier, "全部") + " " + a.tier, str(a.offices),
                   str(a.attained), f"{a.target:.0%}", str(a.required), result)
     parts.append(t)
     s = Table(title="经费 Spending against budget (万元)")
     for col in ("year", "scope", "budget", "spent", "left"):
         s.add_column(col, justify="right" if col in ("budget", "spent", "left") else "left")
     for sp in plan.spending:
-        s.add_row(str(sp.year), sp.scope, f"{sp.budget:,.4f}", f"{sp.spent:,.4f}", f"{sp.budget - sp.spent:,.4f}")
+        s.add_row(str(sp.year), u(sp.scope), f"{sp.budget:,.4f}", f"{sp.spent:,.4f}", f"{sp.budget - sp.spent:,.4f}")
     parts.append(s)
     counts = Counter(a.type for a in plan.actions)
     hires: Counter[str] = Counter()
@@ -59,6 +60,6 @@ def plan_summary(plan: PlanResult) -> list[Any]:
         if act.type == "hire" and act.role:
             hires[act.role] += act.count or 0
     line = ", ".join(f"{TYPE_ZH[k]} {k} {n}" for k, n in sorted(counts.items())) or "none"
-    parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))
+    parts.append(f"actions: {line}" + ("; people hired: " + ", ".join(f"{u(r)} {n}" for r, n in sorted(hires.items()))
                                        if hires else ""))
     return parts

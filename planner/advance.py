@@ -58,8 +58,11 @@ class Advanced:
 
 
 def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, source: Path, output: Path,
-                     plan_name: str = "plan.json") -> Advanced:
-    """Build, validate (by loading it back) and write the rolled-on scenario to `output`."""
+                     plan_name: str = "plan.json", verified: bool = True) -> Advanced:
+    """Build, validate (by loading it back) and write the rolled-on scenario to `output`.
+
+    `verified` False (a plan of another version of the scenario, used with --force) is said in
+    the new file's header."""
     years = loaded.years
     if not years[0] <= through < years[-1]:
         raise AdvanceError(f"--through {through}: give a year from {years[0]} to {years[-1] - 1} "
@@ -75,7 +78,8 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
     budget, budget_notes = _budget(loaded, committed, through)
     notes += budget_notes
     data = _scenario_data(loaded, through, source, output, new_offices, budget)
-    text = _header(loaded, source, plan_name, through) + _dump(data, _budget_comment(loaded, committed, through))
+    text = (_header(loaded, source, plan_name, through, verified)
+            + _dump(data, _budget_comment(loaded, committed, through)))
     _validate(text, output)
     write_atomic(output, text)
     applied = sum(p.effective <= through + 1 for acts in done.values() for _, p in acts)
@@ -84,11 +88,9 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
 
 
 def _check_plan(loaded: LoadedScenario, plan: PlanResult) -> list[str]:
-    """A plan that does not hold for this scenario would roll on nonsense: refuse it."""
-    notes = []
-    if plan.scenario.sha256 != loaded.sha256:
-        notes.append(f"the plan was solved from a different version of the scenario ({plan.scenario.file}); "
-                     "it still verifies against this one")
+    """A plan that does not hold for this scenario would roll on nonsense: refuse it. (The command
+    checks it first with verify.check_plan_file; this guards callers of the library.)"""
+    notes: list[str] = []
     violations = verify_plan(loaded, plan)
     if violations:
         shown = "; ".join(str(v) for v in violations[:3])
@@ -132,10 +134,11 @@ def _carry(o: Office, a: Action, p: Priced, through: int, end: int) -> HousingOp
     oid, n = UNDERWAY + base, 2
     while oid in ids:
         oid, n = f"{UNDERWAY}{base}-{n}", n + 1
-    area = a.area_m2 if a.type == "build" else next(h.area_m2 for h in o.housing_options if h.id == a.option)
+    taken = next((h for h in o.housing_options if h.id == a.option), None) if a.type == "housing" else None
+    area = taken.area_m2 if taken is not None else a.area_m2
     assert area is not None
-    return HousingOption(id=oid, area_m2=area, one_time=0.0, annual=0.0, from_year=through + 1,
-                         lead_years=p.effective - (through + 1))
+    return HousingOption(id=oid, name=taken.name if taken is not None else None, area_m2=area, one_time=0.0,
+                         annual=0.0, from_year=through + 1, lead_years=p.effective - (through + 1))
 
 
 def _committed(loaded: LoadedScenario, done: dict[str, list[tuple[Action, Priced]]],
@@ -214,9 +217,13 @@ def _scenario_data(loaded: LoadedScenario, through: int, source: Path, output: P
     return data
 
 
-def _header(loaded: LoadedScenario, source: Path, plan_name: str, through: int) -> str:
+def _header(loaded: LoadedScenario, source: Path, plan_name: str, through: int, verified: bool = True) -> str:
     nxt = through + 1
-    return (f"# Rolled on by `plan advance` from {source.as_posix()} and {plan_name} (--through {through}).\n"
+    # File names are user text: a line break in one would end the comment and inject YAML.
+    src, name = (re.sub(r"[\x00-\x1f\x7f]", "?", t) for t in (source.as_posix(), plan_name))
+    mark = ("" if verified else "# 未核验 UNVERIFIED: the plan was solved from another version of the scenario "
+            "(used with --force).\n")
+    return (mark + f"# Rolled on by `plan advance` from {src} and {name} (--through {through}).\n"
             f"# Offices: staff, floor area and rooms as they stand at the end of {through} under the plan's\n"
             f"# actions up to {through}, plus premises taken by then that count from the end of {nxt}.\n"
             f"# Housing options taken are removed; premises taken that count later still are the free\n"
@@ -253,7 +260,7 @@ def _validate(text: str, output: Path) -> None:
     tmp = output.parent / f".{output.name}.check.yaml"
     try:
         tmp.write_text(text, encoding="utf-8")
-        load_scenario(tmp, display=str(output))
+        load_scenario(tmp, display=str(output), allow_outside=True)  # the standard may now be ../
     except ScenarioError as exc:
         raise AdvanceError("the rolled-on scenario does not validate (please report this): "
                            + "; ".join(str(i) for i in exc.issues[:3])) from None

@@ -91,7 +91,9 @@ def frontier_chart(points: Sequence[dict[str, Any]], cheapest: int | None, title
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
         _draw_top(top, points, cheapest, L)
         _draw_bottom(bottom, points, L)
-        fig.suptitle(f"{L['title']}\n{title if font else title.encode('ascii', 'ignore').decode() or ''}")
+        # parse_math=False: the scenario's name is user text; `$\frac$` would be mathtext and crash.
+        fig.suptitle(f"{L['title']}\n{title if font else title.encode('ascii', 'ignore').decode() or ''}",
+                     parse_math=False)
         prefix.parent.mkdir(parents=True, exist_ok=True)
         for ext in ("png", "svg"):
             path = prefix.with_name(prefix.name + "." + ext)

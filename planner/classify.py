@@ -79,7 +79,7 @@ def classify_office(office: Office, std: Standard, county_size: int) -> Classifi
 
 
 def _facts(office: Office, size: str, economy: str | None, demand: str | None, n: int) -> tuple[str, str]:
-    pop = f"{office.population:,}" if office.population is not None else "?"
+    pop = f"{office.population:,}" if office.population is not None else None
     area = f"{office.area_km2:g}" if office.area_km2 is not None else "?"
     size_zh = {"large-size": "大", "medium-size": "中", "small-size": "小"}[size]
     rank = f"GDP rank {office.gdp_rank}/{n} ({economy})" if economy else "GDP rank missing (treated as met)"
@@ -87,8 +87,11 @@ def _facts(office: Office, size: str, economy: str | None, demand: str | None, n
                else "GDP 排名缺失（视为满足）")
     dem = f"demand {demand}" if demand else "demand missing (treated as met)"
     dem_zh = f"法治需求{DEMAND_ZH[demand]}" if demand else "法治需求缺失（视为满足）"
-    en = f"population {pop}, area {area} km² ({size}); {rank}; {dem}"
-    zh = f"常住人口 {pop}，面积 {area} km²（规模{size_zh}）；{rank_zh}；{dem_zh}"
+    # A missing population is said plainly: the size then rests on the area alone (a lower tier, maybe).
+    pop_en = f"population {pop}" if pop else "population missing (size by area only)"
+    pop_zh = f"常住人口 {pop}" if pop else "常住人口缺失（仅按面积判断规模）"
+    en = f"{pop_en}, area {area} km² ({size}); {rank}; {dem}"
+    zh = f"{pop_zh}，面积 {area} km²（规模{size_zh}）；{rank_zh}；{dem_zh}"
     return en, zh
 
 

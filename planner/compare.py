@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from planner.errors import ScenarioError, ScenarioIssue
-from planner.plan import FORMAT, Action, PlanResult
+from planner.plan import FORMAT, Action, PlanResult, PlanTooLarge, read_plan_bytes
+from planner.reports.tables import Names
 from planner.scenario import to_wan, to_yuan
 from planner.solve import SolveParams, SolveStatus
 from planner.standards import TIERS
@@ -41,29 +40,26 @@ class ComparedPlan:
     label: str  # the path as the user gave it
     source: str  # "scenario" (solved here) or "plan" (read from plan.json)
     plan: PlanResult
+    verified: bool = True  # False: a plan.json let through by --force (another scenario version)
+    loaded: Any = None  # the scenario it was solved from or checked against (names of roles, rooms)
 
 
 def is_plan_file(path: Path) -> bool:
-    """A plan.json is recognised by its content, not its name: JSON with the plan-result format."""
+    """A plan.json is recognised by its content, not its name: JSON with the plan-result format.
+    A file over the plan size cap counts as one, so that reading it refuses it with the cap."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_plan_bytes(path))
+    except PlanTooLarge:
+        return True
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("format") == FORMAT
 
 
-def read_plan_file(path: Path, display: str) -> PlanResult:
-    """Read a plan.json; a malformed one is a `ScenarioError` naming the file and field."""
-    try:
-        return PlanResult.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        raise ScenarioError([ScenarioIssue(display, None, ".".join(str(p) for p in e["loc"]), e["msg"])
-                             for e in exc.errors()]) from None
-
-
 def solve_scenario_file(path: Path, display: str, params: SolveParams,
-                        soft_targets: bool | None = None) -> PlanResult:
-    """Load, derive, solve and make the plan of one scenario file; raises `NoPlanError` without one."""
+                        soft_targets: bool | None = None) -> tuple[PlanResult, Any]:
+    """Load, derive, solve and make the plan of one scenario file (with the loaded scenario);
+    raises `NoPlanError` without one."""
     from planner.loading import load_scenario
     from planner.requirements import derive
     from planner.result import make_plan
@@ -74,17 +70,23 @@ def solve_scenario_file(path: Path, display: str, params: SolveParams,
     outcome = solve(req, params)
     if outcome.solution is None or outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
         raise NoPlanError(display, outcome.status, outcome.conflict)
-    return make_plan(loaded, req, outcome)
+    return make_plan(loaded, req, outcome), loaded
 
 
-def load_for_compare(path: Path, params: SolveParams, soft_targets: bool | None = None) -> ComparedPlan:
-    """A plan.json is read as it is; anything else is taken for a scenario and solved."""
+def load_for_compare(path: Path, params: SolveParams, soft_targets: bool | None = None,
+                     force: bool = False) -> ComparedPlan:
+    """A plan.json is checked against the scenario it names (verify.check_plan_file: refused when it
+    fails); anything else is taken for a scenario and solved."""
+    from planner.verify import check_plan_file
+
     display = str(path)
     if not path.is_file():
         raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
     if is_plan_file(path):
-        return ComparedPlan(display, "plan", read_plan_file(path, display))
-    return ComparedPlan(display, "scenario", solve_scenario_file(path, display, params, soft_targets))
+        checked = check_plan_file(path, force=force)
+        return ComparedPlan(display, "plan", checked.plan, checked.verified, checked.loaded)
+    plan, loaded = solve_scenario_file(path, display, params, soft_targets)
+    return ComparedPlan(display, "scenario", plan, loaded=loaded)
 
 
 # ---------------------------------------------------------------- KPIs
@@ -198,8 +200,13 @@ class OfficeDiff:
                 "missing_in": self.missing_in}
 
 
-def describe_action(a: Action) -> str:
-    """One line per action, e.g. `2022 hire mediators ×2`, `2023 housing annex-lease 150 m²`."""
+def describe_action(a: Action, names: Names | None = None) -> str:
+    """One line per action, e.g. `2022 hire mediators ×2`, `2023 housing annex-lease 150 m²`;
+    with Chinese `names`: `2022 招录/聘用 专职人民调解员 ×2`, `2023 用房方案 东侧附楼 150 m²`."""
+    if names is not None and names.zh:
+        what = [names.what(a)] if a.type in ("hire", "housing", "facility") else []
+        qty = [f"×{a.count}"] if a.type == "hire" else [f"{a.area_m2} m²"] if a.area_m2 else []
+        return " ".join([str(a.year), names.action(a), *what, *qty])
     if a.type == "hire":
         return f"{a.year} hire {a.role} ×{a.count}"
     if a.type in ("lease", "build"):
@@ -209,18 +216,25 @@ def describe_action(a: Action) -> str:
     return f"{a.year} facility {a.facility}"
 
 
-def actions_by_office(plan: PlanResult) -> dict[str, list[str]]:
+def actions_by_office(plan: PlanResult, names: Names | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for a in sorted(plan.actions, key=lambda a: (a.office, a.year, a.type, describe_action(a))):
-        out.setdefault(a.office, []).append(describe_action(a))
+        out.setdefault(a.office, []).append(describe_action(a, names))
     return out
 
 
-def office_differences(base: ComparedPlan, other: ComparedPlan) -> list[OfficeDiff]:
-    """Offices whose attainment or actions differ between two plans, in the baseline's order."""
+def plan_names(p: ComparedPlan, zh: bool) -> Names | None:
+    """Chinese names of roles, rooms and options for a plan's actions (None: ids, as in --json)."""
+    return Names(p.loaded, zh=True) if zh else None
+
+
+def office_differences(base: ComparedPlan, other: ComparedPlan, zh: bool = False) -> list[OfficeDiff]:
+    """Offices whose attainment or actions differ between two plans, in the baseline's order;
+    actions named in Chinese when `zh`, else by id."""
     b_off = {o.id: o for o in base.plan.offices}
     o_off = {o.id: o for o in other.plan.offices}
-    b_act, o_act = actions_by_office(base.plan), actions_by_office(other.plan)
+    b_act = actions_by_office(base.plan, plan_names(base, zh))
+    o_act = actions_by_office(other.plan, plan_names(other, zh))
     ids = list(b_off) + [i for i in o_off if i not in b_off]
     diffs = []
     for oid in ids:
@@ -282,8 +296,9 @@ class KpiRow:
 TIER_LABEL = {"large": "大型 large", "medium": "中型 medium", "small": "小型 small", ALL: "全部 all"}
 
 
-def kpi_rows(all_kpis: list[Kpis]) -> list[KpiRow]:
-    """Rows in the order a planner reads them: outcome, attainment, money, people."""
+def kpi_rows(all_kpis: list[Kpis], names: Names | None = None) -> list[KpiRow]:
+    """Rows in the order a planner reads them: outcome, attainment, money, people; roles by their
+    Chinese names when `names` is given."""
     rows: list[KpiRow] = []
 
     def add(metric: str, label: str, year: int | None, values: list[Any], text: list[str]) -> None:
@@ -317,7 +332,8 @@ def kpi_rows(all_kpis: list[Kpis]) -> list[KpiRow]:
         [str(k.posts_filled) for k in all_kpis])
     for role in sorted({r for k in all_kpis for r in k.hires}):
         vals = [k.hires.get(role, 0) for k in all_kpis]
-        add(f"hires.{role}", f"招录/聘用 hires {role}", None, vals, [str(v) for v in vals])
+        add(f"hires.{role}", f"招录/聘用 {names.role(role)}" if names else f"招录/聘用 hires {role}", None, vals,
+            [str(v) for v in vals])
     return rows
 
 

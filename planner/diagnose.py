@@ -51,13 +51,8 @@ def cheapest_attainment(o: OfficeReq, req: Requirements, t: int) -> int | None:
 def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
     req = derive(loaded)
     out: list[ScenarioIssue] = []
-    smap = loaded.source
     index = {o.id: i for i, o in enumerate(loaded.offices)}
-
-    def issue(loc: tuple[object, ...], msg: str) -> ScenarioIssue:
-        if smap is None:
-            return ScenarioIssue(loaded.file, None, "", msg)
-        return smap.issue(loc, msg)
+    issue = loaded.issue  # offices from a table are named at their table line
 
     for o in req.offices:
         for t, y in enumerate(req.years):

@@ -40,3 +40,17 @@ def format_path(loc: tuple[object, ...]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: object) -> str:
+    """A value quoted for a message: its first line, at most 60 characters (`'root:x:0:0…'`).
+
+    A file read by mistake (a standard that is /etc/passwd) must not be printed whole."""
+    if not isinstance(value, str):
+        return repr(value)[:EXCERPT_CHARS]
+    first = value.split("\n", 1)[0]
+    short = first[:EXCERPT_CHARS]
+    return repr(short) + ("…" if short != value else "")

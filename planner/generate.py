@@ -211,6 +211,7 @@ def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -
     from planner.loading import load_scenario
     from planner.model.bounds import pattern_lower_bound
     from planner.requirements import derive
+    from planner.targets import required_count
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.yaml"
@@ -229,7 +230,7 @@ def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -
                 bounds = sorted(((b, o) for o in mine
                                  if (b := pattern_lower_bound(o, req, tuple(range(t, T)))) is not None),
                                 key=lambda pair: (pair[0], pair[1].id))
-                chosen += bounds[: math.ceil(rate * len(mine) - 1e-9)]
+                chosen += bounds[: required_count(rate, len(mine))]
             # Spread each chosen office's horizon cost evenly over the years from t on.
             spend = sum(b for b, _ in chosen) / max(1, T - t) / 10_000
             scenario["budget"][county][year] = round(max(5.0, tightness * spend), 1)

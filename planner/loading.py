@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import types
 import typing
@@ -19,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from planner.errors import ScenarioError, ScenarioIssue, format_path
+from planner.errors import ScenarioError, ScenarioIssue, excerpt, format_path
 from planner.i18n import tr
 from planner.scenario import Office, Scenario, to_yuan
 from planner.scopes import ALL, scope_kinds, scopes_of
@@ -61,14 +62,30 @@ class LoadedScenario:
     quotas: list[QuotaEntry]
     warnings: list[ScenarioIssue] = field(default_factory=list)
     source: SourceMap | None = None
+    table_source: SourceMap | None = None  # the office table's, when offices come from one
+
+    def issue(self, loc: tuple[Any, ...], message: str) -> ScenarioIssue:
+        """A problem at `loc` (e.g. ("offices", 3, "population")) located in the YAML or the office table."""
+        if self.source is None:
+            return ScenarioIssue(self.file, None, "", message)
+        return _locate(loc, message, self.source, self.table_source)
 
     @property
     def counties(self) -> list[str]:
         return sorted({o.county for o in self.offices})
 
 
-def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenario:
-    """Read and validate a scenario file; raises `ScenarioError` listing every problem found."""
+ALLOW_OUTSIDE_ENV = "PLAN_ALLOW_OUTSIDE"  # "1": as `--allow-outside` (set by it, so pool workers see it too)
+
+
+def load_scenario(path: str | Path, display: str | None = None, allow_outside: bool | None = None) -> LoadedScenario:
+    """Read and validate a scenario file; raises `ScenarioError` listing every problem found.
+
+    A standard or office table outside the scenario's folder tree is refused unless `allow_outside`
+    (default: the PLAN_ALLOW_OUTSIDE environment variable is "1").
+    """
+    if allow_outside is None:
+        allow_outside = os.environ.get(ALLOW_OUTSIDE_ENV) == "1"
     path = Path(path)
     display = display or str(path)
     if not _is_file(path):
@@ -77,9 +94,11 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
     if not isinstance(raw, dict):
         raise ScenarioError([smap.issue((), "a scenario file is a mapping of fields "
                                         "(name, standard, horizon, budget, offices, ...)", "")])
-    standard, standard_ref = _load_standard(raw, path.parent, smap)
+    standard, standard_ref = _load_standard(raw, path.parent, smap, allow_outside)
     table_map: SourceMap | None = None
     if isinstance(raw.get("offices"), str):
+        if not allow_outside:
+            _refuse_outside(path.parent, raw["offices"], ("offices",), smap)
         table_path = (path.parent / raw["offices"]).resolve()
         if not _is_file(table_path):
             raise ScenarioError([smap.issue(("offices",), f"office table {raw['offices'][:80]!r} not found "
@@ -98,7 +117,8 @@ def load_scenario(path: str | Path, display: str | None = None) -> LoadedScenari
         years=scenario.horizon.years, targets=checker.targets(),
         target_scope=scenario.target_scope or standard.target_scope,
         weights={t: scenario.weights.get(t, 1) for t in TIERS},  # type: ignore[call-overload]
-        budgets=checker.budgets, quotas=checker.quotas, warnings=checker.warnings, source=smap)
+        budgets=checker.budgets, quotas=checker.quotas, source=smap, table_source=table_map,
+        warnings=(table_map.warnings if table_map else []) + checker.warnings)
 
 
 def load_standard_file(path: Path, display: str) -> Standard:
@@ -106,19 +126,36 @@ def load_standard_file(path: Path, display: str) -> Standard:
     return _validate(Standard, raw, smap, None)
 
 
-def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap) -> tuple[Standard, str]:
+def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap, allow_outside: bool) -> tuple[Standard, str]:
     ref = raw.get("standard")
     if not isinstance(ref, str) or not ref.strip():
         raise ScenarioError([smap.issue(("standard",), "required: a built-in standard id "
                                         f"({', '.join(BUILTIN_IDS)}) or a path to a standard file")])
     if ref in BUILTIN_IDS:
         return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
+    if not allow_outside:
+        _refuse_outside(base, ref, ("standard",), smap)
     candidate = base / ref
     if not _is_file(candidate):
         hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
         extra = f" (did you mean '{hint[0]}'?)" if hint else f"; built-in ids: {', '.join(BUILTIN_IDS)}"
-        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {ref!r}{extra}")])
+        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {excerpt(ref)}{extra}")])
     return load_standard_file(candidate, str(Path(smap.file).parent / ref)), ref
+
+
+def _refuse_outside(base: Path, ref: str, loc: tuple[Any, ...], smap: SourceMap) -> None:
+    """A file the scenario names must lie in its folder tree (after `..` and links are resolved):
+    `standard: /etc/passwd` must not make `plan validate` read, let alone print, another file."""
+    try:
+        inside = (base / ref).resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte …: not a file we read
+        inside = False
+    if not inside:
+        folder = base.resolve()
+        raise ScenarioError([smap.issue(loc, tr(
+            f"{excerpt(ref)} 不在情景文件所在文件夹 {folder} 内；请移到该文件夹，或加 --allow-outside 仍然读取",
+            f"{excerpt(ref)} is outside the scenario's folder {folder}; move it there, or give "
+            "--allow-outside to read it anyway"))])
 
 
 def _is_file(path: Path) -> bool:
@@ -220,7 +257,7 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
     msg = re.sub(r" or instance of \w+", "", msg).replace("valid dictionary", "mapping ({key: value, ...})")
     given = err.get("input")
     if not isinstance(given, (dict, list)):
-        msg += f" (got {given!r})"
+        msg += f" (got {excerpt(given)})"
     return msg
 
 
@@ -228,7 +265,7 @@ def _literal_message(err: Any) -> str:
     """`one of 'township', 'subdistrict' (got '街道'; write 'subdistrict' for 街道)`."""
     allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
     given = err.get("input")
-    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {given!r}"
+    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {excerpt(given)}"
     zh = {k: v for aliases in VALUE_ALIASES.values() for k, v in aliases.items() if v in allowed}
     if isinstance(given, str) and given in zh:
         return text + f"; write '{zh[given]}' for {given})"
@@ -298,7 +335,7 @@ def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]
         if value not in names[kind]:
             hint = difflib.get_close_matches(str(value), names[kind], n=1, cutoff=0.6)
             tail = f" (did you mean '{hint[0]}'?)" if hint else f"; declare it under `{kind}`"
-            issues.append(smap.issue(loc, f"unknown {what} {value!r}{tail}"))
+            issues.append(smap.issue(loc, f"unknown {what} {excerpt(value)}{tail}"))
 
     tiers = raw.get("tiers") or {}
     for tier in TIERS:
@@ -351,6 +388,7 @@ class _Checker:
         assert isinstance(sc.offices, list)
         self.offices: list[Office] = sc.offices
         self.counties = sorted({o.county for o in self.offices})
+        self.reported_counties: set[str] = set()  # office counties already reported as misspelt
         self.kinds = scope_kinds(self.offices)
 
     def err(self, loc: tuple[Any, ...], message: str) -> None:
@@ -362,7 +400,7 @@ class _Checker:
     def unknown(self, loc: tuple[Any, ...], what: str, name: str, known: list[str]) -> None:
         hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         tail = f" (did you mean '{hint[0]}'?)" if hint else (f"; known: {', '.join(known)}" if known else "")
-        self.err(loc, f"unknown {what} {name!r} in standard {self.std.id}{tail}")
+        self.err(loc, f"unknown {what} {excerpt(name)} in standard {self.std.id}{tail}")
 
     def year_ok(self, loc: tuple[Any, ...], year: int) -> bool:
         if year not in self.years:
@@ -393,7 +431,7 @@ class _Checker:
         for i, o in enumerate(self.offices):
             at = ("offices", i)
             if o.id in seen:
-                self.err(at + ("id",), f"duplicate office id {o.id!r} (also offices[{seen[o.id]}])")
+                self.err(at + ("id",), f"duplicate office id {o.id!r} (also {self.where(seen[o.id])})")
             seen.setdefault(o.id, i)
             for r in o.staff:
                 if r not in self.std.roles:
@@ -424,6 +462,11 @@ class _Checker:
                 if h.from_year is not None and h.from_year > self.years[-1]:
                     self.err(at + ("housing_options", j, "from_year"),
                              f"year {h.from_year} is after the horizon's end {self.years[-1]}")
+            if o.population is None:
+                self.warn(at + ("population",), tr(
+                    f"司法所 {o.id}：常住人口为空；规模只按面积判断，可能因此分到较低类别",
+                    f"office {o.id}: population is empty; its size is judged by area alone, which may put it "
+                    "in a lower tier"))
             if o.gdp_rank is None:
                 self.warn(at + ("gdp_rank",), f"office {o.id}: no gdp_rank; the economy criterion is treated as met")
             if o.demand is None:
@@ -479,12 +522,19 @@ class _Checker:
             self.err(loc, "a quota is a whole number of people")
         return int(value)
 
+    def where(self, i: int) -> str:
+        """Office i as a message names it: its table line, or its place in the YAML list."""
+        line = self.table_map.line_of(("offices", i)) if self.table_map is not None else None
+        return tr(f"第 {line} 行", f"line {line}") if line else f"offices[{i}]"
+
     def scope_ok(self, loc: tuple[Any, ...], name: str) -> bool:
         """A scope name must name exactly one county, city or province of the offices (§8)."""
         if name.isdigit():
             self.err(loc, f"year {name} is written as text; write it without quotes")
             return False
         kinds = self.kinds.get(name)
+        if kinds is None and self.misspelt_office_county(name):
+            return False
         if kinds is None:
             known = sorted(self.kinds)
             hint = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
@@ -529,12 +579,29 @@ class _Checker:
                         f"give different units different names, e.g. {above}{name}"))
                     break
 
+    def misspelt_office_county(self, name: str) -> bool:
+        """A budget or quota names `name`, no office has it, but an office's county that no budget or
+        quota names is close to it: the office's cell is the likely mistake, so say so there."""
+        shapes: list[dict[Any, Any]] = [self.sc.budget, *self.sc.quotas.values()]
+        named = {ALL if isinstance(k, int) else str(k) for shape in shapes for k in shape}
+        unnamed = sorted({o.county for o in self.offices if not named & set(scopes_of(o))}
+                         - self.reported_counties)
+        hint = difflib.get_close_matches(name, unnamed, n=1, cutoff=0.5)
+        if not hint:
+            return False
+        i = next(i for i, o in enumerate(self.offices) if o.county == hint[0])
+        self.reported_counties.add(hint[0])
+        self.err(("offices", i, "county"), tr(
+            f"县区 {hint[0]!r} 不在任何预算中，预算写的是 {name!r}（是否应为 '{name}'？）",
+            f"county {hint[0]!r} is in no budget, which names {name!r} (did you mean '{name}'?)"))
+        return True
+
     def check_budget_cover(self) -> None:
         """Every (county, year) of the horizon falls under some budget entry: one of the
         scenario, its province, its city or the county itself."""
         covered = {(b.scope, b.year) for b in self.budgets}
         county_scopes = {o.county: scopes_of(o) for o in self.offices}
-        for county in self.counties:
+        for county in sorted(set(self.counties) - self.reported_counties):
             for y in self.years:
                 if not any((s, y) in covered for s in county_scopes[county]):
                     self.err(("budget",), f"no budget covers {county} in {y}: give `{y}: amount` "

@@ -428,6 +428,9 @@ def _action_text(a: Action, loaded: LoadedScenario, zh: bool) -> str:
         verb = {"lease": "租赁", "build": "新建"}[a.type]
         return f"{a.year} {verb} {a.area_m2} m²" if zh else f"{a.year} {a.type} {a.area_m2} m²"
     if a.type == "housing":
-        return (f"{a.year} 用房方案 {a.option}（{a.area_m2} m²）" if zh
+        from planner.reports.tables import Names  # an option by its `name` where the scenario gives one
+
+        name = Names(loaded, zh).option(a.office, a.option or "")
+        return (f"{a.year} 用房方案 {name}（{a.area_m2} m²）" if zh
                 else f"{a.year} housing {a.option} ({a.area_m2} m²)")
     return (f"{a.year} 设立{std.facility_zh(a.facility or '')}" if zh else f"{a.year} set up {a.facility}")

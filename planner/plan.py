@@ -10,12 +10,15 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.i18n import tr
+
 FORMAT: Final = "plan-result/1"
 ActionType = Literal["hire", "lease", "build", "housing", "facility"]
 
 
 class _Rec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN/Infinity (which json accepts) are no figures: refused when read, not a traceback later.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ScenarioRef(_Rec):
@@ -33,8 +36,10 @@ class Objective(_Rec):
 class StageInfo(_Rec):
     level: str
     status: str
-    value: float | None
-    bound: float | None
+    # Both absent when the level has no figure (a time limit or a signal before its first
+    # solution); `to_json` drops None, so reading must accept them missing (issue 14, item 2).
+    value: float | None = None
+    bound: float | None = None
     seconds: float
 
 
@@ -138,5 +143,31 @@ def _umask() -> int:
     return mask
 
 
+# A plan is ~0.4 KB per office-year (300 offices × 3 years, 1,125 actions: 373 KB; docs/robustness.md),
+# so the largest scenario benchmarked (40,000 offices × 3 years) needs ~50 MB; the 180 MB of issue 14
+# is refused.
+MAX_PLAN_BYTES = 128 * 2**20
+
+
+class PlanTooLarge(ValueError):
+    """A plan file over MAX_PLAN_BYTES: refused before reading it."""
+
+
+def read_plan_bytes(path: Path) -> bytes:
+    """The plan file's bytes, refusing one over MAX_PLAN_BYTES without reading it whole."""
+    with path.open("rb") as f:
+        data = f.read(MAX_PLAN_BYTES + 1)
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanTooLarge(tr(f"文件超过 {MAX_PLAN_BYTES // 2**20} MiB，不是本工具写出的 plan.json（拒绝读取）",
+                              f"over {MAX_PLAN_BYTES // 2**20} MiB, larger than any plan.json this planner "
+                              "writes (not read)"))
+    return data
+
+
 def read_plan(path: Path) -> PlanResult:
-    return PlanResult.model_validate_json(path.read_bytes())
+    return PlanResult.model_validate_json(read_plan_bytes(path))
+
+
+def reread(plan: PlanResult) -> PlanResult:
+    """The plan as `read_plan` will see it after `to_json`: what is written is what gets verified."""
+    return PlanResult.model_validate_json(plan.to_json())

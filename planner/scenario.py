@@ -21,10 +21,10 @@ def _four_decimals(x: float) -> float:
 
 
 def _not_bool(x: object) -> object:
-    # YAML reads `yes`, `no`, `true`, `on` as booleans and pydantic would take them as 1/0:
+    # YAML reads `true` and `false` as booleans and pydantic would take them as 1/0:
     # a population of `true` is a mistake to report, not the number 1.
     if isinstance(x, bool):
-        raise ValueError("expected a number, not yes/no/true/false")  # noqa: TRY004 (pydantic wants ValueError)
+        raise ValueError("expected a number, not true/false")  # noqa: TRY004 (pydantic wants ValueError)
     return x
 
 
@@ -104,6 +104,7 @@ class Costs(_Strict):
 
 class HousingOption(_Strict):
     id: str = Field(min_length=1, description="unique within the office")
+    name: str | None = Field(None, description="what planners call it, e.g. 东侧附楼租赁 (shown instead of the id)")
     area_m2: Annotated[int, Field(ge=1, le=1_000_000_000), NotBool] = Field(description="floor area it adds, m²")
     one_time: Money = Field(0.0, description="万元, in the year it is taken")
     annual: Money = Field(0.0, description="万元 per year, from the year it is taken on")

@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from planner.errors import ScenarioError, ScenarioIssue
+from planner.errors import EXCERPT_CHARS, ScenarioError, ScenarioIssue, excerpt
+from planner.i18n import tr
 from planner.standards import Standard
 from planner.yamlsrc import MAX_FILE_BYTES, SourceMap
 
@@ -82,14 +83,16 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ScenarioError([ScenarioIssue(display, None, "offices", "office table larger than 20 MB")])
     suffix = path.suffix.lower()
+    unsaved: Unsaved = []
     if suffix == ".csv":
         header, rows = _read_csv(path, display)
     elif suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(path, display)
+        header, rows, unsaved = _read_xlsx(path, display)
     else:
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
     aliases = header_map(standard)
+    rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]
     for col, (h, f) in enumerate(zip(header, fields)):
         if not f:
@@ -108,6 +111,12 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     smap = SourceMap(display)
     for col, (h, f) in enumerate(zip(header, fields)):
         smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
+    for line, col, where, formula in unsaved:
+        smap.warnings.append(ScenarioIssue(display, line, fields[col] if col < len(fields) else where, tr(
+            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
+            "请在 Excel 中打开并保存，或直接填写数值",
+            f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
+            "workbook in Excel, or type the value")))
     offices: list[dict[str, Any]] = []
     for i, (line, row) in enumerate(rows):
         office: dict[str, Any] = {}
@@ -118,6 +127,8 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
                 continue
             keys = _keys(f)
             value = _convert(keys[0], value)
+            if keys[0] == "facilities":  # the standard's Chinese room names, as in 已有功能室
+                value = [_field_for(v, rooms) for v in value]
             _put(office, keys, value, display, line, f)
         offices.append(office)
     if not offices:
@@ -154,7 +165,8 @@ def _check_header(header: list[str], fields: list[str], standard: Standard, disp
     issues: list[ScenarioIssue] = []
 
     def bad(col: int, message: str) -> None:
-        issues.append(ScenarioIssue(display, 1, header[col].strip(), f"column {column_letter(col)}: {message}"))
+        name = header[col].strip()[:EXCERPT_CHARS]  # a header cell may hold a pasted paragraph
+        issues.append(ScenarioIssue(display, 1, name, f"column {column_letter(col)}: {message}"))
 
     for col, f in enumerate(fields):
         keys = f.split(".")
@@ -190,6 +202,23 @@ def _check_header(header: list[str], fields: list[str], standard: Standard, disp
 _SUB_WHAT = {"staff": "role", "caseload": "caseload field", "attributes": "attribute"}
 
 
+def _check_title_row(display: str, first: list[Any], row: list[Any], line: int) -> None:
+    """Refuse a title (one cell, e.g. 2022年司法所基本情况表) above the header, naming the header's line.
+
+    Called for the first few lines under line 1; a line that names required columns is the header."""
+    if sum(1 for c in first if c not in (None, "") and str(c).strip()) > 1:
+        return
+    names = {str(c).strip() for c in row if c is not None}
+    if sum(1 for n in names if n in REQUIRED_COLUMNS or HEADER_ALIASES.get(n) in REQUIRED_COLUMNS) >= 2:
+        raise ScenarioError([ScenarioIssue(display, 1, "", tr(
+            f"第 1 行是表头上方的标题（列名在第 {line} 行）：请删除标题行，使表头位于第 1 行",
+            f"line 1 is a title above the header (the column names are on line {line}): delete it, so "
+            "that the header is the first line"))])
+
+
+TITLE_LINES = 5  # how far below line 1 a header under a title is looked for
+
+
 def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     import csv
     import io
@@ -213,6 +242,8 @@ def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     if not all_rows:
         raise ScenarioError([ScenarioIssue(display, 1, "", "table is empty")])
     header = all_rows[0]
+    for n, row in enumerate(all_rows[1:TITLE_LINES + 1], start=2):
+        _check_title_row(display, header, row, n)
     rows = []
     for n, row in enumerate(all_rows[1:], start=2):
         if not any(c.strip() for c in row):
@@ -224,25 +255,89 @@ def _read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     return header, rows
 
 
-def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes, as the zip declares them; zipfile reads no more
+MAX_CELLS = 2_000_000  # rows × columns read from the first worksheet
+
+
+def check_workbook_size(path: Path, display: str) -> None:
+    """Refuse an .xlsx whose parts unpack to more than 200 MB, before openpyxl reads any of it.
+
+    A sheet of 8 MB can unpack to gigabytes (no `<dimension>`, millions of empty cells); the zip
+    directory declares each part's size, and Python's zipfile never inflates past what is declared.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(
+            f"不是可读取的 .xlsx 工作簿（{exc}）", f"not a readable .xlsx workbook ({exc})"))])
+    if total > MAX_XLSX_UNPACKED:
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(
+            f"工作簿解压后 {total // 1_048_576} MB，超过上限 {MAX_XLSX_UNPACKED // 1_048_576} MB",
+            f"the workbook unpacks to {total // 1_048_576} MB; the limit is {MAX_XLSX_UNPACKED // 1_048_576} MB"))])
+
+
+def open_workbook(path: Path, display: str, data_only: bool) -> Any:
+    """An .xlsx opened read-only within the size cap (values, or formulas when not `data_only`)."""
     import zipfile
 
     import openpyxl
 
+    check_workbook_size(path, display)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ScenarioError([ScenarioIssue(display, None, "", f"not a readable .xlsx workbook ({exc})")])
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    try:
-        header = ["" if c is None else str(c) for c in next(it)]
-    except StopIteration:
-        raise ScenarioError([ScenarioIssue(display, 1, "", "worksheet is empty")])
-    while header and header[-1] == "":
-        header.pop()
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(
+            f"不是可读取的 .xlsx 工作簿（{excerpt(str(exc))}）",
+            f"not a readable .xlsx workbook ({excerpt(str(exc))})"))])
+
+
+def sheet_rows(ws: Any, display: str) -> Any:
+    """A read-only worksheet's rows of values, every row whatever `<dimension>` says, within MAX_CELLS.
+
+    Excel and other writers leave a stale `<dimension ref="A1:Q3">`; openpyxl's read-only mode would
+    stop at row 3 and silently drop the offices below."""
+    ws.reset_dimensions()
+    cells = 0
+    for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells += max(len(row), 1)
+        if cells > MAX_CELLS:
+            raise ScenarioError([ScenarioIssue(display, n, "", tr(
+                f"工作表超过 {MAX_CELLS:,} 个单元格（到第 {n} 行为止）；司法所表每所一行即可",
+                f"the worksheet holds more than {MAX_CELLS:,} cells (by row {n}); an office table needs "
+                "one row per office"))])
+        yield row
+
+
+Unsaved = list[tuple[int, int, str, str]]  # formula cells without a value: line, column, sheet!cell, formula
+
+
+def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]], Unsaved]:
+    """Header, rows (line, cells) and the formula cells without a saved value.
+
+    Read twice: the saved values, and the formulas. A workbook written by a script (or saved without
+    calculating) has formulas and no values; those cells are read as empty and each is named."""
+    from itertools import zip_longest
+
+    values, formulas = open_workbook(path, display, True), open_workbook(path, display, False)
+    ws, fs = values.worksheets[0], formulas.worksheets[0]
+    header: list[str] = []
     rows = []
-    for n, row in enumerate(it, start=2):
+    unsaved: Unsaved = []
+    for n, (row, frow) in enumerate(zip_longest(sheet_rows(ws, display), sheet_rows(fs, display), fillvalue=()),
+                                    start=1):
+        for col, (value, formula) in enumerate(zip_longest(row, frow)):
+            if value is None and formula is not None:  # only a formula reads differently in the two
+                unsaved.append((n, col, f"{ws.title}!{column_letter(col)}{n}", str(getattr(formula, "text", formula))))
+        if 1 < n <= TITLE_LINES + 1:
+            _check_title_row(display, header, list(row), n)
+        if n == 1:
+            header = ["" if c is None else str(c) for c in row]
+            while header and header[-1] == "":
+                header.pop()
+            continue
         cells = list(row[: len(header)])
         if any(c not in (None, "") for c in row[len(header):]):
             raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
@@ -250,8 +345,11 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, lis
         if all(c in (None, "") for c in cells):
             continue
         rows.append((n, cells + [None] * (len(header) - len(cells))))
-    wb.close()
-    return header, rows
+    values.close()
+    formulas.close()
+    if not header and not rows:
+        raise ScenarioError([ScenarioIssue(display, 1, "", "worksheet is empty")])
+    return header, rows, unsaved
 
 
 def _cell(cell: Any) -> Any:
@@ -267,9 +365,12 @@ def _cell(cell: Any) -> Any:
     return text if text else None
 
 
+LIST_SEPARATORS = re.compile(r"[;；、,，]")  # as bureaus type lists: 执法管理室；调解室、…
+
+
 def _convert(field: str, value: Any) -> Any:
     if field in LIST_FIELDS:
-        return [v.strip() for v in str(value).split(";") if v.strip()]
+        return [v.strip() for v in LIST_SEPARATORS.split(str(value)) if v.strip()]
     if field in VALUE_ALIASES and isinstance(value, str):
         return VALUE_ALIASES[field].get(value, value)
     if field in ("id", "name", "county", "city", "province"):

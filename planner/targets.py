@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 
 from planner.scopes import ALL, Placed, target_scope_names
 
@@ -26,8 +27,17 @@ class TargetCell:
 
 
 def required_count(rate: float, n: int) -> int:
-    """ceil(rate·n) without floating error: 0.9 × 10 is 9, not 10 (docs/reference.md §6)."""
-    return max(0, math.ceil(rate * n - 1e-9))
+    """ceil(rate·n) computed exactly on the rate as written in the scenario (docs/reference.md §6).
+
+    The rate is taken as the shortest decimal that reads back as the same float (`repr`), i.e. the
+    decimal the user wrote: 0.9 × 10 is 9 (in binary, 9.000000000000002), and 1e-300 of 5 offices
+    needs 1 (the old tolerance of 1e-9 made it 0). No tolerance and no bounded denominator: the
+    product is exact in decimal arithmetic (docs/decisions.md).
+    """
+    exact = Decimal(repr(float(rate)))
+    with localcontext() as ctx:
+        ctx.prec = 80  # 17 significant digits times an office count: the product is exact
+        return max(0, math.ceil(exact * n))
 
 
 def target_cells(targets: dict[int, dict[str, float]], target_scope: str,

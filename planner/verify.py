@@ -14,10 +14,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from planner.classify import classify_all
-from planner.errors import format_path
+from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.evaluate import ActionError, Figures, compute_figures, price
-from planner.loading import LoadedScenario
-from planner.plan import Action, PlanResult
+from planner.i18n import tr
+from planner.loading import LoadedScenario, load_scenario
+from planner.plan import Action, PlanResult, PlanTooLarge, read_plan_bytes
 from planner.scenario import to_wan, to_yuan
 
 
@@ -31,9 +32,13 @@ class Violation:
 
 
 def read_plan_for_verify(path: Path) -> tuple[PlanResult | None, list[Violation]]:
-    """Parse a plan.json; structural problems are violations, not tracebacks."""
+    """Parse a plan.json; structural problems (NaN included) are violations, not tracebacks.
+
+    A file over MAX_PLAN_BYTES is invalid input (ScenarioError, exit 1), refused unread."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_plan_bytes(path).decode("utf-8"))
+    except PlanTooLarge as exc:
+        raise ScenarioError([ScenarioIssue(str(path), None, "", str(exc))]) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, [Violation(str(path), f"not a readable plan.json ({exc})")]
     try:
@@ -49,6 +54,9 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     offices = {o.id: o for o in loaded.offices}
     if plan.standard != loaded.standard_ref:
         v.append(Violation("standard", f"plan is for {plan.standard!r}, the scenario uses {loaded.standard_ref!r}"))
+    if plan.scenario.name != loaded.scenario.name:  # the title of every report and sheet
+        v.append(Violation("scenario.name", f"stated {plan.scenario.name!r}, the scenario is named "
+                           f"{loaded.scenario.name!r}"))
     good: list[Action] = []
     for i, a in enumerate(plan.actions):
         where = f"actions[{i}] ({a.office} {a.year} {a.type})"
@@ -94,6 +102,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
     v += _check_targets(loaded, plan, f)
     v += _check_objective(plan, f)
+    v += _check_stages(plan, f)
     return v
 
 
@@ -116,6 +125,9 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
         if r is None:
             out.append(Violation(f"office {o.id}", "missing from the plan's offices"))
             continue
+        for what, stated, given in (("name", r.name, o.name), ("county", r.county, o.county), ("kind", r.kind, o.kind)):
+            if stated != given:
+                out.append(Violation(f"office {o.id}", f"{what} stated {stated!r}, the scenario has {given!r}"))
         if r.tier != tiers[o.id]:
             out.append(Violation(f"office {o.id}", f"tier stated {r.tier}, classification gives {tiers[o.id]}"))
         for y in loaded.years:
@@ -136,9 +148,11 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
 def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list[Violation]:
     out = []
     claimed = {(a.year, a.scope, a.tier): a for a in plan.attainment}
+    # A plan another tool wrote in the format of docs/reference.md §9 states no mode: the scenario's.
+    mode = plan.targets_mode if "targets_mode" in plan.model_fields_set else loaded.scenario.targets_mode
     for cell, n in f.cells:
         where = f"target {cell.year} {cell.tier} {cell.scope}"
-        if plan.targets_mode == "hard" and n < cell.required:
+        if mode == "hard" and n < cell.required:
             out.append(Violation(where, f"{n} of {len(cell.office_ids)} attain, the target needs {cell.required}"))
         a = claimed.get((cell.year, cell.scope, cell.tier))
         if a is None:
@@ -162,3 +176,104 @@ def _check_objective(plan: PlanResult, f: Figures) -> list[Violation]:
         out.append(Violation("objective.total_cost",
                              f"states {o.total_cost} 万元, the actions cost {to_wan(f.total_cost)}"))
     return out
+
+
+def _check_stages(plan: PlanResult, f: Figures) -> list[Violation]:
+    """The solver's stated level values hold for the actions (as `result._cross_check` demands of
+    the model): the shortfall is no worse, attained office-years no fewer, the cost exactly it;
+    an `optimal` plan has every level proven."""
+    out = []
+    for i, s in enumerate(plan.solver.stages):
+        where = f"solver.stages[{i}] ({s.level})"
+        actual = {"shortfall": f.shortfall, "attained_office_years": f.attained_office_years,
+                  "total_cost": f.total_cost}
+        if s.level not in actual:
+            out.append(Violation(where, f"unknown level {s.level!r}"))
+            continue
+        if plan.status == "optimal" and s.status != "optimal":
+            out.append(Violation(where, f"the plan states status optimal, this level is {s.status}"))
+        if s.value is None:
+            continue
+        holds = {"shortfall": f.shortfall <= s.value, "attained_office_years": f.attained_office_years >= s.value,
+                 "total_cost": to_yuan(s.value) == f.total_cost}[s.level]
+        if not holds:
+            shown = to_wan(f.total_cost) if s.level == "total_cost" else actual[s.level]
+            out.append(Violation(where, f"states the value {s.value:g}, the actions give {shown:g}"))
+    return out
+
+
+def _check_consistency(plan: PlanResult) -> list[Violation]:
+    """What the outputs rely on when no scenario can be checked against (--force): every action's
+    office is one of the plan's offices, each listed once."""
+    out = []
+    ids = Counter(o.id for o in plan.offices)
+    out += [Violation(f"office {oid}", f"listed {n} times in the plan's offices") for oid, n in ids.items() if n > 1]
+    for i, a in enumerate(plan.actions):
+        if a.office not in ids:
+            out.append(Violation(f"actions[{i}] ({a.office} {a.year} {a.type})", f"unknown office {a.office!r}"))
+    return out
+
+
+@dataclass(frozen=True)
+class CheckedPlan:
+    """A plan read and checked against a scenario; `verified` False only under --force."""
+
+    plan: PlanResult
+    loaded: LoadedScenario | None  # None: --force with the scenario not loadable
+    verified: bool
+    notes: tuple[str, ...] = ()
+
+
+class PlanRefused(Exception):
+    """A plan that fails verification (or is no plan.json at all): exit 5, each violation listed."""
+
+    def __init__(self, file: str, violations: list[Violation]) -> None:
+        self.file, self.violations = file, violations
+        super().__init__("\n".join(str(v) for v in violations))
+
+
+def check_plan_file(plan_file: Path, scenario: Path | None = None, *, force: bool = False,
+                    loaded: LoadedScenario | None = None) -> CheckedPlan:
+    """Read a plan and check it against its scenario: the one door of every command reading a plan.
+
+    The scenario is `loaded`, else the file `scenario`, else the one the plan names. Refused
+    (PlanRefused) when any rule or stated figure fails, and when the scenario's sha256 differs
+    from the plan's, unless `force`; a scenario that cannot be loaded is a ScenarioError unless
+    `force`. What `force` lets through is returned with verified=False."""
+    plan, violations = read_plan_for_verify(plan_file)
+    if plan is None:
+        raise PlanRefused(str(plan_file), violations)
+    if loaded is None:
+        source = scenario or Path(plan.scenario.file)
+        try:
+            loaded = load_scenario(source)
+        except ScenarioError as exc:
+            if not force:
+                raise ScenarioError(exc.issues + [ScenarioIssue(str(plan_file), None, "scenario", tr(
+                    f"无法对照情景文件 {source} 核验本方案：请用 --scenario 指定情景文件，"
+                    "或用 --force 不经核验使用（输出标注“未核验”）",
+                    f"the plan cannot be checked without its scenario {source}: give --scenario PATH, "
+                    "or --force to use it unverified (the output says so)"))]) from None
+            problems = _check_consistency(plan)
+            if problems:
+                raise PlanRefused(str(plan_file), problems) from None
+            note = tr(f"未能加载情景文件 {source}，方案未经核验（--force）",
+                      f"scenario {source} not loaded; the plan is unverified (--force)")
+            return CheckedPlan(plan, None, False, (note,))
+    notes: list[str] = []
+    same = plan.scenario.sha256 == loaded.sha256
+    if not same:
+        message = tr(f"方案求解自另一版本的情景文件（{plan.scenario.file}，sha256 {plan.scenario.sha256[:12]}…），"
+                     f"与 {loaded.file}（{loaded.sha256[:12]}…）不同",
+                     f"the plan was solved from another version of the scenario ({plan.scenario.file}, sha256 "
+                     f"{plan.scenario.sha256[:12]}…), not {loaded.file} ({loaded.sha256[:12]}…)")
+        if force:
+            notes.append(message + tr("；按 --force 使用，输出标注“未核验”",
+                                      "; used under --force, the output says unverified"))
+        else:
+            violations.append(Violation("scenario.sha256", message + tr("（确认无误可加 --force）",
+                                                                        " (give --force to use it anyway)")))
+    violations += verify_plan(loaded, plan)
+    if violations:
+        raise PlanRefused(str(plan_file), violations)
+    return CheckedPlan(plan, loaded, same, tuple(notes))

@@ -6,7 +6,7 @@ each path (tuple of keys and list indices) to its 1-based line.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from planner.errors import ScenarioError, ScenarioIssue
+from planner.i18n import tr
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 500_000  # guards against alias bombs: expansion is counted node by node
@@ -30,6 +31,8 @@ class SourceMap:
     lines: dict[Path_, int] = field(default_factory=dict)
     # Office tables only: field path below the row → "column D “类型”", for messages.
     columns: dict[Path_, str] = field(default_factory=dict)
+    # Office tables only: what was read but may not be what was meant (a formula without a value).
+    warnings: list[ScenarioIssue] = field(default_factory=list)
 
     def column_of(self, path: Path_) -> str | None:
         """The table column holding `path` (or its closest ancestor), if this map is a table's."""
@@ -92,42 +95,52 @@ class _Builder:
         self.count = 0
         self.limit = MAX_NODES
 
+    def tick(self, n: int, path: Path_, what: str) -> None:
+        """Count `n` more nodes (or merged pairs); past the limit the document is refused."""
+        self.count += n
+        if self.count > self.limit:
+            raise ScenarioError([self.smap.issue(path, what)])
+
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.count += 1
-        if self.count > self.limit or depth > MAX_DEPTH:
-            raise ScenarioError([self.smap.issue(path, "document too large or too deeply nested "
-                                                 "(YAML aliases expand too far?)")])
+        self.tick(1, path, tr("文件过大或嵌套过深（YAML 别名展开过多？）",
+                              "document too large or too deeply nested (YAML aliases expand too far?)"))
+        if depth > MAX_DEPTH:
+            raise ScenarioError([self.smap.issue(path, tr("嵌套过深", "document nested too deeply"))])
         self.smap.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            explicit, merged = self.pairs(node, depth)
+            explicit, merged = self.pairs(node, path, depth)
             out: dict[Any, Any] = {}
+            first: dict[str, tuple[Any, int]] = {}  # key as the scenario means it → (key, line)
             for n, (key_node, value_node) in enumerate(explicit + merged):
                 key = self.build(key_node, path + ("<key>",), depth + 1)
+                line = key_node.start_mark.line + 1
                 if isinstance(key, (dict, list)) or key is None:
-                    raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
-                                                       _fmt(path), "keys must be plain names or years")])
-                if key in out:
+                    raise ScenarioError([ScenarioIssue(self.smap.file, line, _fmt(path),
+                                                       tr("键须是名称或年份", "keys must be plain names or years"))])
+                same = _key_identity(key)
+                if same in first:
                     if n >= len(explicit):
                         continue  # merged in by `<<`: the mapping's own key (or an earlier merge) wins
-                    raise ScenarioError([ScenarioIssue(self.smap.file, key_node.start_mark.line + 1,
-                                                       _fmt(path + (key,)), "duplicate key")])
-                self.smap.lines[path + (key,)] = key_node.start_mark.line + 1
+                    raise ScenarioError([_duplicate(self.smap.file, path, key, line, *first[same])])
+                first[same] = (key, line)
+                self.smap.lines[path + (key,)] = line
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-        return _scalar(node, self.smap.file)
+        return _scalar(node, self.smap.file, path)
 
-    def pairs(self, node: yaml.MappingNode, depth: int) -> tuple[list[Any], list[Any]]:
+    def pairs(self, node: yaml.MappingNode, path: Path_, depth: int) -> tuple[list[Any], list[Any]]:
         """A mapping's own (key, value) nodes, and those that YAML merge keys bring in.
 
         `<<: *defaults` (or `<<: [*a, *b]`) copies the keys of the anchored mappings that the
         mapping does not set itself; earlier mappings in the list win. Bureaus use it for the
-        fields many offices share.
+        fields many offices share. Merged pairs count against the node limit as they are
+        gathered: `<<: [*a, *a, …]` nested 8 deep is 9^8 pairs from 500 bytes.
         """
         if depth > MAX_DEPTH:
             raise ScenarioError([ScenarioIssue(self.smap.file, node.start_mark.line + 1, "",
-                                               "merge keys nested too deeply")])
+                                               tr("合并键（<<）嵌套过深", "merge keys nested too deeply"))])
         explicit: list[Any] = []
         merged: list[Any] = []
         for key_node, value_node in node.value:
@@ -139,10 +152,29 @@ class _Builder:
                 if not isinstance(source, yaml.MappingNode):
                     raise ScenarioError([ScenarioIssue(
                         self.smap.file, key_node.start_mark.line + 1, "<<",
-                        "a merge key takes a mapping or a list of mappings, e.g. `<<: *defaults`")])
-                own, inherited = self.pairs(source, depth + 1)
+                        tr("合并键取一个映射或映射的列表，例如 `<<: *defaults`",
+                           "a merge key takes a mapping or a list of mappings, e.g. `<<: *defaults`"))])
+                own, inherited = self.pairs(source, path, depth + 1)
+                self.tick(len(own) + len(inherited), path,
+                          tr("合并键（<<）展开过多（合并炸弹？）", "merge keys (<<) expand too far (a merge bomb?)"))
                 merged.extend(own + inherited)
         return explicit, merged
+
+
+def _key_identity(key: Any) -> str:
+    """A key as the scenario means it: `2024` and `'2024'` are the same year, `1.0` and `1` the same."""
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
+
+
+def _duplicate(file: str, path: Path_, key: Any, line: int, first_key: Any, first_line: int) -> ScenarioIssue:
+    if repr(key) == repr(first_key):
+        zh, en = f"重复的键（第 {first_line} 行已有）", f"duplicate key (also on line {first_line})"
+    else:
+        zh = f"重复的键：此处的 {key!r} 与第 {first_line} 行的 {first_key!r} 是同一个键"
+        en = f"duplicate key: {key!r} here and {first_key!r} on line {first_line} are the same key"
+    return ScenarioIssue(file, line, _fmt(path + (first_key,)), tr(zh, en))
 
 
 def _fmt(path: Path_) -> str:
@@ -151,24 +183,85 @@ def _fmt(path: Path_) -> str:
     return format_path(path)
 
 
-_loader_for_scalars = yaml.SafeLoader("")
-
-
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_CORE = "tag:yaml.org,2002:"
 
 
-def _scalar(node: yaml.ScalarNode, file: str) -> Any:
-    """Resolve a scalar exactly as yaml.safe_load would (ints, floats, bools, null, str)."""
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """Plain scalars resolved by the YAML 1.2 core schema, not PyYAML's YAML 1.1 one.
+
+    So `1:30` is text (1.1: 90), `yes`/`no`/`on`/`off` are text (1.1: booleans), and `2022-01-01`
+    is text (1.1: a date). Numbers with a leading zero resolve as int here and are refused in
+    `_scalar`, because 1.1 readers take them as octal. `<<` stays a merge key.
+    """
+
+
+for _tag, _pattern, _first in [
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+.0123456789")),
+    ("merge", r"^<<$", ["<"]),
+]:
+    _CoreResolver.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), _first)
+
+
+if hasattr(yaml, "CParser"):  # libyaml: same nodes and marks, 5x faster on large files
+    class _Composer(yaml.CParser, _CoreResolver):  # type: ignore[name-defined,misc]
+        def __init__(self, stream: str) -> None:
+            yaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
+            _CoreResolver.__init__(self)
+else:
+    class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]
+                    yaml.composer.Composer, _CoreResolver):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _CoreResolver.__init__(self)
+
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
+
+
+def _scalar(node: yaml.ScalarNode, file: str, path: Path_) -> Any:
+    """A scalar's value by its tag: YAML 1.2 core meanings for plain scalars, text otherwise.
+
+    Explicit standard tags (`!!str 1`, `!!int "3"`) are honoured; any other tag is refused.
+    """
+    text, tag = node.value, node.tag
+    line = node.start_mark.line + 1
     try:
-        value = _loader_for_scalars.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:  # an unknown tag (`!foo 3`, `!!python/name:...`), a bad `!!int`
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([ScenarioIssue(file, node.start_mark.line + 1, "", f"YAML error: {problem}")])
-    if isinstance(value, float) and not math.isfinite(value):
-        return value  # rejected by the schema with the field's name
-    if not isinstance(value, (str, int, float, bool, type(None))):
-        return str(node.value)  # dates, binary etc.: keep the text; the schema says what it wanted
-    return value
+        if tag == _CORE + "str":
+            return text
+        if tag == _CORE + "null":
+            return None
+        if tag == _CORE + "bool":
+            return text.lower() == "true"
+        if tag == _CORE + "int":
+            if _LEADING_ZERO.match(text.strip()):
+                value = int(text, 10)
+                octal = int(text.replace("0", "", 1), 8) if re.fullmatch(r"[-+]?0[0-7]+", text) else None
+                reads = tr(f"YAML 1.1 读作八进制数 {octal}，", f"YAML 1.1 reads it as the octal number {octal}, ") \
+                    if octal is not None else ""
+                raise ScenarioError([ScenarioIssue(file, line, _fmt(path), tr(
+                    f"{text} 以 0 开头：{reads}YAML 1.2 读作 {value}；请写 {value}（作文本时加引号 '{text}'）",
+                    f"{text} starts with 0: {reads}YAML 1.2 as {value}; write {value} (or '{text}' in quotes "
+                    "for text)"))])
+            return int(text, 0) if text[:2].lower() in ("0x", "0o") else int(text, 10)
+        if tag == _CORE + "float":
+            low = text.lower().lstrip("+")
+            if low in (".inf", "-.inf", ".nan"):
+                return float(low.replace(".", ""))  # rejected by the schema with the field's name
+            return float(text)
+    except ValueError:
+        pass  # e.g. `!!int abc`: refused below like an unknown tag
+    else:
+        if tag in (_CORE + "timestamp", _CORE + "binary"):
+            return text  # explicit `!!timestamp`, `!!binary`: keep the text; the schema says what it wanted
+    raise ScenarioError([ScenarioIssue(file, line, _fmt(path), tr(
+        f"不支持的 YAML 标签 {tag[:60]!r}", f"YAML tag {tag[:60]!r} is not supported here"))])
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
@@ -176,8 +269,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     text = read_text(path, display)
     smap = SourceMap(display)
     try:
-        # libyaml's composer when present: same nodes and marks, 5x faster on large files.
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -165,7 +165,7 @@ def scenario_file(tmp: Path, offices: list[dict[str, Any]], standard: str = "jia
 def classify_json(path: Path) -> dict[str, dict[str, Any]]:
     result = CliRunner().invoke(cli, ["classify", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    return {o["id"]: o for o in json.loads(result.output)["offices"]}
+    return {o["id"]: o for o in json.loads(result.stdout)["offices"]}
 
 
 def test_plan_classify_json_on_every_boundary(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_plan_classify_csv_and_table(tmp_path: Path) -> None:
     path = scenario_file(tmp_path, [{"id": "X1", "name": "黄桥镇", "county": "泰兴市", "kind": "township",
                                      "population": 100_000, "gdp_rank": 1, "demand": "high"}])
     csv = CliRunner().invoke(cli, ["classify", str(path), "--csv"])
-    assert csv.exit_code == 0 and csv.output.splitlines()[0].startswith("id,name,county,kind,tier,reason")
+    assert csv.exit_code == 0 and csv.output.splitlines()[0].startswith("\ufeffid,name,county,kind,tier,reason")
     assert csv.output.splitlines()[1].startswith("X1,黄桥镇,泰兴市,township,large,")
     table = CliRunner().invoke(cli, ["classify", str(path)])
     assert table.exit_code == 0 and "offices: large 1, medium 0, small 0" in table.output

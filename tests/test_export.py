@@ -141,10 +141,16 @@ def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]]
     data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
     data["scenario"]["file"] = "gone/rolling.yaml"
     (tmp_path / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx"])
+    refused = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx"])
+    assert refused.exit_code == 1 and "gone/rolling.yaml: file not found" in refused.output
+    assert "请用 --scenario 指定情景文件，或用 --force 不经核验使用" in refused.output
+    assert not (tmp_path / "p.xlsx").exists()
+    result = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx", "--force"])
     assert result.exit_code == 0, result.output
-    assert "could not load the scenario gone/rolling.yaml" in result.output
-    tasks = rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"])[1:]
+    assert "未能加载情景文件 gone/rolling.yaml，方案未经核验（--force）" in result.output
+    sheet = rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"])
+    assert sheet[0][0].startswith("未核验：") and sheet[1] == TASK_HEADER
+    tasks = sheet[2:]
     assert len(tasks) == len(plan["actions"])
     assert tasks[2][5] == "政法专项编制人员"  # names still come from the built-in standard
     assert all(r[9] is None for r in tasks)  # no requirement without the offices
@@ -157,5 +163,5 @@ def test_usage_errors(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> No
     assert nothing.exit_code == 2 and "give --xlsx FILE and/or --csv DIR" in nothing.output
     (tmp_path / "bad.json").write_text('{"format": "other"}', encoding="utf-8")
     bad = runner.invoke(cli, ["export", str(tmp_path / "bad.json"), "--xlsx", str(tmp_path / "x.xlsx")])
-    assert bad.exit_code == 1 and "not a plan.json of this planner" in bad.output
+    assert bad.exit_code == 5 and "format: Input should be 'plan-result/1'" in bad.output
     assert not (tmp_path / "x.xlsx").exists()

@@ -55,8 +55,22 @@ def mutate(data: dict, rnd: random.Random, n: int) -> dict:
     return data
 
 
+# YAML 1.1 surprises and keys that mean the same (docs/robustness.md, input attacks round two).
+YAML11 = ["1:30", "030000", "0o17", "0x1F", "yes", "off", "~", "1_000", ".inf", "2022-01-01", "!!python/name:os.system"]
+
+
 def raw_bytes(rnd: random.Random) -> bytes:
-    kind = rnd.choice(["garbage", "gbk", "alias", "deep", "truncated"])
+    kind = rnd.choice(["garbage", "gbk", "alias", "deep", "truncated", "merge", "yaml11", "same_key"])
+    if kind == "merge":  # `<<: [*a, *a, …]` nested: width**levels merged pairs
+        levels, width = rnd.randrange(2, 10), rnd.randrange(2, 10)
+        text = "&a0 {k: 1, j: 2}"
+        for i in range(1, levels):
+            text = f"&a{i} {{<<: [{text}" + f", *a{i - 1}" * (width - 1) + "]}"
+        return (SEED + "x: " + text + "\n").encode()
+    if kind == "yaml11":
+        return SEED.replace("30000", rnd.choice(YAML11), 1).replace("20000", rnd.choice(YAML11), 1).encode()
+    if kind == "same_key":  # 2022 and '2022', or 1 and 1.0: one key written twice
+        return SEED.replace("targets:\n", "targets:\n  '2022': {small: 0.9}\n", 1).encode()
     if kind == "garbage":
         return bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 400)))
     if kind == "gbk":

@@ -19,6 +19,12 @@ BROKEN = Path(__file__).parent / "broken"
 ERROR_LINE = re.compile(r"^error (.+?):(\d+): ([^ ]+): ")
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expectations are the English messages (planner.i18n: PLAN_LANG)."""
+    monkeypatch.setenv("PLAN_LANG", "en")
+
+
 def expectation(path: Path) -> tuple[int, str, str, str]:
     """(line, field, message fragment, file) from the first line of a broken file."""
     # The GBK file's first line is ASCII, so reading it as UTF-8 is safe for every file.

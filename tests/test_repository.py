@@ -94,3 +94,11 @@ def test_no_tracked_file_is_gitignored() -> None:
     ignored = subprocess.run(["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout.split()
     assert ignored == []
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    from cli.main import cli
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = {name for name in cli.commands if f"| `plan {name} " in readme or f"| `plan {name}`" in readme}
+    assert sorted(set(cli.commands) - listed) == []

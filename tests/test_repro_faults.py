@@ -86,11 +86,31 @@ def city_wide(tmp_path: Path) -> Path:
     return path
 
 
+def wait_until_solving(pid: int, threads: int, in_children: int = 0, timeout: float = 180) -> None:
+    """Until CP-SAT's worker threads run: in the process, or in `in_children` of its child processes.
+    A fixed sleep is too short on a loaded machine, where importing the planner can take 30 s."""
+    import pytest
+
+    psutil = pytest.importorskip("psutil", reason="psutil is in the `test` extra: pip install -e '.[test]'")
+    proc, end = psutil.Process(pid), time.monotonic() + timeout
+    while time.monotonic() < end:
+        procs = proc.children(recursive=True) if in_children else [proc]
+        try:
+            solving = sum(p.num_threads() >= threads for p in procs)
+        except psutil.NoSuchProcess:
+            solving = 0
+        if solving >= max(1, in_children):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no solver running after {timeout} s")
+
+
 def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> None:
     path = city_wide(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "solve", str(path), "-o", str(tmp_path / "o"),
                              "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)
+    wait_until_solving(proc.pid, threads=6)
+    time.sleep(2)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err

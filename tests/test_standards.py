@@ -1,7 +1,8 @@
-"""The shipped standards hold every figure of DOMAIN.md (docs/reference.md §2), and a custom standard is checked as
-strictly as a scenario, each error at its file and line.
+"""The shipped standards hold every figure of the source documents (docs/standards.md,
+docs/reference.md §2), and a custom standard is checked as strictly as a scenario, each error at
+its file and line.
 
-The expected figures are copied by hand from DOMAIN.md's tables, not read from the YAML files.
+The expected figures are copied by hand from the documents' tables, not read from the YAML files.
 """
 
 from __future__ import annotations

@@ -176,7 +176,7 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     import sys
     import time
 
-    from test_repro_faults import city_wide
+    from test_repro_faults import city_wide, wait_until_solving
 
     psutil = pytest.importorskip("psutil", reason="psutil is in the `test` extra: pip install -e '.[test]'")
 
@@ -184,7 +184,7 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sweep", str(path), "--budget-scale", "0.9,1.1",
                              "--no-chart"], cwd=Path(__file__).resolve().parents[1], stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(6)  # loaded, the pool started, both variants solving
+    wait_until_solving(proc.pid, threads=4, in_children=2)  # the pool started, both variants solving
     solvers = psutil.Process(proc.pid).children(recursive=True)
     assert solvers, "the variants should be running in child processes"
     sent = time.monotonic()

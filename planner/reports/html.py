@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.plan import PlanResult
-from planner.reports.tables import Context, Table, build_tables, plan_years, scope_label, tier_label
+from planner.reports.tables import UNVERIFIED, Context, Table, build_tables, plan_years, scope_label, tier_label
 from planner.standards import TIERS
 
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
@@ -44,21 +44,25 @@ def render_report(plan: PlanResult, ctx: Context, lang: str = "zh") -> str:
     key = "zh" if lang == "zh" else "en"
     t = T[key]
     tables = {tb.key: tb for tb in build_tables(plan, ctx, key)}
+    # An unverified plan says so at the top of every section and, in print, on every page.
+    mark = "" if ctx.verified else f"<p class=\"unverified\">{escape(UNVERIFIED[key])}</p>"
     body = [
-        f"<header><h1>{escape(plan.scenario.name)}</h1><p class=\"sub\">{t['title']}</p></header>",
-        f"<section id=\"summary\"><h2>{t['summary']}</h2>{_cards(plan, key)}{_table(tables['summary'])}</section>",
+        f"<header><h1>{escape(plan.scenario.name)}</h1><p class=\"sub\">{t['title']}</p>{mark}</header>",
+        f"<section id=\"summary\"><h2>{t['summary']}</h2>{mark}{_cards(plan, key)}"
+        f"{_table(tables['summary'])}</section>",
         f"<section id=\"charts\"><h2>{t['charts']}</h2>",
+        mark,
         _figure("chart-attainment", t["att_chart"], attainment_chart(plan, key)),
         _figure("chart-spending", t["spend_chart"], spending_chart(plan, key)),
         _figure("chart-grid", t["grid"], county_grid(plan, key), t["grid_note"]),
         "</section>",
-        f"<section id=\"offices\"><h2>{t['offices']}</h2>{_table(tables['timetable'])}</section>",
-        f"<section id=\"tasks\"><h2>{t['tasks']}</h2>{_table(tables['tasks'])}</section>",
+        f"<section id=\"offices\"><h2>{t['offices']}</h2>{mark}{_table(tables['timetable'])}</section>",
+        f"<section id=\"tasks\"><h2>{t['tasks']}</h2>{mark}{_table(tables['tasks'])}</section>",
     ]
     if plan.explanations:
         known = [_table(tables[k]) for k in ("why", "marginal") if k in tables]
         rest = {k: v for k, v in plan.explanations.items() if k not in ("offices", "marginal")}
-        body.append(f"<section id=\"explanations\"><h2>{t['explanations']}</h2>"
+        body.append(f"<section id=\"explanations\"><h2>{t['explanations']}</h2>{mark}"
                     + "".join(known) + (_explanations(rest) if rest else "") + "</section>")
     return ("<!DOCTYPE html>\n"
             f"<html lang=\"{'zh-CN' if key == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"

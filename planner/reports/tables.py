@@ -8,12 +8,12 @@ action, with ids and an empty requirement column (`load_context` says why on its
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from planner.errors import ScenarioError
-from planner.loading import LoadedScenario, load_scenario, load_standard_file
+from planner.loading import LoadedScenario, load_standard_file
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
 from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
@@ -58,6 +58,7 @@ class Table:
     rows: list[list[Any]]
     money_columns: tuple[int, ...] = ()
     rate_columns: tuple[int, ...] = ()
+    banner: str = ""  # "未核验 …" on every sheet/page of an unverified plan
 
 
 @dataclass
@@ -67,26 +68,25 @@ class Context:
     loaded: LoadedScenario | None = None
     standard: Standard | None = None
     notes: list[str] = field(default_factory=list)  # why something is missing, for stderr
+    verified: bool = True  # False: used with --force, not checked against its own scenario
 
 
-def load_context(plan: PlanResult, scenario: Path | None = None) -> Context:
-    """The scenario (`scenario`, else the file named in plan.json) and its standard, as far as loadable.
+UNVERIFIED = {"zh": "未核验：本方案未对照其求解时的情景文件核验（--force），数字为方案文件所述",
+              "en": "UNVERIFIED: this plan was not checked against the scenario it was solved from (--force); "
+                    "figures are as the plan file states them"}
+VERIFIED = {"zh": "已核验（与情景文件逐项核对一致）", "en": "verified against the scenario file"}
 
-    A scenario that fails to load is not an error here: the export falls back to the standard alone
-    (built-in id, or a path relative to the scenario's folder), then to ids.
-    """
+
+def load_context(plan: PlanResult, loaded: LoadedScenario | None, verified: bool = True,
+                 scenario: Path | None = None) -> Context:
+    """What the tables draw on: the scenario the plan was checked against (verify.check_plan_file).
+
+    Without one (--force, scenario not loadable) the standard alone (built-in id, or a path
+    relative to the scenario's folder), then ids; the tables then say 未核验."""
+    if loaded is not None:
+        return Context(loaded, loaded.standard, verified=verified)
     source = scenario or Path(plan.scenario.file)
-    ctx = Context()
-    try:
-        ctx.loaded = load_scenario(source)
-        ctx.standard = ctx.loaded.standard
-        if scenario is None and ctx.loaded.sha256 != plan.scenario.sha256:
-            ctx.notes.append(f"{source} has changed since the plan was solved; requirements are "
-                             "derived from the file as it is now")
-        return ctx
-    except ScenarioError as exc:
-        ctx.notes.append(f"could not load the scenario {source} ({exc.issues[0].message if exc.issues else exc}); "
-                         "the requirement column stays empty (give --scenario PATH)")
+    ctx = Context(verified=False)
     ref = plan.standard
     path = builtin_path(ref) if ref in BUILTIN_IDS else source.parent / ref
     try:
@@ -103,8 +103,10 @@ def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: s
     key = "zh" if lang == "zh" else "en"
     names = _Names(ctx, plan, key == "zh")
     years = plan_years(plan)
-    return [
-        Table("summary", SHEETS["summary"][key], HEADERS["summary"][key], summary_rows(plan, key == "zh")),
+    summary = summary_rows(plan, key == "zh") + [["核验" if key == "zh" else "verification",
+                                                 (VERIFIED if ctx.verified else UNVERIFIED)[key]]]
+    tables = [
+        Table("summary", SHEETS["summary"][key], HEADERS["summary"][key], summary),
         Table("tasks", SHEETS["tasks"][key], HEADERS["tasks"][key], [names.task_row(a) for a in plan.actions],
               money_columns=(7, 8)),
         Table("timetable", SHEETS["timetable"][key],
@@ -117,6 +119,9 @@ def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: s
                for s in plan.spending], money_columns=(2, 3, 4)),
         *explanation_tables(plan.explanations or {}, key),
     ]
+    if ctx.verified:
+        return tables
+    return [replace(t, banner=UNVERIFIED[key]) for t in tables]
 
 
 def explanation_tables(explanations: dict[str, Any], key: str) -> list[Table]:
@@ -207,12 +212,14 @@ def quantity(a: Action) -> str:
     return "1"
 
 
-class _Names:
-    """Names from the standard (Chinese or English) and, from the scenario, what each task closes."""
+class Names:
+    """Roles and rooms by the standard's name (Chinese or English), housing options by their `name`
+    in the scenario; an id where neither knows it. The one namer of the task list, compare, explain."""
 
-    def __init__(self, ctx: Context, plan: PlanResult, zh: bool) -> None:
-        self.ctx, self.plan, self.zh = ctx, plan, zh
-        self.records = {o.id: o for o in plan.offices}
+    def __init__(self, ctx: Context | LoadedScenario | None, zh: bool) -> None:
+        if not isinstance(ctx, Context):
+            ctx = Context(ctx, ctx.standard if ctx else None)
+        self.ctx, self.zh = ctx, zh
         self.offices: dict[str, Office] = {o.id: o for o in ctx.loaded.offices} if ctx.loaded else {}
 
     def action(self, a: Action) -> str:
@@ -236,8 +243,23 @@ class _Names:
         if a.type == "facility" and a.facility:
             return self.room(a.facility)
         if a.type == "housing":
-            return a.option or ""
+            return self.option(a.office, a.option or "")
         return "业务用房" if self.zh else "floor area"
+
+    def option(self, office_id: str, option_id: str) -> str:
+        """A housing option by its `name` where the scenario gives one, else its id."""
+        office = self.offices.get(office_id)
+        opt = next((h for h in office.housing_options if h.id == option_id), None) if office else None
+        return (opt.name if opt is not None and opt.name else None) or option_id
+
+
+class _Names(Names):
+    """Names and, from the scenario, what each task closes."""
+
+    def __init__(self, ctx: Context, plan: PlanResult, zh: bool) -> None:
+        super().__init__(ctx, zh)
+        self.plan = plan
+        self.records = {o.id: o for o in plan.offices}
 
     def task_row(self, a: Action) -> list[Any]:
         o = self.records[a.office]

@@ -2,10 +2,10 @@
 """Generate scenarios/lianyungang-2019.yaml: the 90 township-level units of 连云港市 on the
 lianyungang-2019 pilot standard (政法专编 + 聘用司法助理, floor area, 标准化建设考核分 ≥ 90/85/80).
 
-Real (shared/data/lianyungang_towns.csv): every unit's name, county and kind, and population and
+Real (scenarios/data/lianyungang_towns.csv): every unit's name, county and kind, and population and
 area for the 6 units that have a public figure. Generated, seeded with random.Random(2019) and
 marked per office under `generated:`: the other populations and areas (scaled so the city's real +
-generated figures sum to about its 2020 census population and its area — the data README gives no
+generated figures sum to about its 2020 census population and its area — the sources give no
 county table for 连云港), GDP ranks and legal demand (correlated with population), current staff,
 floor area, standardisation scores, and a few candidate premises.
 
@@ -49,7 +49,7 @@ from make_taizhou import (
 )
 
 HERE = Path(__file__).resolve()
-DATA = HERE.parents[3] / "shared/data/lianyungang_towns.csv"
+DATA = REPO / "scenarios/data/lianyungang_towns.csv"
 OUT = REPO / "scenarios/lianyungang-2019.yaml"
 SEED = 2019
 YEARS = (2019, 2020)
@@ -131,7 +131,7 @@ HEADER = """\
 #
 # Produced by scenarios/tools/make_lianyungang.py; do not edit by hand, re-run:
 #     {command}
-# (seed {seed}, tightness {tightness}, post margin {margin}; data: shared/data/lianyungang_towns.csv)
+# (seed {seed}, tightness {tightness}, post margin {margin}; data: scenarios/data/lianyungang_towns.csv)
 #
 # REAL: every office's name, county and kind — all 90 township-level units of 连云港市 (national
 #   statistics bureau code list, 2022-10-31, used as the 2019 list) — and population and area for

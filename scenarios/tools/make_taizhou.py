@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate scenarios/2022.yaml: all 88 township-level units of 泰州市 on the jiangsu-2021 standard.
 
-Real (shared/data/taizhou_towns.csv): every unit's name, county and kind (镇/乡 → township,
+Real (scenarios/data/taizhou_towns.csv): every unit's name, county and kind (镇/乡 → township,
 街道 → subdistrict), and population and area for the 24 units that have a public figure.
 Generated, seeded with random.Random(2022) and marked per office under `generated:`: the other
 populations and areas (scaled so each county's real + generated figures sum to about its 2020
@@ -36,13 +36,13 @@ import yaml
 
 HERE = Path(__file__).resolve()
 REPO = HERE.parents[2]
-DATA = HERE.parents[3] / "shared/data/taizhou_towns.csv"
+DATA = REPO / "scenarios/data/taizhou_towns.csv"
 OUT = REPO / "scenarios/2022.yaml"
 STANDARDS = REPO / "planner/standards"
 SEED = 2022
 YEARS = (2022, 2023)
 
-# county → (id prefix, 2020 census resident population, area km²)   (shared/data/README.md)
+# county → (id prefix, 2020 census resident population, area km²)   (scenarios/data/SOURCES.md)
 COUNTIES: dict[str, tuple[str, int, float]] = {
     "海陵区": ("HL", 577_016, 375.31),
     # 凤凰、寺巷、明珠、沿江街道 and 野徐镇 are partly run by the 医药高新区 but listed under 高港区,
@@ -594,7 +594,7 @@ HEADER = """\
 #
 # Produced by scenarios/tools/make_taizhou.py; do not edit by hand, re-run:
 #     {command}
-# (seed {seed}, tightness {tightness}, post margin {margin}; data: shared/data/taizhou_towns.csv)
+# (seed {seed}, tightness {tightness}, post margin {margin}; data: scenarios/data/taizhou_towns.csv)
 #
 # REAL: every office's name, county and kind — all 88 township-level units of 泰州市 (national
 #   statistics bureau code list, 2022-10-31; the 5 units partly run by 医药高新区 kept under 高港区)
