@@ -11,11 +11,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import click
 
 from cli.common import (
     EXIT_INFEASIBLE,
+    EXIT_INPUT,
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     err,
@@ -141,12 +143,18 @@ def schema() -> None:
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
+@click.option("--engine", type=click.Choice(["auto", "cpsat"]), default="auto", show_default=True,
+              help="auto: HiGHS for components coupled across counties, e.g. one city fund; CP-SAT "
+                   "for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @overwrite_option
 @lang_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool, overwrite: bool) -> None:
+          with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None,
+          overwrite: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -173,9 +181,15 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         check_model_size(req, max(len(c) for c in components(req)), str(scenario))
         ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
         params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                             progress=ticker.update, control=control)
-        with ticker:
-            outcome = _in_thread(lambda: run_solve(req, params))
+                             progress=ticker.update, control=control, engine=engine, dask_address=dask_address)
+        from planner.remote import RemoteError
+
+        try:
+            with ticker:
+                outcome = _in_thread(lambda: run_solve(req, params))
+        except RemoteError as exc:
+            err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
+            sys.exit(EXIT_INPUT)
         if outcome.status == SolveStatus.INFEASIBLE:
             _report_infeasible(outcome.conflict, loaded, req)
             sys.exit(EXIT_INFEASIBLE)

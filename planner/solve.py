@@ -77,9 +77,14 @@ class SolveParams:
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
     # Tests force one solver path on every component (the oracle checks each against brute force):
-    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level.
-    path: Literal["auto", "combined", "staged"] = "auto"
+    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
+    # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
+    path: Literal["auto", "combined", "staged", "mip"] = "auto"
     pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
+    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
+    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    engine: Literal["auto", "cpsat"] = "auto"
+    dask_address: str | None = None  # send the components to this Dask scheduler (planner/remote.py)
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,8 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     proven = all(o.status == SolveStatus.OPTIMAL for o in outcomes)
     return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
                         Solution(tuple(d for d in merged if d is not None)), _sum_stages(outcomes),
-                        time.monotonic() - started, params.workers, params.seed)
+                        time.monotonic() - started, params.workers, params.seed,
+                        solver_version=max((o.solver_version for o in outcomes), key=len))
 
 
 def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
@@ -166,6 +172,14 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
+    # HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise.
+    if params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
+                                and len({o.county for o in sub.offices}) > 1):
+        from planner.shared_fund import solve_coupled
+
+        outcome = solve_coupled(sub, params, _remaining(params, started))
+        if outcome is not None:
+            return outcome
     return _solve_staged(sub, params, started, params.workers, label)
 
 
@@ -173,8 +187,12 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
                  started: float) -> list[SolveOutcome]:
     """Every component's outcome, in order; small components go to a process pool when many."""
     subs = split_requirements(req, parts)
+    if params.dask_address:
+        from planner.remote import solve_on_dask
+
+        return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
     small = [k for k, idx in enumerate(parts)
-             if len(idx) <= SMALL_COMPONENT and params.path != "staged"]
+             if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
     done: dict[int, SolveOutcome] = {}
     if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
             and (os.cpu_count() or 1) > 1):
@@ -417,6 +435,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         else:
             m.add(expr >= value)
         _hint(m, solver)
+    if solution is None:  # the time was gone before the first level
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
     status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
@@ -442,6 +463,8 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
             solver.parameters.max_deterministic_time = max(0.01, remaining)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, remaining)
+    # Several workers are reproducible only interleaved, which cost 6–8× on a coupled 60-office
+    # fund (docs/solver.md), so only on request; one worker, and HiGHS, are deterministic anyway.
     if params.deterministic:
         solver.parameters.interleave_search = True
     return solver
