@@ -308,7 +308,8 @@ def _pydantic_zh(err: Any) -> str | None:
 
     Our validators' messages (`value_error`) are already in the current language (written with `tr`)."""
     ctx = err.get("ctx") or {}
-    bound = {k: ctx[k] for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx}
+    bound = {k: int(v) if isinstance(v, float) and v.is_integer() else v  # 1, not 1.0, as pydantic says
+             for k, v in ctx.items() if k in ("ge", "gt", "le", "lt", "min_length", "max_length")}
     templates = {
         "greater_than_equal": "应大于或等于 {ge}", "greater_than": "应大于 {gt}",
         "less_than_equal": "应小于或等于 {le}", "less_than": "应小于 {lt}",
