@@ -70,6 +70,19 @@ class MipResult:
     build_seconds: float
 
 
+class _Infeasible(Exception):
+    """A row with no variables left that cannot hold (e.g. a target no office can reach)."""
+
+
+def _constr(h: Any, row: Any) -> None:
+    """Add a row; a row whose variables were all fixed to numbers is a plain bool: checked, not added."""
+    if isinstance(row, bool):
+        if not row:
+            raise _Infeasible
+        return
+    h.addConstr(row)
+
+
 class _OfficeCols(OfficeVars):
     """An office's HiGHS columns, in the CP-SAT model's own layout (`OfficeVars`), so the model's
     expressions (cost per year, hires by a year) build the same sums over HiGHS variables."""
@@ -78,9 +91,17 @@ class _OfficeCols(OfficeVars):
 def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int = 2,
               patterns: bool = False, control: Any = None) -> MipResult:
     """All levels in stages. `patterns`: add the CP-SAT model's redundant pattern rows too."""
+    t0 = time.monotonic()
+    try:
+        return _solve_mip(req, time_limit, threads, patterns, control, t0)
+    except _Infeasible:
+        return MipResult("infeasible", (), (), None, time.monotonic() - t0, time.monotonic() - t0)
+
+
+def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patterns: bool, control: Any,
+               t0: float) -> MipResult:
     import highspy
 
-    t0 = time.monotonic()
     h = _quiet_highs()
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", 0)
@@ -99,12 +120,12 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
     members = req.scope_members()
     for b in req.budgets:
         t = req.years.index(b.year)
-        h.addConstr(sum(costs[(k, t)] for k in members.get(b.scope, ())) <= b.amount_yuan)
+        _constr(h, sum(costs[(k, t)] for k in members.get(b.scope, ())) <= b.amount_yuan)
     for q in req.quotas:
         t, r = req.years.index(q.year), req.roles.index(q.role)
         terms = [cols[k].hires[r][t] for k in members.get(q.scope, ()) if r in cols[k].hires]
         if terms:
-            h.addConstr(sum(terms) <= q.amount)
+            _constr(h, sum(terms) <= q.amount)
     index = req.office_index()
     shorts = []
     for cell in req.targets:
@@ -112,10 +133,10 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
         attained = sum(cols[index[i]].att[t] for i in cell.office_ids)
         if req.soft_targets:
             s = h.addVariable(lb=0, ub=cell.required, type=highspy.HighsVarType.kInteger)
-            h.addConstr(attained + s >= cell.required)
+            _constr(h, attained + s >= cell.required)
             shorts.append(s)
         else:
-            h.addConstr(attained >= cell.required)
+            _constr(h, attained >= cell.required)
     levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
         ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
         ("min", sum(costs.values()))]
@@ -146,7 +167,7 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
         values.append(value)
         proven.append(ms == highspy.HighsModelStatus.kOptimal)
         start = h.getSolution()
-        h.addConstr(expr <= value) if sense == "min" else h.addConstr(expr >= value)
+        _constr(h, expr <= value) if sense == "min" else _constr(h, expr >= value)
         if not proven[-1]:
             break
     if control is not None:
@@ -182,26 +203,26 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
             c.build = [var(gap if t + req.build_lead_years < T else 0) for t in range(T)]
         for i, opt in enumerate(o.housing_options):
             xs = [var(1 if req.years[t] >= opt.first_year and t + opt.lead_years < T else 0) for t in range(T)]
-            h.addConstr(sum(xs) <= 1)
+            _constr(h, sum(xs) <= 1)
             c.options[i] = xs
     needed = {f for item in o.rooms for alt in item for f in alt} - o.facilities0
     for f in sorted(needed & set(req.facility_price)):
         c.rooms[f] = [var(1) for _ in range(T)]
-        h.addConstr(sum(c.rooms[f]) <= 1)
+        _constr(h, sum(c.rooms[f]) <= 1)
     for t in range(T):
         for r, n in enumerate(o.needs[t].staff):
             g = n - o.staff0[r]
             if g > 0:
-                h.addConstr((sum(c.hires[r][: t + 1]) if r in c.hires else 0) - g * c.att[t] >= 0)
+                _constr(h, (sum(c.hires[r][: t + 1]) if r in c.hires else 0) - g * c.att[t] >= 0)
         g = o.needs[t].total_staff - sum(o.staff0)
         if g > 0:
-            h.addConstr(sum(x for xs in c.hires.values() for x in xs[: t + 1]) - g * c.att[t] >= 0)
+            _constr(h, sum(x for xs in c.hires.values() for x in xs[: t + 1]) - g * c.att[t] >= 0)
         g = o.needs[t].floor_area_m2 - o.area0
         if g > 0:
             supply = sum(c.lease[: t + 1]) + sum(c.build[: max(0, t - req.build_lead_years + 1)]) + sum(
                 o.housing_options[i].area_m2 * xs[s] for i, xs in c.options.items() for s in range(T)
                 if s + o.housing_options[i].lead_years <= t)
-            h.addConstr(supply - g * c.att[t] >= 0)
+            _constr(h, supply - g * c.att[t] >= 0)
         for item in o.rooms:
             if any(set(alt) <= o.facilities0 for alt in item):
                 continue
@@ -212,9 +233,9 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
                 z = var(1)
                 for f in alt:
                     if f not in o.facilities0:
-                        h.addConstr(sum(c.rooms[f][: t + 1]) - z >= 0)
+                        _constr(h, sum(c.rooms[f][: t + 1]) - z >= 0)
                 picks.append(z)
-            h.addConstr(sum(picks) - c.att[t] >= 0)
+            _constr(h, sum(picks) - c.att[t] >= 0)
     # The cost terms are the CP-SAT model's own (one definition of what an office-year costs).
     from planner.model.constraints import office_cost
 
@@ -256,8 +277,8 @@ def _pattern_rows(h: Any, req: Requirements, o: OfficeReq, att: list[Any], total
             bound = pattern_lower_bound(o, req, years)
             p = h.addVariable(lb=0, ub=0 if bound is None else 1, type=highspy.HighsVarType.kInteger)
             picks.append((years, p, bound or 0))
-    h.addConstr(sum(p for _, p, _ in picks) <= 1)
+    _constr(h, sum(p for _, p, _ in picks) <= 1)
     for t in range(T):
-        h.addConstr(att[t] - sum(p for years, p, _ in picks if t in years) == 0)
+        _constr(h, att[t] - sum(p for years, p, _ in picks if t in years) == 0)
     if any(b for _, _, b in picks):
-        h.addConstr(total_cost - sum(b * p for _, p, b in picks if b) >= 0)
+        _constr(h, total_cost - sum(b * p for _, p, b in picks if b) >= 0)
