@@ -52,6 +52,19 @@ def _quiet_highs() -> Any:
     return h
 
 
+_scheduler_threads: int | None = None
+
+
+def _use_threads(h: Any, threads: int) -> None:
+    """HiGHS's task scheduler is global and keeps the thread count of its first solve; a later solve
+    asking for another count fails with no solution. Start it afresh when the count changes."""
+    global _scheduler_threads
+    if _scheduler_threads is not None and _scheduler_threads != threads:
+        h.resetGlobalScheduler(True)
+    _scheduler_threads = threads
+    h.setOptionValue("threads", threads)
+
+
 @dataclass(frozen=True)
 class _Cancel:
     h: Any
@@ -103,7 +116,7 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     import highspy
 
     h = _quiet_highs()
-    h.setOptionValue("threads", threads)
+    _use_threads(h, threads)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)
