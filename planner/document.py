@@ -48,8 +48,8 @@ from planner.reports.tables import (
     plan_years,
     quantity,
 )
-from planner.scenario import Schedule
 from planner.requirements import derive
+from planner.scenario import Schedule
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}

@@ -362,7 +362,8 @@ def test_roles_rooms_and_options_by_their_chinese_names(tmp_path: Path) -> None:
     plan = tmp_path / "out" / "plan.json"
     assert run("export", plan, "--xlsx", tmp_path / "p.xlsx", "--scenario", sc).exit_code == 0
     tasks = [r[6:8] for r in openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"].iter_rows(values_only=True)]
-    assert sorted(tasks[1:-1]) == [("功能室", "人民调解委员会"), ("招录/聘用", "专职人民调解员"), ("用房方案", "东侧附楼租赁")]
+    assert sorted(tasks[1:-1]) == [("功能室", "人民调解委员会"), ("招录/聘用", "专职人民调解员"),
+                                   ("用房方案", "东侧附楼租赁")]
 
     empty = write_yaml(tmp_path / "e.yaml", scenario(offices=[base], budget={2022: 0}, targets_mode="soft",
                                                      costs={**scenario()["costs"], **ROOM_COST}))

@@ -9,13 +9,13 @@ uses tests/cases/outputs/rolling.yaml (a build with a 2-year lead, an annex with
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import docx
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 from test_advance import solve
 
@@ -124,7 +124,7 @@ def test_completion_dates_follow_the_milestones(taizhou: tuple[openpyxl.Workbook
     wb, plan = taizhou
     body = values(wb["任务清单"])[1:-1]
     leads = {(o["id"], h["id"]): h.get("lead_years", 0)
-             for o in __import__("yaml").safe_load(TAIZHOU.read_text(encoding="utf-8"))["offices"]
+             for o in yaml.safe_load(TAIZHOU.read_text(encoding="utf-8"))["offices"]
              for h in o.get("housing_options", [])}
     for a, r in zip(plan["actions"], body):
         y = a["year"]
@@ -191,7 +191,8 @@ def test_schedule_moves_the_dates_of_sheets_and_draft(tmp_path: Path) -> None:
     assert "情景文件 schedule 所定节点：人员第一季度启动招录、第二季度完成招录、第四季度到岗" in text
     quarters = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables if t.rows[0].cells[0].text == "季度"]
     y2022, y2024 = quarters[0], quarters[2]
-    assert y2022[2] == ["第二季度", "甲镇：新建业务用房 50m²开工\n丙镇：完成招录政法专项编制人员 1人\n丙镇：建成五站点服务区"]
+    assert y2022[2] == ["第二季度",
+                        "甲镇：新建业务用房 50m²开工\n丙镇：完成招录政法专项编制人员 1人\n丙镇：建成五站点服务区"]
     assert y2024[3] == ["第三季度", "甲镇：新建业务用房 50m²竣工交付\n甲镇：达标验收"]
 
 

@@ -53,7 +53,8 @@ QUARTER_LABEL = {"zh": ("第一季度", "第二季度", "第三季度", "第四�
 TOTAL = {"zh": "合计", "en": "total"}
 WHOLE = {"zh": "全市", "en": "all"}
 # Columns of the task list by name, for readers of its rows (the Word draft).
-T_COUNTY, T_OFFICE, T_YEAR, T_ACTION, T_WHAT, T_PEOPLE, T_AREA, T_ONE_TIME, T_ANNUAL, T_DUE = 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
+T_COUNTY, T_OFFICE, T_YEAR, T_ACTION, T_WHAT = 2, 4, 5, 6, 7
+T_PEOPLE, T_AREA, T_ONE_TIME, T_ANNUAL, T_DUE = 8, 9, 10, 11, 12
 SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务清单", "en": "Tasks"},
           "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
           "spending": {"zh": "经费", "en": "Spending"}, "why": {"zh": "各所说明", "en": "Offices explained"},
