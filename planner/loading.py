@@ -84,8 +84,7 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     A standard or office table outside the scenario's folder tree is refused unless `allow_outside`
     (default: the PLAN_ALLOW_OUTSIDE environment variable is "1").
     """
-    if allow_outside is None:
-        allow_outside = os.environ.get(ALLOW_OUTSIDE_ENV) == "1"
+    allow_outside = _outside_allowed(allow_outside)
     path = Path(path)
     display = display or str(path)
     if not _is_file(path):
@@ -131,14 +130,20 @@ def load_standard_file(path: Path, display: str) -> Standard:
     return _validate(Standard, raw, smap, None)
 
 
-def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap, allow_outside: bool) -> tuple[Standard, str]:
+def _outside_allowed(allow_outside: bool | None) -> bool:
+    """The caller's choice, else PLAN_ALLOW_OUTSIDE (which `--allow-outside` sets)."""
+    return os.environ.get(ALLOW_OUTSIDE_ENV) == "1" if allow_outside is None else allow_outside
+
+
+def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap,
+                   allow_outside: bool | None = None) -> tuple[Standard, str]:
     ref = raw.get("standard")
     if not isinstance(ref, str) or not ref.strip():
         raise ScenarioError([smap.issue(("standard",), "required: a built-in standard id "
                                         f"({', '.join(BUILTIN_IDS)}) or a path to a standard file")])
     if ref in BUILTIN_IDS:
         return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
-    if not allow_outside:
+    if not _outside_allowed(allow_outside):
         _refuse_outside(base, ref, ("standard",), smap)
     candidate = base / ref
     if not _is_file(candidate):

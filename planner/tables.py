@@ -91,16 +91,21 @@ def read_office_table(path: Path, display: str, standard: Standard) -> tuple[lis
     else:
         raise ScenarioError([ScenarioIssue(display, None, "offices",
                                            "office table must be a .csv or .xlsx file")])
-    offices, smap, _ = offices_from_rows(header, rows, display, standard, unsaved)
+    offices, smap, columns = offices_from_rows(header, rows, display, standard)
+    for line, col, where, formula in unsaved:
+        field = ".".join(str(k) for k in columns[col]) if col < len(columns) else where
+        smap.warnings.append(ScenarioIssue(display, line, field, tr(
+            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
+            "请在 Excel 中打开并保存，或直接填写数值",
+            f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
+            "workbook in Excel, or type the value")))
     return offices, smap
 
 
 def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], display: str,
-                      standard: Standard, unsaved: Unsaved | None = None,
-                      ) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
+                      standard: Standard) -> tuple[list[dict[str, Any]], SourceMap, list[list[Any]]]:
     """Table rows (line, cells) under `header` → office dicts, their line map and each column's keys
-    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet.
-    `unsaved`: formula cells without a saved value, each warned about."""
+    (e.g. ["staff", "mediators"]); shared by office tables and the workbook's 司法所 sheet."""
     aliases = header_map(standard)
     rooms = {named.name_zh: fid for fid, named in standard.facilities.items()}
     fields = [_field_for(h, aliases) for h in header]
@@ -121,12 +126,6 @@ def offices_from_rows(header: list[str], rows: list[tuple[int, list[Any]]], disp
     smap = SourceMap(display)
     for col, (h, f) in enumerate(zip(header, fields)):
         smap.columns[tuple(_keys(f))] = f"column {column_letter(col)} “{h.strip()}”"
-    for line, col, where, formula in unsaved or []:
-        smap.warnings.append(ScenarioIssue(display, line, fields[col] if col < len(fields) else where, tr(
-            f"{where} 的公式 {excerpt(formula)} 没有保存的计算结果，按空单元格读取；"
-            "请在 Excel 中打开并保存，或直接填写数值",
-            f"{where}: formula {excerpt(formula)} has no saved value and is read as empty; open and save the "
-            "workbook in Excel, or type the value")))
     offices: list[dict[str, Any]] = []
     for i, (line, row) in enumerate(rows):
         office: dict[str, Any] = {}
@@ -269,8 +268,8 @@ MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes, as the zip declares them; zipfil
 MAX_CELLS = 2_000_000  # rows × columns read from the first worksheet
 
 
-def check_workbook_size(path: Path, display: str) -> None:
-    """Refuse an .xlsx whose parts unpack to more than 200 MB, before openpyxl reads any of it.
+def check_workbook_size(path: Path, display: str, limit: int | None = None) -> None:
+    """Refuse an .xlsx whose parts unpack to more than `limit` (200 MB), before openpyxl reads any of it.
 
     A sheet of 8 MB can unpack to gigabytes (no `<dimension>`, millions of empty cells); the zip
     directory declares each part's size, and Python's zipfile never inflates past what is declared.
@@ -283,10 +282,11 @@ def check_workbook_size(path: Path, display: str) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
             f"不是可读取的 .xlsx 工作簿（{exc}）", f"not a readable .xlsx workbook ({exc})"))])
-    if total > MAX_XLSX_UNPACKED:
+    limit = MAX_XLSX_UNPACKED if limit is None else limit
+    if total > limit:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
-            f"工作簿解压后 {total // 1_048_576} MB，超过上限 {MAX_XLSX_UNPACKED // 1_048_576} MB",
-            f"the workbook unpacks to {total // 1_048_576} MB; the limit is {MAX_XLSX_UNPACKED // 1_048_576} MB"))])
+            f"工作簿解压后 {total // 1_048_576} MB，超过上限 {limit // 1_048_576} MB",
+            f"the workbook unpacks to {total // 1_048_576} MB; the limit is {limit // 1_048_576} MB"))])
 
 
 def open_workbook(path: Path, display: str, data_only: bool) -> Any:

@@ -31,7 +31,7 @@ from planner.plan import write_atomic
 from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
-from planner.tables import HEADER_ALIASES, _cell, offices_from_rows
+from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows
 from planner.yamlsrc import SourceMap
 
 Path_ = tuple[Any, ...]
@@ -92,9 +92,12 @@ class WorkbookMap(SourceMap):
 
 # ---------------------------------------------------------------- reading
 
+MAX_UNPACKED = 20 * 1024 * 1024  # a filled-in template is well under 1 MB unpacked
+
 
 def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
+    check_workbook_size(path, display, MAX_UNPACKED)  # read whole (not streamed): refuse a zip bomb first
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

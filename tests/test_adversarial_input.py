@@ -324,3 +324,13 @@ def test_a_long_cell_is_quoted_as_an_excerpt(tmp_path: Path) -> None:
     [error] = errors_of(run("validate", path))
     assert error.startswith(f"error {tmp_path / 'o.csv'}:2: facilities[0]: unknown facility '{'室' * 60}'… in ")
     assert len(error) < 600
+
+
+def test_a_scenario_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    """The Excel scenario (情景.xlsx) is read whole, so its cap is 20 MB unpacked."""
+    path = tmp_path / "情景.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 4_000_000)  # 24 MB that deflates to ~25 kB
+    assert path.stat().st_size < 100_000
+    [error] = errors_of(run("validate", path))
+    assert error == f"error {path}: the workbook unpacks to 22 MB; the limit is 20 MB"
