@@ -212,3 +212,17 @@ def test_bad_schedule_is_located(tmp_path: Path, schedule: str, message: str) ->
     result = CliRunner().invoke(cli, ["validate", str(scenario)])
     assert result.exit_code == 1, result.output
     assert f"bad.yaml:{line}: {message}" in result.output
+
+
+def test_schedule_survives_convert_to_the_workbook_and_back(tmp_path: Path) -> None:
+    scenario = tmp_path / "rolling.yaml"
+    scenario.write_text(ROLLING.read_text(encoding="utf-8") + SCHEDULE, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["convert", str(scenario), str(tmp_path / "s.xlsx")]).exit_code == 0
+    settings = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["基本设置"].iter_rows(values_only=True)}
+    assert settings["到岗季度"] == 4 and settings["租赁签订季度"] == 1
+    result = runner.invoke(cli, ["convert", str(tmp_path / "s.xlsx"), str(tmp_path / "back.yaml")])
+    assert result.exit_code == 0, result.output
+    back = yaml.safe_load((tmp_path / "back.yaml").read_text(encoding="utf-8"))
+    assert back["schedule"] == {"build_start": 2, "build_complete": 3, "hire_in_post": 4, "facility_ready": 2,
+                                "acceptance": 3}
