@@ -35,7 +35,7 @@ def instance(n: int, years: int, seed: int, tightness: float) -> Path:
     return path
 
 
-def run_cpsat(path: Path, time_limit: float) -> dict:
+def run_cpsat(path: Path, time_limit: float, engine: str = "auto") -> dict:
     """End to end as `plan solve` does it: load, derive, solve, plan, verify."""
     from planner.loading import load_scenario
     from planner.requirements import derive
@@ -48,17 +48,17 @@ def run_cpsat(path: Path, time_limit: float) -> dict:
     t1 = time.monotonic()
     req = derive(loaded)
     t2 = time.monotonic()
-    outcome = solve(req, SolveParams(time_limit=time_limit))
+    outcome = solve(req, SolveParams(time_limit=time_limit, engine=engine))
     t3 = time.monotonic()
     plan = make_plan(loaded, req, outcome) if outcome.solution is not None else None
     violations = verify_plan(loaded, plan) if plan is not None else []
     t4 = time.monotonic()
-    return {"status": outcome.status, "levels": [s.value for s in outcome.stages],
+    return {"engine": engine, "status": outcome.status, "levels": [s.value for s in outcome.stages],
             "bounds": [s.bound for s in outcome.stages], "load_s": t1 - t0, "derive_s": t2 - t1,
             "solve_s": t3 - t2, "plan_verify_s": t4 - t3, "total_s": t4 - t0, "violations": len(violations)}
 
 
-def run_highs(path: Path, time_limit: float) -> dict:
+def run_highs(path: Path, time_limit: float, patterns: bool = False) -> dict:
     from mip_peer import solve_mip
 
     from planner.loading import load_scenario
@@ -66,9 +66,16 @@ def run_highs(path: Path, time_limit: float) -> dict:
 
     t0 = time.monotonic()
     req = derive(load_scenario(path))
-    result = solve_mip(req, time_limit=time_limit)
+    result = solve_mip(req, time_limit=time_limit, patterns=patterns)
     return {"status": result.status, "levels": list(result.levels), "build_s": result.build_seconds,
             "total_s": time.monotonic() - t0}
+
+
+def run_one(solver: str, path: Path, time_limit: float) -> dict:
+    """solver: auto | cpsat (the planner, `--engine`), highs | highs-patterns (the peer)."""
+    if solver.startswith("highs"):
+        return run_highs(path, time_limit, patterns=solver == "highs-patterns")
+    return run_cpsat(path, time_limit, engine=solver)
 
 
 def measure(solver: str, path: Path, time_limit: float) -> dict:
@@ -104,7 +111,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.one:
         solver, path = args.one
-        result = (run_cpsat if solver == "cpsat" else run_highs)(Path(path), args.time_limit)
+        result = run_one(solver, Path(path), args.time_limit)
         print(json.dumps(result))
         return
     rows = []

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from planner.errors import ScenarioError
+from planner.i18n import LANGS, current_lang, set_lang, tr
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 0, 1, 2, 3, 4, 5
 
@@ -32,9 +33,10 @@ def reports_input_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except ScenarioError as exc:
             for issue in exc.issues:
-                err.print(f"[red]error[/red] {user_text(issue)}")
+                err.print(f"[red]{tr('错误', 'error')}[/red] {user_text(issue)}")
             n = len(exc.issues)
-            err.print(f"{n} error{'s' if n != 1 else ''}; nothing was solved or written.")
+            err.print(tr(f"共 {n} 个错误；未求解，也未写入任何文件。",
+                         f"{n} error{'s' if n != 1 else ''}; nothing was solved or written."))
             sys.exit(EXIT_INPUT)
 
     return wrapper  # type: ignore[return-value]
@@ -53,6 +55,42 @@ def user_text(value: object) -> str:
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", str(value))
     return escape(text)
+
+
+def no_plan_within(seconds: float | None) -> str:
+    return tr(f"{seconds:g} 秒内未找到方案；请加大 --time-limit",
+              f"no plan found within {seconds:g} s; try a longer --time-limit")
+
+
+def print_conflict(conflict: Any) -> None:
+    """Hard targets that cannot all be met, as `plan explain` words them (planner/explain.py)."""
+    from rich.markup import escape
+
+    from planner.explain import conflict_heading, target_need
+
+    err.print(escape(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
+    for c in conflict:
+        err.print("  " + escape(tr(*target_need(c))))
+
+
+def lang_option(fn: F) -> F:
+    """`--lang zh|en`, shared by every command: the language of every message the command prints.
+
+    Without it the language comes from PLAN_LANG, else the locale (planner/i18n.py). Handled first
+    (eager), so that even errors in the other options are in that language. A command that takes a
+    `lang` parameter receives the chosen language ("zh" or "en"), never None.
+    """
+    import inspect
+
+    def choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+        set_lang(value)  # also None: one command's choice never leaks into the next (tests, REPLs)
+        return current_lang()
+
+    takes_lang = "lang" in inspect.signature(fn).parameters
+    return click.option("--lang", type=click.Choice(LANGS), default=None, is_eager=True,
+                        expose_value=takes_lang, callback=choose,
+                        help="Language of messages: zh or en [default: PLAN_LANG, else the locale, else zh].",
+                        )(fn)
 
 
 def solve_options(fn: F) -> F:

@@ -21,7 +21,9 @@ from cli.common import (
     allow_outside_option,
     err,
     force_option,
+    lang_option,
     out,
+    print_conflict,
     print_table,
     reports_input_errors,
     scenario_argument,
@@ -58,6 +60,7 @@ Examples:
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print one CSV table (UTF-8 with BOM): section, metric, label, year, then a column per plan.")
 @force_option
+@lang_option
 @reports_input_errors
 def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int, soft_targets: bool,
             deterministic: bool, as_json: bool, as_csv: bool, force: bool) -> None:
@@ -88,9 +91,8 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
             sys.exit(EXIT_VIOLATIONS)
         except NoPlanError as exc:
             err.print(f"[red]no plan[/red] {user_text(str(exc))}")
-            for c in exc.conflict:
-                err.print(f"  {c.year} {c.tier} offices of {user_text(c.scope)}: {c.required} of "
-                          f"{len(c.office_ids)} must attain (target {c.rate:.0%})")
+            if exc.conflict:
+                print_conflict(exc.conflict)
             sys.exit(EXIT_INFEASIBLE if exc.status == SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
     if as_json:
         click.echo(json.dumps(run_compare(plans), ensure_ascii=False, indent=2))
@@ -207,6 +209,7 @@ def _compare_csv(plans: list[Any]) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"points": [{"budget_scale", "quota_scale", "status", "objective", ...}]}.')
 @click.option("--csv", "as_csv", is_flag=True, help="Print the frontier as one CSV table (UTF-8 with BOM).")
+@lang_option
 @reports_input_errors
 def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_limit: float,
           workers: int | None, seed: int, deterministic: bool, dask_address: str | None,

@@ -10,6 +10,7 @@ import click
 
 from cli.common import (
     allow_outside_option,
+    lang_option,
     out,
     overwrite_option,
     refuse_overwriting,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 @click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
               help="The scenario file (default: the one named in the plan); the plan is verified against it.")
 @overwrite_option
+@allow_outside_option
+@lang_option
 @reports_input_errors
 def document(plan_file: Path, output: Path, title: str | None, unit: str | None, scenario: Path | None,
              overwrite: bool) -> None:
@@ -67,6 +70,8 @@ def document(plan_file: Path, output: Path, title: str | None, unit: str | None,
 @click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
               help="Fill it from this scenario (YAML or XLSX) instead of the example rows.")
 @overwrite_option
+@allow_outside_option
+@lang_option
 @reports_input_errors
 def template(output: Path, source: Path | None, overwrite: bool) -> None:
     """Write the Excel scenario template: 说明, 基本设置, 达标目标, 预算, 编制, 费用标准, 司法所, 用房方案.
@@ -93,6 +98,7 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @overwrite_option
 @allow_outside_option
+@lang_option
 @reports_input_errors
 def convert(source: Path, target: Path, overwrite: bool) -> None:
     """Convert a scenario between YAML and XLSX (either way; the source is validated first)."""

@@ -14,6 +14,8 @@ from rich.table import Table
 from cli.common import (
     EXIT_NO_PLAN,
     err,
+    lang_option,
+    no_plan_within,
     out,
     print_table,
     progress_line,
@@ -22,6 +24,7 @@ from cli.common import (
     solve_options,
     user_text as escape,
 )
+from planner.i18n import tr
 from planner.scopes import ALL
 from planner.targets import scope_zh
 
@@ -42,9 +45,8 @@ Examples:
               help="Explain only this office (repeatable); marginal values are then skipped.")
 @click.option("--no-marginal", is_flag=True, help="Skip the marginal values (they re-solve twice per limit).")
 @solve_options
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the printed explanation (JSON carries both).")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@lang_option
 @reports_input_errors
 def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...], no_marginal: bool,
             time_limit: float, workers: int, seed: int, soft_targets: bool, deterministic: bool,
@@ -85,9 +87,12 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
         plan = plan or _solve(loaded, req, params)
         ids = list(office_ids) or None
     if not as_json:
-        err.print(f"explaining {len(ids) if ids is not None else len(req.offices)} offices"
-                  + ("" if office_ids or no_marginal or plan is None else " and the marginal value of "
-                     f"{len(req.budgets)} budget and {len(req.quotas)} quota entries") + " …")
+        n = len(ids) if ids is not None else len(req.offices)
+        marginal = not (office_ids or no_marginal or plan is None)
+        b, q = len(req.budgets), len(req.quotas)
+        err.print(tr(f"正在解释 {n} 个司法所" + (f"及 {b} 项预算、{q} 项名额的边际价值" if marginal else "") + " …",
+                     f"explaining {n} offices" + (f" and the marginal value of {b} budget and {q} quota entries"
+                                                  if marginal else "") + " …"))
     show = progress_line(enabled=not as_json)
     message["explanations"] = explain_plan(loaded, req, plan, params, ids, marginal=not (office_ids or no_marginal),
                                            progress=show)
@@ -123,7 +128,7 @@ def _solve(loaded: Any, req: Any, params: Any) -> Any:
 
     outcome = solve(req, params)
     if outcome.solution is None or outcome.status == SolveStatus.NO_PLAN:
-        err.print(f"no plan found within {params.time_limit:g} s; try a longer --time-limit")
+        err.print(no_plan_within(params.time_limit))
         sys.exit(EXIT_NO_PLAN)
     return make_plan(loaded, req, outcome)
 

@@ -15,6 +15,7 @@ from cli.common import (
     allow_outside_option,
     err,
     force_option,
+    lang_option,
     out,
     overwrite_option,
     read_checked_plan,
@@ -55,11 +56,11 @@ def _inputs(plan_file: Path, scenario: Path | None, ctx: Context) -> list[Path |
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Write an Excel workbook.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one UTF-8 CSV (with BOM) per sheet into this folder.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @SCENARIO_OPT
 @allow_outside_option
 @force_option
 @overwrite_option
+@lang_option
 @reports_input_errors
 def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, scenario: Path | None,
            force: bool, overwrite: bool) -> None:
@@ -87,11 +88,11 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
 @PLAN_ARG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (one file, no network needed to view or print it).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")
 @SCENARIO_OPT
 @allow_outside_option
 @force_option
 @overwrite_option
+@lang_option
 @reports_input_errors
 def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, force: bool, overwrite: bool) -> None:
     """Write a self-contained HTML report: summary, charts, office table, explanations.
@@ -116,6 +117,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, forc
               help="The new scenario file (YAML, offices inline).")
 @force_option
 @overwrite_option
+@lang_option
 @reports_input_errors
 def advance(scenario: Path, plan_file: Path, through: int, output: Path, force: bool, overwrite: bool) -> None:
     """Roll a scenario on: apply the plan's actions up to --through, start the horizon the year after.

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from cli.common import lang_option
+
 
 @click.command(epilog="\b\nExamples:\n  plan generate --offices 300 --seed 1 -o bench/300.yaml\n"
                       "  plan generate --offices 40000 --seed 1 --tightness 1.2 --soft -o bench/40k.yaml\n"
@@ -28,6 +30,7 @@ import click
 @click.option("--provinces", type=click.IntRange(min=1), default=None,
               help="Number of provinces [default: one per 13 cities, as in Jiangsu].")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@lang_option
 def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool,
              budget_scope: str, target_scope: str, cities: int | None, provinces: int | None, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""

@@ -11,15 +11,19 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import click
 
 from cli.common import (
     EXIT_INFEASIBLE,
+    EXIT_INPUT,
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     err,
     force_option,
+    lang_option,
+    no_plan_within,
     out,
     overwrite_option,
     progress_line,
@@ -30,6 +34,7 @@ from cli.common import (
     solve_options,
     user_text,
 )
+from planner.i18n import tr
 
 EPILOG = """\b
 Examples:
@@ -55,6 +60,7 @@ def cli() -> None:
 
 @cli.command(epilog="\b\nExample:\n  plan validate scenarios/2022.yaml")
 @scenario_argument
+@lang_option
 @reports_input_errors
 def validate(scenario: Path) -> None:
     """Check a scenario file and print warnings; solves nothing.
@@ -67,16 +73,20 @@ def validate(scenario: Path) -> None:
     loaded = load_scenario(scenario)
     warnings = loaded.warnings + diagnose(loaded)
     for w in warnings:
-        err.print(f"[yellow]warning[/yellow] {_esc(str(w))}")
-    out.print(f"{_esc(scenario)}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
-              f"standard {_esc(loaded.standard_ref)}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
-              f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {_esc(str(w))}")
+    n = len(warnings)
+    out.print(_esc(tr(f"{scenario}：有效 — {len(loaded.counties)} 个县区 {len(loaded.offices)} 个司法所，"
+                      f"标准 {loaded.standard_ref}，规划期 {loaded.years[0]}–{loaded.years[-1]}，{n} 个警告",
+                      f"{scenario}: valid — {len(loaded.offices)} offices in {len(loaded.counties)} counties, "
+                      f"standard {loaded.standard_ref}, horizon {loaded.years[0]}–{loaded.years[-1]}, "
+                      f"{n} warning{'s' if n != 1 else ''}")))
 
 
 @cli.command(epilog="\b\nExamples:\n  plan classify scenarios/2022.yaml\n  plan classify scenarios/2022.yaml --json")
 @scenario_argument
 @click.option("--json", "as_json", is_flag=True, help="Print {\"offices\": [{id, tier, reason, ...}]}.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print a CSV table (UTF-8).")
+@lang_option
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
@@ -106,10 +116,12 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
 
         print_table(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
-        out.print(f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}")
+        out.print(tr(f"{len(rows)} 个司法所：大型 {mix['large']}，中型 {mix['medium']}，小型 {mix['small']}",
+                     f"{len(rows)} offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}"))
 
 
 @cli.command()
+@lang_option
 def schema() -> None:
     """Print the JSON Schema of the scenario file (for editor autocompletion; see docs/editors.md)."""
     from planner.scenario import Scenario
@@ -131,11 +143,18 @@ def schema() -> None:
               help="Also write the plan as an Excel workbook (as `plan export --xlsx`).")
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
+@click.option("--engine", type=click.Choice(["auto", "cpsat"]), default="auto", show_default=True,
+              help="auto: HiGHS for components coupled across counties, e.g. one city fund; CP-SAT "
+                   "for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @overwrite_option
+@lang_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
-          with_explanations: bool, overwrite: bool) -> None:
+          with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None,
+          overwrite: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
@@ -149,68 +168,85 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
     from planner.verify import verify_plan
 
-    loaded = load_scenario(scenario)
-    target = (out_dir or Path("out") / scenario.stem) / "plan.json"
-    refuse_overwriting([target, xlsx], scenario_inputs(loaded), overwrite)
-    _check_writable(target.parent)
-    req = derive(loaded, soft_targets=True if soft_targets else None)
-    from planner.limits import check_model_size
-    from planner.solve import components
+    control = SolveControl()  # signals from here on stop the search and keep the best plan
+    with _stop_on_signals(control):
+        loaded = load_scenario(scenario)
+        target = (out_dir or Path("out") / scenario.stem) / "plan.json"
+        refuse_overwriting([target, xlsx], scenario_inputs(loaded), overwrite)
+        _check_writable(target.parent)
+        req = derive(loaded, soft_targets=True if soft_targets else None)
+        from planner.limits import check_model_size
+        from planner.solve import components
 
-    check_model_size(req, max(len(c) for c in components(req)), str(scenario))
-    control = SolveControl()
-    ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                         progress=ticker.update, control=control)
-    with _stop_on_signals(control), ticker:
-        outcome = _in_thread(lambda: run_solve(req, params))
-    if outcome.status == SolveStatus.INFEASIBLE:
-        _report_infeasible(outcome.conflict, loaded, req)
-        sys.exit(EXIT_INFEASIBLE)
-    if outcome.status == SolveStatus.NO_PLAN:
-        err.print(f"no plan found within {time_limit:g} s; try a longer --time-limit")
-        sys.exit(EXIT_NO_PLAN)
-    plan = reread(make_plan(loaded, req, outcome))  # verified as it will be read back
-    violations = verify_plan(loaded, plan)
-    if violations:
-        for v in violations:
-            err.print(f"[red]violation[/red] {_esc(str(v))}")
-        err.print("the solver's plan failed verification; nothing was written (please report this)")
-        sys.exit(EXIT_VIOLATIONS)
-    from planner.plan import write_atomic
+        check_model_size(req, max(len(c) for c in components(req)), str(scenario))
+        ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
+        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+                             progress=ticker.update, control=control, engine=engine, dask_address=dask_address)
+        from planner.remote import RemoteError
 
-    if with_explanations:
-        from planner.explain import explain_plan
+        try:
+            with ticker:
+                outcome = _in_thread(lambda: run_solve(req, params))
+        except RemoteError as exc:
+            err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
+            sys.exit(EXIT_INPUT)
+        if outcome.status == SolveStatus.INFEASIBLE:
+            _report_infeasible(outcome.conflict, loaded, req)
+            sys.exit(EXIT_INFEASIBLE)
+        if outcome.status == SolveStatus.NO_PLAN:
+            err.print(no_plan_within(time_limit))
+            sys.exit(EXIT_NO_PLAN)
+        plan = reread(make_plan(loaded, req, outcome))  # verified as it will be read back
+        violations = verify_plan(loaded, plan)
+        if violations:
+            for v in violations:
+                err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+            err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
+                         "the solver's plan failed verification; nothing was written (please report this)"))
+            sys.exit(EXIT_VIOLATIONS)
+        from planner.plan import write_atomic
 
-        if not quiet and not as_json:
-            err.print("explaining the plan (each office, marginal values of budgets and quotas) …")
-        show = progress_line(enabled=not quiet and not as_json)
-        section = explain_plan(loaded, req, plan, replace(params, progress=None, control=None), progress=show)
-        show("")
-        plan = plan.model_copy(update={"explanations": section})
-    text = plan.to_json()
-    write_atomic(target, text)
-    if xlsx is not None:
-        from planner.reports.tables import build_tables
-        from planner.reports.xlsx import write_xlsx
+        section = None
+        if with_explanations and not control.stopped:
+            from planner.explain import explain_plan
 
-        write_xlsx(build_tables(plan, loaded), xlsx)
-    if control.stopped and not quiet:
-        err.print("interrupted: the best plan found so far was written, status feasible")
-    if as_json:
-        click.echo(text, nl=False)
-    elif not quiet:
-        from cli.render import plan_summary
+            if not quiet and not as_json:
+                err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
+                             "explaining the plan (each office, marginal values of budgets and quotas) …"))
+            show = progress_line(enabled=not quiet and not as_json)
+            section = _in_thread(lambda: explain_plan(loaded, req, plan, replace(params, progress=None, control=None),
+                                                      progress=show), control)
+            show("")
+            if section is not None:
+                plan = plan.model_copy(update={"explanations": section})
+        text = plan.to_json()
+        write_atomic(target, text)
+        if xlsx is not None:
+            from planner.reports.tables import build_tables
+            from planner.reports.xlsx import write_xlsx
 
-        for part in plan_summary(plan):
-            out.print(part)
-        out.print(f"plan written to {_esc(target)} (verified)")
+            write_xlsx(build_tables(plan, loaded), xlsx)
+        if control.stopped and not quiet:
+            skipped = tr("，未附解释", ", without explanations") if with_explanations and section is None else ""
+            err.print(tr("已中断：已写入目前找到的最好方案（已核验）",
+                         "interrupted: the best plan found so far was written (verified)") + skipped)
+        if as_json:
+            click.echo(text, nl=False)
+        elif not quiet:
+            from cli.render import plan_summary
+
+            for part in [] if control.stopped else plan_summary(plan):  # interrupted: out at once
+                out.print(part)
+            out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
+        if control.stopped:  # promptly: the interpreter's clean-up of pools and threads takes seconds
+            _exit_now(0)  # an abandoned explaining thread's solver processes are ended too
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
 @scenario_argument
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @force_option
+@lang_option
 @reports_input_errors
 def verify(scenario: Path, plan_file: Path, force: bool) -> None:
     """Re-check a plan (also a hand-edited one) against the scenario from scratch (docs/reference.md §4–§6).
@@ -226,14 +262,15 @@ def verify(scenario: Path, plan_file: Path, force: bool) -> None:
         checked = check_plan_file(plan_file, force=force, loaded=loaded)
     except PlanRefused as exc:
         for v in exc.violations:
-            out.print(f"[red]violation[/red] {_esc(str(v))}")
+            out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
         n = len(exc.violations)
-        out.print(f"{n} violation{'s' if n != 1 else ''}")
+        out.print(tr(f"共 {n} 处违规", f"{n} violation{'s' if n != 1 else ''}"))
         sys.exit(EXIT_VIOLATIONS)
     for note in checked.notes:
-        err.print(f"[yellow]note[/yellow] {_esc(note)}")
-    out.print(f"{_esc(str(plan_file))}: verified — {len(checked.plan.actions)} actions, "
-              "every rule and stated figure holds")
+        err.print(f"[yellow]{tr('注意', 'note')}[/yellow] {_esc(note)}")
+    out.print(_esc(tr(f"{plan_file}：核验通过 — {len(checked.plan.actions)} 项行动，所有规则与所列数字均成立",
+                      f"{plan_file}: verified — {len(checked.plan.actions)} actions, "
+                      "every rule and stated figure holds")))
 
 
 _esc = user_text
@@ -247,37 +284,51 @@ def _check_writable(folder: Path) -> None:
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK):
-        raise ScenarioError([ScenarioIssue(str(folder), None, "-o", "output folder cannot be written "
-                                           f"({probe} is not a writable folder)")])
+        raise ScenarioError([ScenarioIssue(str(folder), None, "-o", tr(
+            f"输出文件夹无法写入（{probe} 不是可写的文件夹）",
+            f"output folder cannot be written ({probe} is not a writable folder)"))])
 
 
 def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no-untyped-def,type-arg]
-    err.print("[red]infeasible[/red]: the hard targets cannot all be met within the budgets and quotas.")
+    """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
+    they compete for."""
+    from cli.common import print_conflict
+    from planner.targets import scope_zh
+
+    err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr(
+        "：硬性目标在现有预算与名额下无法全部实现。",
+        ": the hard targets cannot all be met within the budgets and quotas."))
     if conflict:
-        err.print("These targets conflict (together they cannot be met; drop any one and the rest can):")
-        for c in conflict:
-            err.print(f"  {c.year} {c.tier} offices of {_esc(c.scope)}: {c.required} of {len(c.office_ids)} "
-                      f"must attain (target {c.rate:.0%})")
+        print_conflict(conflict)
         index = req.office_index()
         offices = {index[i] for c in conflict for i in c.office_ids}
         members = req.scope_members()
         last = max(c.year for c in conflict)
-        limits = [f"budget {b.scope} {b.year}" for b in loaded.budgets  # those paying for a conflicting office
+        limits = [b for b in loaded.budgets  # those paying for a conflicting office
                   if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
         if limits:
-            err.print("Limits they compete for: " + _esc(", ".join(limits))
-                      + (", post quotas" if loaded.quotas else ""))
-    err.print("Run with --soft-targets to see the best achievable plan, or `plan explain` for the restoring figures.")
+            names = tr("、".join(f"{scope_zh(b.scope)} {b.year} 年预算" for b in limits)
+                       + ("、岗位名额" if loaded.quotas else ""),
+                       ", ".join(f"budget {b.scope} {b.year}" for b in limits)
+                       + (", post quotas" if loaded.quotas else ""))
+            err.print(_esc(tr("它们争用的限额：", "Limits they compete for: ") + names))
+    err.print(tr("加 --soft-targets 可查看能达到的最好方案；`plan explain` 给出使目标可行的预算或名额数字。",
+                 "Run with --soft-targets to see the best achievable plan, "
+                 "or `plan explain` for the restoring figures."))
 
 
-def _in_thread(work):  # type: ignore[no-untyped-def]
+def _in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
     """Run `work` in a thread while the main thread waits in Python, so that SIGINT/SIGTERM
-    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code)."""
+    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code).
+    With `abandon_on` (a SolveControl), a stop returns None at once and leaves the thread behind."""
+    import contextvars
+
     box: dict[str, object] = {}
+    context = contextvars.copy_context()  # the thread speaks the command's --lang
 
     def target() -> None:
         try:
-            box["result"] = work()
+            box["result"] = context.run(work)
         except BaseException as exc:  # re-raised in the main thread
             box["error"] = exc
 
@@ -285,6 +336,8 @@ def _in_thread(work):  # type: ignore[no-untyped-def]
     thread.start()
     while thread.is_alive():
         thread.join(0.1)
+        if abandon_on is not None and abandon_on.stopped:
+            return None
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["result"]
@@ -329,14 +382,33 @@ class _Ticker:
             sys.stderr.flush()
 
 
+def _exit_now(code: int) -> None:
+    """Exit without waiting for threads or process pools; their solver processes are ended first
+    (a pool worker inside CP-SAT would otherwise search on, up to its time limit)."""
+    import contextlib
+
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.terminate()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 class _stop_on_signals:
-    """SIGINT/SIGTERM stop the search; the best plan found so far is still written."""
+    """SIGINT/SIGTERM stop the search; the best plan found so far is still written (explanations
+    not yet made are skipped). A second signal exits at once."""
 
     def __init__(self, control) -> None:  # type: ignore[no-untyped-def]
         self.control = control
         self.previous: dict[int, object] = {}
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
+        if self.control.stopped:  # the second signal: no more waiting
+            err.print(tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written"))
+            _exit_now(128 + signum)
         self.control.stop()
 
     def __enter__(self) -> "_stop_on_signals":

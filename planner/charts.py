@@ -1,9 +1,11 @@
 """The sweep frontier as a chart (PNG and SVG) with Chinese labels (optional `chart` extra).
 
-matplotlib is imported only here and only when a chart is drawn. Chinese needs a CJK font:
-one is looked up among the fonts matplotlib knows (Noto Sans CJK SC, Source Han Sans SC,
-WenQuanYi, …, or any font whose name says CJK). Without one the chart is drawn with English
-labels only, so no label turns into empty boxes, and the caller is told how to install one.
+matplotlib is imported only here and only when a chart is drawn. Chinese needs a CJK font, and
+charts never rely on the fonts of the machine: the `chart` extra installs Noto Sans SC (SIL Open
+Font License) from the package `pylopdf-fonts-zh-cn`, registered with matplotlib here. Only
+when that package is missing is a CJK font looked up among the system's fonts (Noto Sans CJK SC,
+Source Han Sans SC, WenQuanYi, …); without any, the chart is drawn with English labels only, so
+no label turns into empty boxes, and the caller is told how to get one.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Any
 CHART_MISSING = ("drawing the chart needs matplotlib, the optional chart extra: "
                  "pip install 'justice-office-planner[chart]' (or pass --no-chart)")
 NO_CJK_FONT = ("no CJK font found for the chart's Chinese labels; drew English labels only. "
-               "Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk) and delete "
-               "matplotlib's font cache (~/.cache/matplotlib) to get Chinese labels")
+               "Install the chart extra (pip install 'justice-office-planner[chart]', which brings "
+               "the font), or a system font (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
 PREFERRED_CJK = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
                  "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei", "Noto Serif CJK SC")
 TIER_COLOURS = {"large": "#1f77b4", "medium": "#ff7f0e", "small": "#2ca02c", "all": "#555555"}
@@ -34,12 +36,28 @@ class ChartResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def shipped_font_file() -> Path | None:
+    """Noto Sans SC from the `chart` extra's font package; None when that package is missing."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
 def find_cjk_font() -> str | None:
-    """The name of a font that has Chinese glyphs, preferred ones first; None when there is none."""
+    """The name of a font that has Chinese glyphs: the shipped one (registered with matplotlib on
+    first use), else a system one, preferred ones first; None when there is none."""
     try:
         from matplotlib import font_manager
     except ImportError:
         raise ChartUnavailable(CHART_MISSING) from None
+    shipped = shipped_font_file()
+    if shipped is not None:
+        if not any(f.fname == str(shipped) for f in font_manager.fontManager.ttflist):
+            font_manager.fontManager.addfont(str(shipped))
+        return str(font_manager.FontProperties(fname=str(shipped)).get_name())
     names = {f.name for f in font_manager.fontManager.ttflist}
     for name in PREFERRED_CJK:
         if name in names:

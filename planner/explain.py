@@ -124,15 +124,13 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
               most: dict[TargetCell, int], role_zh: Callable[[str], str]) -> tuple[str, str]:
     from planner.office_explain import route_blockers
 
-    zh, en = [], []
+    head_zh, head_en = conflict_heading(len(cells))
+    needs = [target_need(c) for c in cells]
+    alone = [_alone(c, most[c], len(cells) > 1) for c in cells]
+    zh = [head_zh + "：" + "；".join(f"{n[0]}，{a[0]}" for n, a in zip(needs, alone, strict=True))]
+    en = [head_en + ": " + "; ".join(f"{n[1]}, {a[1]}" for n, a in zip(needs, alone, strict=True))]
     index = req.office_index()
     for c in cells:
-        tier_zh = TIER_ZH.get(c.tier, "全部") + "司法所"
-        zh.append(f"{c.year} 年{scope_zh(c.scope)}{tier_zh}需 {c.required} 个达标（共 {len(c.office_ids)} 个，"
-                  f"目标 {c.rate:.0%}），现有预算与名额下至多 {most[c]} 个可达标")
-        en.append(f"the {c.year} target for {c.tier} offices of {c.scope} needs {c.required} of "
-                  f"{len(c.office_ids)} to attain ({c.rate:.0%}); within the budgets and quotas at most "
-                  f"{most[c]} can")
         t = req.years.index(c.year)
         for oid in c.office_ids:  # what no money can fix, office by office
             o = req.offices[index[oid]]
@@ -160,7 +158,38 @@ def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell
         zh.append("与预算、名额无关：有司法所的条件（如考核分）无法通过投入满足，或缺少可招聘岗位、用房途径")
         en.append("no budget or quota is involved: some office fails a condition money cannot fix, or lacks a "
                   "hireable role or a housing route")
-    return "；".join(zh) + "。", "; ".join(en) + "."
+    # The conflict is one sentence; blockers and limits follow in another.
+    return (zh[0] + "。" + ("；".join(zh[1:]) + "。" if zh[1:] else ""),
+            en[0] + "." + (" " + "; ".join(en[1:]).capitalize()[:1] + "; ".join(en[1:])[1:] + "." if en[1:] else ""))
+
+
+def conflict_heading(n: int) -> tuple[str, str]:
+    """What a minimal conflict of `n` targets means, in Chinese and English: for n > 1 each target
+    alone can be met, only not all together (find_conflict keeps no target that can be dropped)."""
+    if n == 1:
+        return "这个硬性目标在现有预算与名额下无法实现", "This hard target cannot be met within the budgets and quotas"
+    return (f"以下 {n} 个硬性目标不能同时实现（预算与名额不够同时满足它们；去掉其中任何一个，其余的都能实现）",
+            f"These {n} hard targets cannot all be met together (the budgets and quotas do not stretch to "
+            "all of them; drop any one and the others can be met)")
+
+
+def target_need(c: TargetCell) -> tuple[str, str]:
+    """What one target asks for, e.g. 2023 年全市中型司法所需 4 个达标（共 6 个，目标 60%）."""
+    return (f"{c.year} 年{scope_zh(c.scope)}{TIER_ZH.get(c.tier, '全部')}司法所需 {c.required} 个达标"
+            f"（共 {len(c.office_ids)} 个，目标 {c.rate:.0%}）",
+            f"the {c.year} target for {'all' if c.tier == 'all' else c.tier} offices of "
+            f"{'the city' if c.scope == 'all' else c.scope} needs {c.required} of {len(c.office_ids)} "
+            f"to attain ({c.rate:.0%})")
+
+
+def _alone(c: TargetCell, most: int, joint: bool) -> tuple[str, str]:
+    """How far the target gets with the budgets and quotas to itself (every other target set aside)."""
+    if most >= c.required:
+        return (f"单独满足它可行（至多 {most} 个可达标），但会占用其他目标所需的预算或名额",
+                f"which alone is possible (up to {most} can attain) but takes budget or posts the others need")
+    other = ("，即使不顾其他目标" if joint else "", " even with every other target set aside" if joint else "")
+    return (f"现有预算与名额下{other[0]}至多 {most} 个可达标，差 {c.required - most} 个",
+            f"but within the budgets and quotas{other[1]} at most {most} can, {c.required - most} short")
 
 
 # ---------------------------------------------------------------- a plan's explanations (parts 2–3)

@@ -21,12 +21,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import ScenarioError, ScenarioIssue, excerpt, format_path
-from planner.i18n import tr
+from planner.i18n import current_lang, tr
 from planner.scenario import Office, Scenario, to_yuan
 from planner.scopes import ALL, scope_kinds, scopes_of
 from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
 from planner.tables import VALUE_ALIASES, read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
+
+_WHAT_ZH = {"role": "岗位", "facility": "功能室", "caseload field": "业务量字段", "attribute": "条件属性"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     path = Path(path)
     display = display or str(path)
     if not _is_file(path):
-        raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr("找不到文件", "file not found"))])
     if path.suffix.lower() == ".xlsx":  # the Excel scenario template (`plan template`)
         from planner.workbook_scenario import read_workbook
 
@@ -96,8 +98,9 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     else:
         raw, smap = load_yaml(path, display)
     if not isinstance(raw, dict):
-        raise ScenarioError([smap.issue((), "a scenario file is a mapping of fields "
-                                        "(name, standard, horizon, budget, offices, ...)", "")])
+        raise ScenarioError([smap.issue((), tr("情景文件应为字段映射（name、standard、horizon、budget、offices 等）",
+                                               "a scenario file is a mapping of fields "
+                                               "(name, standard, horizon, budget, offices, ...)"), "")])
     standard, standard_ref = _load_standard(raw, path.parent, smap, allow_outside)
     table_map: SourceMap | None = None
     if isinstance(raw.get("offices"), str):
@@ -105,8 +108,10 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
             _refuse_outside(path.parent, raw["offices"], ("offices",), smap)
         table_path = (path.parent / raw["offices"]).resolve()
         if not _is_file(table_path):
-            raise ScenarioError([smap.issue(("offices",), f"office table {raw['offices'][:80]!r} not found "
-                                            "(give a list of offices, or a .csv/.xlsx path relative to this file)")])
+            raise ScenarioError([smap.issue(("offices",), tr(
+                f"找不到司法所表 {raw['offices'][:80]!r}（请给出司法所列表，或相对本文件的 .csv/.xlsx 路径）",
+                f"office table {raw['offices'][:80]!r} not found "
+                "(give a list of offices, or a .csv/.xlsx path relative to this file)"))])
         rows, table_map = read_office_table(table_path, str(Path(display).parent / raw["offices"]), standard)
         raw = {**raw, "offices": rows}
     scenario = _validate(Scenario, raw, smap, table_map)
@@ -139,8 +144,9 @@ def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap,
                    allow_outside: bool | None = None) -> tuple[Standard, str]:
     ref = raw.get("standard")
     if not isinstance(ref, str) or not ref.strip():
-        raise ScenarioError([smap.issue(("standard",), "required: a built-in standard id "
-                                        f"({', '.join(BUILTIN_IDS)}) or a path to a standard file")])
+        raise ScenarioError([smap.issue(("standard",), tr(
+            f"必填：内置标准编号（{'、'.join(BUILTIN_IDS)}）或标准文件路径",
+            f"required: a built-in standard id ({', '.join(BUILTIN_IDS)}) or a path to a standard file"))])
     if ref in BUILTIN_IDS:
         return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
     if not _outside_allowed(allow_outside):
@@ -148,8 +154,10 @@ def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap,
     candidate = base / ref
     if not _is_file(candidate):
         hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
-        extra = f" (did you mean '{hint[0]}'?)" if hint else f"; built-in ids: {', '.join(BUILTIN_IDS)}"
-        raise ScenarioError([smap.issue(("standard",), f"no built-in standard or file {excerpt(ref)}{extra}")])
+        extra = _did_you_mean(hint[0]) if hint else tr(f"；内置标准：{'、'.join(BUILTIN_IDS)}",
+                                                      f"; built-in ids: {', '.join(BUILTIN_IDS)}")
+        raise ScenarioError([smap.issue(("standard",), tr(f"没有内置标准或标准文件 {excerpt(ref)}{extra}",
+                                                          f"no built-in standard or file {excerpt(ref)}{extra}"))])
     return load_standard_file(candidate, str(Path(smap.file).parent / ref)), ref
 
 
@@ -256,18 +264,21 @@ def _message(model: type[BaseModel], loc: tuple[Any, ...], err: Any) -> str:
     if err["type"] == "extra_forbidden":
         names = _field_names_at(model, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
-        return "unknown field" + (f" (did you mean '{hint[0]}'?)" if hint else
-                                  (f"; allowed: {', '.join(names)}" if names else ""))
+        return tr("未知字段", "unknown field") + (_did_you_mean(hint[0]) if hint else
+                                              (tr(f"；允许的字段：{'、'.join(names)}", f"; allowed: {', '.join(names)}")
+                                               if names else ""))
     if err["type"] == "missing":
-        return "required field is missing"
+        return _missing()
     if err["type"] == "literal_error":
         return _literal_message(err)
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    # "a valid dictionary or instance of HousingOption": the class name means nothing to a user.
-    msg = re.sub(r" or instance of \w+", "", msg).replace("valid dictionary", "mapping ({key: value, ...})")
+    msg = _pydantic_zh(err) if current_lang() == "zh" else None
+    if msg is None:
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        # "a valid dictionary or instance of HousingOption": the class name means nothing to a user.
+        msg = re.sub(r" or instance of \w+", "", msg).replace("valid dictionary", "mapping ({key: value, ...})")
     given = err.get("input")
     if not isinstance(given, (dict, list)):
-        msg += f" (got {excerpt(given)})"
+        msg += tr(f"（实际为 {excerpt(given)}）", f" (got {excerpt(given)})")
     return msg
 
 
@@ -275,12 +286,44 @@ def _literal_message(err: Any) -> str:
     """`one of 'township', 'subdistrict' (got '街道'; write 'subdistrict' for 街道)`."""
     allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
     given = err.get("input")
-    text = f"must be one of {', '.join(repr(a) for a in allowed)} (got {excerpt(given)}"
+    text = tr(f"应为 {'、'.join(repr(a) for a in allowed)} 之一（实际为 {excerpt(given)}",
+              f"must be one of {', '.join(repr(a) for a in allowed)} (got {excerpt(given)}")
     zh = {k: v for aliases in VALUE_ALIASES.values() for k, v in aliases.items() if v in allowed}
     if isinstance(given, str) and given in zh:
-        return text + f"; write '{zh[given]}' for {given})"
+        return text + tr(f"；{given} 请写作 '{zh[given]}'）", f"; write '{zh[given]}' for {given})")
     hint = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6) if isinstance(given, str) else []
-    return text + (f"; did you mean '{hint[0]}'?)" if hint else ")")
+    return text + (tr(f"；是否应为 '{hint[0]}'？）", f"; did you mean '{hint[0]}'?)") if hint else tr("）", ")"))
+
+
+def _missing() -> str:
+    return tr("必填字段缺失", "required field is missing")
+
+
+def _did_you_mean(name: str) -> str:
+    return tr(f"（是否应为 '{name}'？）", f" (did you mean '{name}'?)")
+
+
+def _pydantic_zh(err: Any) -> str | None:
+    """pydantic's own messages in Chinese, by error type; None: no translation (the English is kept).
+
+    Our validators' messages (`value_error`) are already in the current language (written with `tr`)."""
+    ctx = err.get("ctx") or {}
+    bound = {k: int(v) if isinstance(v, float) and v.is_integer() else v  # 1, not 1.0, as pydantic says
+             for k, v in ctx.items() if k in ("ge", "gt", "le", "lt", "min_length", "max_length")}
+    templates = {
+        "greater_than_equal": "应大于或等于 {ge}", "greater_than": "应大于 {gt}",
+        "less_than_equal": "应小于或等于 {le}", "less_than": "应小于 {lt}",
+        "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数，不能有小数部分",
+        "float_type": "应为数字", "float_parsing": "应为数字", "finite_number": "应为有限的数字",
+        "string_type": "应为文本", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+        "dict_type": "应为映射（{{键: 值, …}}）", "model_type": "应为映射（{{键: 值, …}}）",
+        "model_attributes_type": "应为映射（{{键: 值, …}}）", "list_type": "应为列表",
+        "string_too_short": "不能为空" if ctx.get("min_length") == 1 else "至少 {min_length} 个字符",
+        "too_short": "至少 {min_length} 项", "too_long": "至多 {max_length} 项",
+        "string_too_long": "至多 {max_length} 个字符",
+    }
+    template = templates.get(str(err["type"]))
+    return template.format(**bound) if template is not None else None
 
 
 def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -344,14 +387,16 @@ def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]
     def check(loc: tuple[Any, ...], value: Any, kind: str, what: str) -> None:
         if value not in names[kind]:
             hint = difflib.get_close_matches(str(value), names[kind], n=1, cutoff=0.6)
-            tail = f" (did you mean '{hint[0]}'?)" if hint else f"; declare it under `{kind}`"
-            issues.append(smap.issue(loc, f"unknown {what} {excerpt(value)}{tail}"))
+            tail = _did_you_mean(hint[0]) if hint else tr(f"；请在 `{kind}` 下声明", f"; declare it under `{kind}`")
+            issues.append(smap.issue(loc, tr(f"未知{_WHAT_ZH.get(what, what)} {excerpt(value)}{tail}",
+                                             f"unknown {what} {excerpt(value)}{tail}")))
 
     tiers = raw.get("tiers") or {}
     for tier in TIERS:
         if tier not in tiers:
-            issues.append(smap.issue(("tiers",), f"tier {tier!r} is missing (every standard defines "
-                                     "large, medium and small)"))
+            issues.append(smap.issue(("tiers",), tr(f"缺少类别 {tier!r}（每个标准都要定义 large、medium、small）",
+                                                    f"tier {tier!r} is missing (every standard defines "
+                                                    "large, medium and small)")))
     for tier, ts in tiers.items():
         at = ("tiers", tier)
         for role in (ts.get("min_staff") or {}):
@@ -374,8 +419,8 @@ def _standard_reference_issues(raw: Any, smap: SourceMap) -> list[ScenarioIssue]
 def _locate(loc: tuple[Any, ...], message: str, smap: SourceMap, table_map: SourceMap | None) -> ScenarioIssue:
     if table_map is not None and len(loc) >= 2 and loc[0] == "offices" and isinstance(loc[1], int):
         column = table_map.column_of(loc[2:])
-        if column and message == "required field is missing":
-            message = "required, but the cell is empty"
+        if column and message == _missing():
+            message = tr("必填，但单元格为空", "required, but the cell is empty")
         return ScenarioIssue(table_map.file, table_map.line_of(loc[:2]),
                              format_path(loc[2:]) or f"row {loc[1] + 1}",
                              f"{message} [{column}]" if column else message)
@@ -409,18 +454,21 @@ class _Checker:
 
     def unknown(self, loc: tuple[Any, ...], what: str, name: str, known: list[str]) -> None:
         hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        tail = f" (did you mean '{hint[0]}'?)" if hint else (f"; known: {', '.join(known)}" if known else "")
-        self.err(loc, f"unknown {what} {excerpt(name)} in standard {self.std.id}{tail}")
+        tail = _did_you_mean(hint[0]) if hint else (tr(f"；已有：{'、'.join(known)}", f"; known: {', '.join(known)}")
+                                                     if known else "")
+        self.err(loc, tr(f"标准 {self.std.id} 中没有{_WHAT_ZH.get(what, what)} {excerpt(name)}{tail}",
+                         f"unknown {what} {excerpt(name)} in standard {self.std.id}{tail}"))
 
     def year_ok(self, loc: tuple[Any, ...], year: int) -> bool:
         if year not in self.years:
-            self.err(loc, f"year {year} is outside the horizon {self.years[0]}–{self.years[-1]}")
+            self.err(loc, tr(f"{year} 年不在规划期 {self.years[0]}–{self.years[-1]} 内",
+                             f"year {year} is outside the horizon {self.years[0]}–{self.years[-1]}"))
             return False
         return True
 
     def run(self) -> None:
         if not self.offices:
-            self.err(("offices",), "no offices")
+            self.err(("offices",), tr("没有司法所", "no offices"))
         self.check_offices()
         self.check_places()
         self.check_costs()
@@ -441,7 +489,8 @@ class _Checker:
         for i, o in enumerate(self.offices):
             at = ("offices", i)
             if o.id in seen:
-                self.err(at + ("id",), f"duplicate office id {o.id!r} (also {self.where(seen[o.id])})")
+                self.err(at + ("id",), tr(f"司法所编号 {o.id!r} 重复（{self.where(seen[o.id])} 也是）",
+                                         f"duplicate office id {o.id!r} (also {self.where(seen[o.id])})"))
             seen.setdefault(o.id, i)
             for r in o.staff:
                 if r not in self.std.roles:
@@ -450,7 +499,7 @@ class _Checker:
                 if f not in self.std.facilities:
                     self.unknown(at + ("facilities", j), "facility", f, facs)
             if len(set(o.facilities)) != len(o.facilities):
-                self.err(at + ("facilities",), "a facility is listed twice")
+                self.err(at + ("facilities",), tr("有功能室重复列出", "a facility is listed twice"))
             for c, v in o.caseload.items():
                 if c not in self.std.caseload_fields:
                     self.unknown(at + ("caseload", c), "caseload field", c, fields)
@@ -459,34 +508,41 @@ class _Checker:
                         self.year_ok(at + ("caseload", c, y), y)
                     missing = [y for y in self.years if y not in v]
                     if missing:
-                        self.err(at + ("caseload", c), f"no figure for year {missing[0]} "
-                                 "(give every horizon year, or one number for all)")
+                        self.err(at + ("caseload", c), tr(
+                            f"缺少 {missing[0]} 年的数值（请给出规划期每一年，或一个通用数值）",
+                            f"no figure for year {missing[0]} (give every horizon year, or one number for all)"))
             for a in o.attributes:
                 if a not in self.std.attributes:
                     self.unknown(at + ("attributes", a), "attribute", a, attrs)
             ids: set[str] = set()
             for j, h in enumerate(o.housing_options):
                 if h.id in ids:
-                    self.err(at + ("housing_options", j, "id"), f"duplicate housing option id {h.id!r}")
+                    self.err(at + ("housing_options", j, "id"), tr(f"用房方案编号 {h.id!r} 重复",
+                                                                   f"duplicate housing option id {h.id!r}"))
                 ids.add(h.id)
                 if h.from_year is not None and h.from_year > self.years[-1]:
                     self.err(at + ("housing_options", j, "from_year"),
-                             f"year {h.from_year} is after the horizon's end {self.years[-1]}")
+                             tr(f"{h.from_year} 年晚于规划期末 {self.years[-1]} 年",
+                                f"year {h.from_year} is after the horizon's end {self.years[-1]}"))
             if o.population is None:
                 self.warn(at + ("population",), tr(
                     f"司法所 {o.id}：常住人口为空；规模只按面积判断，可能因此分到较低类别",
                     f"office {o.id}: population is empty; its size is judged by area alone, which may put it "
                     "in a lower tier"))
             if o.gdp_rank is None:
-                self.warn(at + ("gdp_rank",), f"office {o.id}: no gdp_rank; the economy criterion is treated as met")
+                self.warn(at + ("gdp_rank",), tr(
+                    f"司法所 {o.id}：缺少 gdp_rank，经济条件视为满足",
+                    f"office {o.id}: no gdp_rank; the economy criterion is treated as met"))
             if o.demand is None:
-                self.warn(at + ("demand",), f"office {o.id}: no demand; the demand criterion is treated as met")
+                self.warn(at + ("demand",), tr(f"司法所 {o.id}：缺少 demand，法治需求条件视为满足",
+                                               f"office {o.id}: no demand; the demand criterion is treated as met"))
         per_county = Counter(o.county for o in self.offices)
         for i, o in enumerate(self.offices):
             n = per_county[o.county]
             if o.gdp_rank is not None and o.gdp_rank > n:
-                self.warn(("offices", i, "gdp_rank"), f"office {o.id}: gdp_rank {o.gdp_rank} is "
-                          f"larger than the {n} offices of {o.county}")
+                self.warn(("offices", i, "gdp_rank"), tr(
+                    f"司法所 {o.id}：gdp_rank {o.gdp_rank} 大于{o.county}的司法所数 {n}",
+                    f"office {o.id}: gdp_rank {o.gdp_rank} is larger than the {n} offices of {o.county}"))
 
     def check_costs(self) -> None:
         for r in self.sc.costs.roles:
@@ -509,7 +565,8 @@ class _Checker:
         for key, value in shape.items():
             if isinstance(key, int):
                 if isinstance(value, dict):
-                    self.err(at + (key,), "a year takes one amount; per-county amounts go under the county")
+                    self.err(at + (key,), tr("年份后只写一个数额；分县区的数额写在县区名下",
+                                             "a year takes one amount; per-county amounts go under the county"))
                 elif self.year_ok(at + (key,), key):
                     out.append(BudgetEntry(ALL, key, self._amount(value, money, at + (key,))))
             else:
@@ -529,7 +586,7 @@ class _Checker:
         if money:
             return to_yuan(value)
         if value != int(value):
-            self.err(loc, "a quota is a whole number of people")
+            self.err(loc, tr("名额应为整数人", "a quota is a whole number of people"))
         return int(value)
 
     def where(self, i: int) -> str:
@@ -540,7 +597,8 @@ class _Checker:
     def scope_ok(self, loc: tuple[Any, ...], name: str) -> bool:
         """A scope name must name exactly one county, city or province of the offices (§8)."""
         if name.isdigit():
-            self.err(loc, f"year {name} is written as text; write it without quotes")
+            self.err(loc, tr(f"年份 {name} 写成了文本，请去掉引号",
+                             f"year {name} is written as text; write it without quotes"))
             return False
         kinds = self.kinds.get(name)
         if kinds is None and self.misspelt_office_county(name):
@@ -614,6 +672,9 @@ class _Checker:
         for county in sorted(set(self.counties) - self.reported_counties):
             for y in self.years:
                 if not any((s, y) in covered for s in county_scopes[county]):
-                    self.err(("budget",), f"no budget covers {county} in {y}: give `{y}: amount` "
-                             f"(scenario-wide) or `{county}: {{{y}: amount}}` (or its city's or province's)")
+                    self.err(("budget",), tr(f"{county} {y} 年没有预算：请写 `{y}: 数额`（全情景）"
+                                             f"或 `{county}: {{{y}: 数额}}`（或其所在市、省的预算）",
+                                             f"no budget covers {county} in {y}: give `{y}: amount` "
+                                             f"(scenario-wide) or `{county}: {{{y}: amount}}` "
+                                             "(or its city's or province's)"))
                     return

@@ -45,7 +45,7 @@ def run_each(fn: Callable[..., R], jobs: Sequence[tuple[Any, ...]], processes: i
                     for fut in cf.as_completed(futures):
                         done(futures[fut], fut.result())
                 except BaseException:
-                    _stop_now(pool)
+                    stop_now(pool)
                     raise
         except (BrokenProcessPool, OSError):
             pass
@@ -55,7 +55,8 @@ def run_each(fn: Callable[..., R], jobs: Sequence[tuple[Any, ...]], processes: i
     return [results[i] for i in range(len(jobs))]
 
 
-def _stop_now(pool: Any) -> None:
+def stop_now(pool: Any) -> None:
+    """Cancel the queued jobs and terminate the running ones, without waiting for them."""
     running = list((getattr(pool, "_processes", None) or {}).values())  # no public API for this
     pool.shutdown(wait=False, cancel_futures=True)
     for process in running:

@@ -11,12 +11,15 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from planner.i18n import tr
+
 YUAN_PER_WAN = 10_000
 
 
 def _four_decimals(x: float) -> float:
     if abs(x * YUAN_PER_WAN - round(x * YUAN_PER_WAN)) > 1e-6:
-        raise ValueError("money has at most 4 decimals in 万元 (whole yuan)")
+        raise ValueError(tr("金额（万元）至多 4 位小数（精确到元）",
+                            "money has at most 4 decimals in 万元 (whole yuan)"))
     return x
 
 
@@ -24,7 +27,7 @@ def _not_bool(x: object) -> object:
     # YAML reads `true` and `false` as booleans and pydantic would take them as 1/0:
     # a population of `true` is a mistake to report, not the number 1.
     if isinstance(x, bool):
-        raise ValueError("expected a number, not true/false")  # noqa: TRY004 (pydantic wants ValueError)
+        raise ValueError(tr("应为数字，不能是 true/false", "expected a number, not true/false"))  # noqa: TRY004 (pydantic wants ValueError)
     return x
 
 
@@ -59,9 +62,10 @@ class Horizon(_Strict):
     @model_validator(mode="after")
     def _order(self) -> "Horizon":
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(tr(f"结束年 {self.end} 早于开始年 {self.start}",
+                                f"end {self.end} is before start {self.start}"))
         if self.end - self.start > 30:
-            raise ValueError("horizon longer than 30 years")
+            raise ValueError(tr("规划期超过 30 年", "horizon longer than 30 years"))
         return self
 
     @property

@@ -15,13 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import ortools
 from ortools.sat.python import cp_model
 
 from planner.loading import BudgetEntry, QuotaEntry
 from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
-from planner.pool import ignore_sigint
+from planner.pool import ignore_sigint, stop_now
 from planner.requirements import Requirements
 from planner.targets import TargetCell
 
@@ -75,6 +76,15 @@ class SolveParams:
     # False: never start the process pool for many small components (e.g. when the caller already
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
+    # Tests force one solver path on every component (the oracle checks each against brute force):
+    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
+    # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
+    path: Literal["auto", "combined", "staged", "mip"] = "auto"
+    pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
+    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
+    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    engine: Literal["auto", "cpsat"] = "auto"
+    dask_address: str | None = None  # send the components to this Dask scheduler (planner/remote.py)
 
 
 @dataclass(frozen=True)
@@ -147,7 +157,8 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
     proven = all(o.status == SolveStatus.OPTIMAL for o in outcomes)
     return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
                         Solution(tuple(d for d in merged if d is not None)), _sum_stages(outcomes),
-                        time.monotonic() - started, params.workers, params.seed)
+                        time.monotonic() - started, params.workers, params.seed,
+                        solver_version=max((o.solver_version for o in outcomes), key=len))
 
 
 def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
@@ -155,10 +166,20 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if sub.soft_targets and remaining is not None and remaining <= 0:
         return _do_nothing(sub)
     if params.control is not None and params.control.stopped:
-        # Interrupted: give the rest just enough time for a first plan each.
+        if sub.soft_targets:  # interrupted: not solved yet, so its best plan so far is doing nothing
+            return _do_nothing(sub)
+        # Hard targets have no plan without a search: just enough time for a first one.
         params, started = replace(params, time_limit=0.5), time.monotonic()
-    if len(sub.offices) <= SMALL_COMPONENT:
+    if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
+    # HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise.
+    if params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
+                                and len({o.county for o in sub.offices}) > 1):
+        from planner.shared_fund import solve_coupled
+
+        outcome = solve_coupled(sub, params, _remaining(params, started))
+        if outcome is not None:
+            return outcome
     return _solve_staged(sub, params, started, params.workers, label)
 
 
@@ -166,7 +187,12 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
                  started: float) -> list[SolveOutcome]:
     """Every component's outcome, in order; small components go to a process pool when many."""
     subs = split_requirements(req, parts)
-    small = [k for k, idx in enumerate(parts) if len(idx) <= SMALL_COMPONENT]
+    if params.dask_address:
+        from planner.remote import solve_on_dask
+
+        return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
+    small = [k for k, idx in enumerate(parts)
+             if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
     done: dict[int, SolveOutcome] = {}
     if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
             and (os.cpu_count() or 1) > 1):
@@ -208,15 +234,17 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
             # Components still queued from this chunk on, per process: for a fair time share.
             left = (len(parts) - i) / procs
             futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline, left)] = keys[i:i + chunk]
-        for fut in cf.as_completed(futures):
-            for k, outcome in zip(futures[fut], fut.result()):
-                out[k] = outcome
-            if params.progress is not None:
+        pending = set(futures)
+        while pending:
+            finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                for k, outcome in zip(futures[fut], fut.result()):
+                    out[k] = outcome
+            if finished and params.progress is not None:
                 params.progress(Progress(f"components {len(out)}/{len(parts)}", None, None,
                                          time.monotonic() - started))
-            if params.control is not None and params.control.stopped:
-                for f in futures:
-                    f.cancel()
+            if pending and params.control is not None and params.control.stopped:
+                stop_now(pool)  # interrupted: keep what finished, never wait for the running chunks
                 break
     return out
 
@@ -329,7 +357,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     office-year's cost is bounded by a budget entry covering it) and A−1 ≥ any weighted attained
     count; so one unit of a higher level outweighs every lower level: the lexicographic optimum.
     """
-    built = build_model(req)
+    built = build_model(req, params.pattern_bounds)
     m = built.model
     for lit in built.target_literals:
         m.add(lit == 1)
@@ -361,7 +389,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
                   label: str = "") -> SolveOutcome:
-    built = build_model(req)
+    built = build_model(req, params.pattern_bounds)
     m = built.model
     for lit in built.target_literals:
         m.add(lit == 1)
@@ -407,6 +435,9 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         else:
             m.add(expr >= value)
         _hint(m, solver)
+    if solution is None:  # the time was gone before the first level
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
     status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
@@ -432,6 +463,8 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
             solver.parameters.max_deterministic_time = max(0.01, remaining)
         else:
             solver.parameters.max_time_in_seconds = max(0.01, remaining)
+    # Several workers are reproducible only interleaved, which cost 6–8× on a coupled 60-office
+    # fund (docs/solver.md), so only on request; one worker, and HiGHS, are deterministic anyway.
     if params.deterministic:
         solver.parameters.interleave_search = True
     return solver
@@ -447,6 +480,9 @@ def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaini
         solver.parameters.cp_model_probing_level = 0
     if params.control is not None:
         params.control._solver = solver
+        if params.control.stopped:  # stopped before this search began (stop_search has no effect
+            # until it runs): time only for a first plan
+            solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
     callback = _Reporter(name, sign, started, params.progress) if params.progress else None
     code = solver.Solve(m, callback)
     if params.control is not None:

@@ -20,6 +20,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from planner.i18n import tr
 from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
 from planner.scenario import to_wan
 from planner.standards import TIERS
@@ -258,16 +259,53 @@ def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: Var
     return run_each(solve_variant, [(path, b, q, params) for b, q in points], processes, report)
 
 
+DASK_CONNECT_SECONDS = 10
+
+
+def check_scheduler(address: str, seconds: float = DASK_CONNECT_SECONDS) -> None:
+    """Refuse, within `seconds`, an address where no Dask scheduler answers.
+
+    `Client(address, timeout=…)` waits forever on a port that accepts connections but does not
+    speak Dask's protocol (e.g. a web server), so the scheduler is first asked who it is, with a
+    deadline on the whole exchange."""
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity() -> Any:
+        remote = rpc(address, timeout=seconds)
+        try:
+            return await remote.identity()
+        finally:
+            await remote.close_rpc()
+
+    try:
+        info = asyncio.run(asyncio.wait_for(identity(), seconds))
+    except TimeoutError:
+        info = None
+    except Exception as exc:  # whatever the handshake runs into, the address is unusable
+        raise SweepError(tr(f"无法连接 {address} 上的 Dask 调度器：{exc}",
+                            f"cannot reach the Dask scheduler at {address}: {exc}")) from None
+    if not isinstance(info, dict) or info.get("type") != "Scheduler":
+        raise SweepError(tr(f"{address} 在 {seconds:g} 秒内没有像 Dask 调度器那样应答：该端口上运行的可能是别的服务；"
+                            "请核对 --dask 的地址和端口（调度器默认端口 8786）",
+                            f"{address} did not answer as a Dask scheduler within {seconds:g} s: something else "
+                            "may be listening on that port; check the --dask address and port "
+                            "(a scheduler listens on 8786 by default)"))
+
+
 def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
               on_done: OnDone | None) -> list[dict[str, Any]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
         raise SweepError(DASK_MISSING) from None
+    check_scheduler(address)
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=f"{DASK_CONNECT_SECONDS}s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SweepError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise SweepError(tr(f"无法连接 {address} 上的 Dask 调度器：{exc}",
+                            f"cannot reach the Dask scheduler at {address}: {exc}")) from None
     tag = uuid.uuid4().hex[:8]  # our own task keys: never mistaken for another client's cached results
     results: dict[int, dict[str, Any]] = {}
     with client:

@@ -1,7 +1,8 @@
 """Re-check any plan (also a hand-edited one) against docs/reference.md §4–§6 from the scenario alone.
 
-Imports nothing of the CP-SAT model: it rebuilds each office's state year by year from the plan's
-actions with the plain-Python attainment rule and compares every figure the plan claims.
+Imports nothing of the CP-SAT model, nor the plan writer's figures (`evaluate.compute_figures`):
+its own recount (`planner/recount.py`) rebuilds each office's state year by year from the plan's
+actions and it compares every figure the plan claims.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pydantic import ValidationError
 
 from planner.classify import classify_all
 from planner.errors import ScenarioError, ScenarioIssue, format_path
-from planner.evaluate import ActionError, Figures, compute_figures, price
+from planner.evaluate import ActionError, price
 from planner.i18n import tr
 from planner.loading import LoadedScenario, load_scenario
 from planner.plan import Action, PlanResult, PlanTooLarge, read_plan_bytes
+from planner.recount import Recount, action_cost, recount
+from planner.requirements import derive
 from planner.scenario import to_wan, to_yuan
 
 
@@ -67,20 +70,22 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(where, f"year {a.year} is outside the horizon"))
             continue
         try:
-            p = price(loaded, offices[a.office], a)
+            price(loaded, offices[a.office], a)  # only whether the action is allowed
         except ActionError as exc:
             v.append(Violation(where, str(exc)))
             continue
-        if to_yuan(a.one_time) != p.one_time or to_yuan(a.annual) != p.annual:
+        # Costs from verify's own recount, not from the plan writer's pricing (issue 13).
+        one_time, annual = action_cost(loaded, a)
+        if to_yuan(a.one_time) != one_time or to_yuan(a.annual) != annual:
             v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
-                               f"the scenario's prices give {to_wan(p.one_time)} / {to_wan(p.annual)}"))
+                               f"the scenario's prices give {to_wan(one_time)} / {to_wan(annual)}"))
         if a.type == "housing" and a.area_m2 is not None:
             opt = next(h for h in offices[a.office].housing_options if h.id == a.option)
             if a.area_m2 != opt.area_m2:
                 v.append(Violation(where, f"area_m2 {a.area_m2} but option {opt.id} has {opt.area_m2}"))
         good.append(a)
     v += _once_only(good)
-    f = compute_figures(loaded, tiers, good)
+    f = recount(loaded, tiers, good, derive(loaded).scope_members())
     v += _check_offices(loaded, plan, tiers, f)
     for b in loaded.budgets:  # docs/reference.md §6 budgets
         spent = f.spent[(b.scope, b.year)]
@@ -117,7 +122,7 @@ def _once_only(actions: list[Action]) -> list[Violation]:
     return out
 
 
-def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f: Figures) -> list[Violation]:
+def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, str], f: Recount) -> list[Violation]:
     out = []
     records = {r.id: r for r in plan.offices}
     for o in loaded.offices:
@@ -136,7 +141,7 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
             if claim is None:
                 out.append(Violation(f"office {o.id} {y}", "attainment not stated"))
             elif claim != actual:
-                why = "; ".join(f.gaps[o.id][y]) if not actual else "it meets every requirement"
+                why = "; ".join(f.unmet[o.id][y]) if not actual else "it meets every requirement"
                 out.append(Violation(f"office {o.id} {y}",
                                      f"claims attained={claim}, but the actions give {actual} ({why})"))
     extra = set(records) - {o.id for o in loaded.offices}
@@ -145,7 +150,7 @@ def _check_offices(loaded: LoadedScenario, plan: PlanResult, tiers: dict[str, st
     return out
 
 
-def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list[Violation]:
+def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Recount) -> list[Violation]:
     out = []
     claimed = {(a.year, a.scope, a.tier): a for a in plan.attainment}
     # A plan another tool wrote in the format of docs/reference.md §9 states no mode: the scenario's.
@@ -164,7 +169,7 @@ def _check_targets(loaded: LoadedScenario, plan: PlanResult, f: Figures) -> list
     return out
 
 
-def _check_objective(plan: PlanResult, f: Figures) -> list[Violation]:
+def _check_objective(plan: PlanResult, f: Recount) -> list[Violation]:
     out = []
     o = plan.objective
     if o.shortfall != f.shortfall:
@@ -178,7 +183,7 @@ def _check_objective(plan: PlanResult, f: Figures) -> list[Violation]:
     return out
 
 
-def _check_stages(plan: PlanResult, f: Figures) -> list[Violation]:
+def _check_stages(plan: PlanResult, f: Recount) -> list[Violation]:
     """The solver's stated level values hold for the actions (as `result._cross_check` demands of
     the model): the shortfall is no worse, attained office-years no fewer, the cost exactly it;
     an `optimal` plan has every level proven."""

@@ -11,7 +11,6 @@ so YAML → XLSX → YAML gives an equal scenario.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from planner.plan import write_atomic
 from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario, Schedule
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
-from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows
+from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows, open_workbook, sheet_rows
 from planner.yamlsrc import SourceMap
 
 Path_ = tuple[Any, ...]
@@ -99,23 +98,22 @@ class WorkbookMap(SourceMap):
 
 # ---------------------------------------------------------------- reading
 
-MAX_UNPACKED = 20 * 1024 * 1024  # a filled-in template is well under 1 MB unpacked
+
+MAX_UNPACKED = 20 * 1024 * 1024
 
 
 def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
-    check_workbook_size(path, display, MAX_UNPACKED)  # read whole (not streamed): refuse a zip bomb first
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ScenarioError([ScenarioIssue(display, None, "", tr(f"不是可读取的 .xlsx 工作簿（{exc}）",
-                                                                 f"not a readable .xlsx workbook ({exc})"))])
+    check_workbook_size(path, display, MAX_UNPACKED)  # a filled-in template is well under 1 MB unpacked
+    wb = open_workbook(path, display, data_only=True)  # read-only, every row whatever <dimension> says
     missing = [s for s in SHEETS[1:] if s not in wb.sheetnames]
     if missing:
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
             f"缺少工作表 {'、'.join(missing)}（用 plan template 生成模板）",
             f"sheet {', '.join(missing)} is missing (make the template with plan template)"))])
-    reader = _Reader(wb, display, path.parent)
+    sheets = {name: [list(row) for row in sheet_rows(wb[name], f"{display}:{name}")] for name in SHEETS[1:]}
+    wb.close()
+    reader = _Reader(sheets, display, path.parent)
     raw = reader.read()
     if reader.issues:
         raise ScenarioError(reader.issues)
@@ -123,8 +121,8 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
 
 
 class _Reader:
-    def __init__(self, wb: Workbook, display: str, folder: Path) -> None:
-        self.wb, self.smap, self.folder = wb, WorkbookMap(display), folder
+    def __init__(self, sheets: dict[str, list[list[Any]]], display: str, folder: Path) -> None:
+        self.sheets, self.smap, self.folder = sheets, WorkbookMap(display), folder
         self.issues: list[ScenarioIssue] = []
         self.raw: dict[str, Any] = {}
 
@@ -148,13 +146,13 @@ class _Reader:
 
     def rows(self, sheet: str, header: list[str]) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cells) of the data rows, after checking the header; empty rows skipped."""
-        ws = self.wb[sheet]
-        found = [_cell(c) for c in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())]
+        table = self.sheets[sheet]
+        found = [_cell(c) for c in (table[0] if table else [])]
         for col, name in enumerate(header):
             if (found[col] if col < len(found) else None) != name:
                 self.bad(sheet, col, 1, "header", f"表头应为“{name}”", f"the header should be “{name}”")
-        for n, row in enumerate(ws.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2):
-            cells = [_cell(c) for c in row] + [None] * (len(header) - len(row))
+        for n, row in enumerate(table[1:], start=2):
+            cells = [_cell(c) for c in row[: len(header)]] + [None] * (len(header) - len(row))
             if any(c is not None for c in cells):
                 yield n, cells
 
@@ -263,12 +261,12 @@ class _Reader:
 
     def offices(self, standard: Standard | None) -> None:
         self.smap.cells[("offices",)] = "司法所!A1"
-        ws = self.wb["司法所"]
-        header = [str(c) if c is not None else "" for c in next(ws.iter_rows(max_row=1, values_only=True), ())]
+        table = self.sheets["司法所"]
+        header = [str(c) if c is not None else "" for c in (table[0] if table else [])]
         while header and header[-1] == "":
             header.pop()
-        rows = [(n, [_cell(c) for c in row[: len(header)]])
-                for n, row in enumerate(ws.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2)]
+        rows = [(n, [_cell(c) for c in row[: len(header)]] + [None] * (len(header) - len(row)))
+                for n, row in enumerate(table[1:], start=2)]
         rows = [(n, cells) for n, cells in rows if any(c is not None for c in cells)]
         self.raw["offices"] = []
         if standard is None or not header:

@@ -75,10 +75,11 @@ def read_text(path: Path, display: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        hint = "it looks like GBK; " if _looks_gbk(data) else ""
-        raise ScenarioError([ScenarioIssue(
-            display, line, "", f"not UTF-8 text ({hint}save the file as UTF-8, "
-            "e.g. in Notepad: 另存为 → 编码 UTF-8)")])
+        gbk = _looks_gbk(data)
+        raise ScenarioError([ScenarioIssue(display, line, "", tr(
+            f"不是 UTF-8 文本（{'看起来是 GBK 编码；' if gbk else ''}请另存为 UTF-8，例如记事本：另存为 → 编码 UTF-8）",
+            f"not UTF-8 text ({'it looks like GBK; ' if gbk else ''}save the file as UTF-8, "
+            "e.g. in Notepad: 另存为 → 编码 UTF-8)"))])
 
 
 def _looks_gbk(data: bytes) -> bool:
@@ -273,11 +274,12 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ScenarioError([ScenarioIssue(display, line, "", f"YAML syntax error: {exc.problem}")])
+        raise ScenarioError([ScenarioIssue(display, line, "", tr(f"YAML 语法错误：{exc.problem}",
+                                                                  f"YAML syntax error: {exc.problem}"))])
     except yaml.YAMLError as exc:
         raise ScenarioError([ScenarioIssue(display, None, "", f"YAML error: {exc}")])
     if node is None:
-        raise ScenarioError([ScenarioIssue(display, 1, "", "file is empty")])
+        raise ScenarioError([ScenarioIssue(display, 1, "", tr("文件为空", "file is empty"))])
     builder = _Builder(smap)
     # Alias bombs expand far beyond the text; an honest document has fewer nodes than bytes/2.
     builder.limit = max(MAX_NODES, len(text) // 2)

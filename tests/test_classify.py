@@ -216,4 +216,4 @@ def test_plan_classify_csv_and_table(tmp_path: Path) -> None:
     assert csv.exit_code == 0 and csv.output.splitlines()[0].startswith("\ufeffid,name,county,kind,tier,reason")
     assert csv.output.splitlines()[1].startswith("X1,黄桥镇,泰兴市,township,large,")
     table = CliRunner().invoke(cli, ["classify", str(path)])
-    assert table.exit_code == 0 and "offices: large 1, medium 0, small 0" in table.output
+    assert table.exit_code == 0 and "1 个司法所：大型 1，中型 0，小型 0" in table.output

@@ -96,13 +96,13 @@ def test_classify_lists_every_taizhou_office() -> None:
     table = run("classify", str(TAIZHOU))
     mix = {t: sum(r["tier"] == t for r in rows) for t in ("large", "medium", "small")}
     assert table.exit_code == 0
-    assert f"88 offices: large {mix['large']}, medium {mix['medium']}, small {mix['small']}" in table.output
+    assert f"88 个司法所：大型 {mix['large']}，中型 {mix['medium']}，小型 {mix['small']}" in table.output
 
 
 def test_validate_the_taizhou_scenario() -> None:
     result = run("validate", str(TAIZHOU))
     assert result.exit_code == 0
-    assert f"{TAIZHOU}: valid — 88 offices in 6 counties, standard jiangsu-2021, horizon 2022–2023" in result.output
+    assert f"{TAIZHOU}：有效 — 6 个县区 88 个司法所，标准 jiangsu-2021，规划期 2022–2023" in result.output
 
 
 @pytest.mark.parametrize("command", ["validate", "classify", "schema"])

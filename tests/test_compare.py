@@ -144,10 +144,11 @@ def test_cli_json_and_terminal(pair: tuple[Path, Path]) -> None:
 
 def test_infeasible_hard_targets_name_the_file_and_exit_3(pair: tuple[Path, Path]) -> None:
     full, lean = pair  # lean cannot reach 2023's 100 % with hard targets
-    res = CliRunner().invoke(cli, ["compare", str(full), str(lean), "--workers", "2"])
+    res = CliRunner().invoke(cli, ["compare", str(full), str(lean), "--workers", "2", "--lang", "en"])
     assert res.exit_code == 3
     assert f"{lean}: its hard targets cannot all be met (try --soft-targets)" in res.stderr
-    assert "2023 all offices of 甲县: 2 of 2 must attain (target 100%)" in res.stderr
+    assert "This hard target cannot be met within the budgets and quotas:\n" \
+        "  the 2023 target for all offices of 甲县 needs 2 of 2 to attain (100%)\n" in res.stderr
 
 
 def test_bad_inputs(pair: tuple[Path, Path], tmp_path: Path) -> None:

@@ -78,3 +78,52 @@ def test_a_condition_money_cannot_fix_is_named_without_a_limit(tmp_path: Path) -
     assert b["cheapest"] == [{"from_year": 2019, "reachable": False,
                               "why_en": ["condition score is not met, and money cannot fix it"],
                               "why_zh": ["条件 score 未达到，资金投入无法解决"]}]
+
+
+def joint_conflict(tmp: Path) -> Path:
+    """Two counties each lack one mediator (7.70 万元); the city budget pays for one of them only."""
+    offices = [office(id="A", county="甲县", staff={"posts": 2, "mediators": 1}),
+               office(id="B", name="乙镇", county="乙县", staff={"posts": 2, "mediators": 1})]
+    return write(tmp, "joint.yaml", scenario(offices=offices, budget={2022: 7.7}))
+
+
+def test_targets_that_conflict_only_together_are_said_to_conflict_jointly(tmp_path: Path) -> None:
+    # Each target alone can be met (at most 1 of 1 attains): the text must not read
+    # "needs 1 … at most 1 can" as if that were the contradiction.
+    info = json.loads(CliRunner().invoke(cli, ["explain", str(joint_conflict(tmp_path)), "--json"]).output)
+    assert info["text_zh"] == (
+        "以下 2 个硬性目标不能同时实现（预算与名额不够同时满足它们；去掉其中任何一个，其余的都能实现）："
+        "2022 年乙县全部司法所需 1 个达标（共 1 个，目标 100%），单独满足它可行（至多 1 个可达标），"
+        "但会占用其他目标所需的预算或名额；2022 年甲县全部司法所需 1 个达标（共 1 个，目标 100%），"
+        "单独满足它可行（至多 1 个可达标），但会占用其他目标所需的预算或名额。"
+        "受限于全市 2022 年预算 7.70 万元：增至 15.40 万元即可使全部硬性目标可行。")
+    assert info["text_en"].startswith(
+        "These 2 hard targets cannot all be met together (the budgets and quotas do not stretch to all of "
+        "them; drop any one and the others can be met): the 2022 target for all offices of 乙县 needs 1 of 1 "
+        "to attain (100%), which alone is possible (up to 1 can attain) but takes budget or posts the others need; ")
+
+
+def test_solve_reports_the_joint_conflict_in_the_chosen_language(tmp_path: Path) -> None:
+    path = joint_conflict(tmp_path)
+    zh = CliRunner().invoke(cli, ["solve", str(path), "-o", str(tmp_path / "o")], env={"PLAN_LANG": "zh"})
+    assert zh.exit_code == 3
+    assert zh.output == (
+        "不可行：硬性目标在现有预算与名额下无法全部实现。\n"
+        "以下 2 个硬性目标不能同时实现（预算与名额不够同时满足它们；去掉其中任何一个，其余的都能实现）：\n"
+        "  2022 年乙县全部司法所需 1 个达标（共 1 个，目标 100%）\n"
+        "  2022 年甲县全部司法所需 1 个达标（共 1 个，目标 100%）\n"
+        "它们争用的限额：全市 2022 年预算\n"
+        "加 --soft-targets 可查看能达到的最好方案；`plan explain` 给出使目标可行的预算或名额数字。\n")
+    en = CliRunner().invoke(cli, ["solve", str(path), "-o", str(tmp_path / "o"), "--lang", "en"])
+    assert en.exit_code == 3
+    assert ("These 2 hard targets cannot all be met together (the budgets and quotas do not stretch to all of "
+            "them; drop any one and the others can be met):\n"
+            "  the 2022 target for all offices of 乙县 needs 1 of 1 to attain (100%)\n") in en.output
+
+
+def test_a_target_that_cannot_be_met_even_alone_says_how_far_short(tmp_path: Path) -> None:
+    offices = [office(id="A", county="甲县", staff={"posts": 2, "mediators": 1})]
+    path = write(tmp_path, "alone.yaml", scenario(offices=offices, budget={2022: 7.0}))
+    info = json.loads(CliRunner().invoke(cli, ["explain", str(path), "--json"]).output)
+    assert info["text_zh"].startswith("这个硬性目标在现有预算与名额下无法实现：2022 年甲县全部司法所需 1 个达标"
+                                      "（共 1 个，目标 100%），现有预算与名额下至多 0 个可达标，差 1 个。")

@@ -167,7 +167,7 @@ def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]]
     data["scenario"]["file"] = "gone/rolling.yaml"
     (tmp_path / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     refused = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx"])
-    assert refused.exit_code == 1 and "gone/rolling.yaml: file not found" in refused.output
+    assert refused.exit_code == 1 and "gone/rolling.yaml: 找不到文件" in refused.output
     assert "请用 --scenario 指定情景文件，或用 --force 不经核验使用" in refused.output
     assert not (tmp_path / "p.xlsx").exists()
     result = CliRunner().invoke(cli, ["export", "plan.json", "--xlsx", "p.xlsx", "--force"])

@@ -34,19 +34,25 @@ def expectation(path: Path) -> tuple[int, str, str, str]:
     return int(line), field, message.strip(), file.strip() or path.name
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("path", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
-def test_broken_file_gives_exit_1_and_one_error_at_file_line_field(path: Path) -> None:
+def test_broken_file_gives_exit_1_and_one_error_at_file_line_field(path: Path, lang: str) -> None:
+    """The expected message is the English one; in Chinese the same error is at the same place."""
     line, field, message, file = expectation(path)
-    result = CliRunner().invoke(cli, ["validate", str(path)])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--lang", lang])
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output, result.output
-    errors = [text for text in result.output.splitlines() if text.startswith("error ")]
+    label = "error " if lang == "en" else "错误 "
+    errors = [text for text in result.output.splitlines() if text.startswith(label)]
     # One mistake, one message: no echo from pydantic's union branches or follow-on errors.
     assert len(errors) == 1, result.output
-    where = f"error {BROKEN / file}:{line}: " + (f"{field}: " if field else "")
+    where = f"{label}{BROKEN / file}:{line}: " + (f"{field}: " if field else "")
     assert errors[0].startswith(where), result.output
-    assert message in errors[0].removeprefix(where), result.output
-    assert "1 error; nothing was solved or written." in result.output
+    if lang == "en":
+        assert message in errors[0].removeprefix(where), result.output
+        assert "1 error; nothing was solved or written." in result.output
+    else:
+        assert "共 1 个错误；未求解，也未写入任何文件。" in result.output
 
 
 def test_there_are_at_least_20_broken_files_each_with_an_expectation() -> None:
@@ -60,14 +66,14 @@ def test_gbk_scenario_is_refused_with_the_utf8_hint(tmp_path: Path) -> None:
     text = (BROKEN / "unknown_role.yaml").read_text(encoding="utf-8").replace("mediatrs", "mediators")
     path = tmp_path / "gbk.yaml"
     path.write_bytes(text.encode("gbk"))
-    result = CliRunner().invoke(cli, ["validate", str(path)])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 1
     # The first non-ASCII byte is in `name: 测试情景` on line 2 (line 1 is the expect comment).
     assert f"{path}:2: not UTF-8 text (it looks like GBK; save the file as UTF-8" in result.output
 
 
 def test_missing_file_and_directory_are_refused(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nope.yaml")])
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nope.yaml"), "--lang", "en"])
     assert result.exit_code == 1 and f"{tmp_path / 'nope.yaml'}: file not found" in result.output
 
 
@@ -76,7 +82,7 @@ def test_several_mistakes_are_all_reported_in_file_order(tmp_path: Path) -> None
     text = text.replace("population: 30000", "population: -1").replace("demand: low", "demand: lo")
     path = tmp_path / "two.yaml"
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(path)])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 1
     lines = [m.groups()[:3] for m in map(ERROR_LINE.match, result.output.splitlines()) if m]
     # Field errors come first (the scenario cannot be built), so the role is checked only once
@@ -107,7 +113,7 @@ def test_yaml_merge_keys_load_like_the_expanded_file(tmp_path: Path) -> None:
     (tmp_path / "e.yaml").write_text(expanded, encoding="utf-8")
     assert load_scenario(tmp_path / "m.yaml").scenario == load_scenario(tmp_path / "e.yaml").scenario
     (tmp_path / "m.yaml").write_text(merged.replace("gdp_rank: 2", "gdp_rank: -2"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "m.yaml")])
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "m.yaml"), "--lang", "en"])
     assert result.exit_code == 1
     assert f"{tmp_path / 'm.yaml'}:11: offices[1].gdp_rank: Input should be greater than or equal to 1" \
         in result.output

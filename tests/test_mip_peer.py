@@ -40,3 +40,15 @@ def test_mip_peer_equals_cp_sat(case: str, tmp_path: Path) -> None:
         return
     assert cp.status == "optimal" and mip.status == "optimal"
     assert tuple(s.value for s in cp.stages) == mip.levels
+
+
+@pytest.mark.parametrize(("offices", "seed", "tightness"), [(20, 1, 1.2), (40, 3, 1.0), (60, 2, 2.0)])
+def test_cp_sat_alone_agrees_with_the_peer_on_shared_funds(offices: int, seed: int, tightness: float,
+                                                           tmp_path: Path) -> None:
+    """CI subset of `benchmarks/shared_fund.py agree` (24 instances of 20–150 offices): one budget
+    a year over every county, all three levels proven by both and equal."""
+    from shared_fund import agree_one
+
+    row = agree_one(offices, seed, tightness, time_limit=300, folder=tmp_path)
+    assert (row["cpsat"], row["highs"]) == ("optimal", "optimal")
+    assert row["cpsat_levels"] == row["highs_levels"]

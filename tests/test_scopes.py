@@ -219,7 +219,7 @@ def test_city_for_some_offices_only_is_refused(tmp_path: Path, english: None) ->
                               "give it for every office or for none")
 
 
-def test_a_city_fund_covers_its_counties_only(tmp_path: Path) -> None:
+def test_a_city_fund_covers_its_counties_only(tmp_path: Path, english: None) -> None:
     errors = _errors(_two_cities(budget={"丙市": {2022: 100}}), tmp_path)
     assert errors == [(f"{tmp_path / 's.yaml'}:{_line(tmp_path, 'budget:')}: budget: no budget covers 丁县 in 2022: "
                       "give `2022: amount` (scenario-wide) or `丁县: {2022: amount}` (or its city's or province's)")]

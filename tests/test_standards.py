@@ -143,7 +143,7 @@ def custom(tmp: Path, standard_text: str) -> list[str]:
         "name: 自定义标准\nstandard: my.standard.yaml\nhorizon: {start: 2022, end: 2022}\nbudget: {2022: 1}\n"
         "offices:\n  - {id: A, name: 甲镇, county: 甲县, kind: township, gdp_rank: 1, demand: high}\n",
         encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(tmp / "s.yaml")])
+    result = CliRunner().invoke(cli, ["validate", str(tmp / "s.yaml"), "--lang", "en"])
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return [line for line in result.output.splitlines() if line.startswith("error ")]

@@ -8,6 +8,7 @@ import json
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -135,7 +136,7 @@ def test_cli_sweep_prints_the_frontier_and_writes_the_chart(tmp_path: Path) -> N
 
 def test_chart_renders_chinese_with_a_cjk_font(tmp_path: Path) -> None:
     font = find_cjk_font()
-    assert font is not None, "CI installs fonts-noto-cjk; without it the chart falls back to English labels"
+    assert font == "Noto Sans SC"  # shipped by the chart extra: no system font needed
     points = [{"budget_scale": s, "quota_scale": 1.0, "status": "optimal", "total_budget": 200.0 * s,
                "objective": {"shortfall": sf, "attained_office_years": a, "total_cost": c},
                "targets_met": 2 - sf, "targets_total": 2, "last_year": 2023,
@@ -147,6 +148,45 @@ def test_chart_renders_chinese_with_a_cjk_font(tmp_path: Path) -> None:
     assert not [w for w in caught if "Glyph" in str(w.message)]  # no Chinese character left as a box
     assert chart.font == font and chart.warnings == []
     assert [p.name for p in chart.paths] == ["c.png", "c.svg"] and all(p.stat().st_size > 0 for p in chart.paths)
+
+
+def test_the_chart_title_is_drawn_in_the_shipped_font_on_a_machine_without_cjk_fonts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pylopdf_fonts_zh_cn
+    from matplotlib import font_manager
+
+    from planner import charts
+
+    shipped = str(pylopdf_fonts_zh_cn.sans_path())
+    charts.find_cjk_font()  # registers the shipped font
+    manager = font_manager.fontManager
+    # As on a machine whose only fonts are matplotlib's own: every system font is forgotten.
+    own = [f for f in manager.ttflist if f.fname == shipped or "matplotlib" in f.fname]
+    assert not any("CJK" in f.name for f in own)
+    monkeypatch.setattr(manager, "ttflist", own)
+    font_manager.FontManager._findfont_cached.cache_clear()
+    resolved: dict[str, str] = {}
+    real_save = charts._save
+
+    def save(fig: Any, path: Path, ext: str) -> None:  # the title's font, as matplotlib resolves it
+        (title,) = [t for t in fig.texts if "泰州市" in t.get_text()]
+        resolved[ext] = font_manager.findfont(title.get_fontproperties(), fallback_to_default=False)
+        real_save(fig, path, ext)
+
+    monkeypatch.setattr(charts, "_save", save)
+    points = [{"budget_scale": 1.0, "quota_scale": 1.0, "status": "optimal", "total_budget": 200.0,
+               "objective": {"shortfall": 0, "attained_office_years": 4, "total_cost": 106.86},
+               "targets_met": 2, "targets_total": 2, "last_year": 2023,
+               "attainment_last_year": {"small": 1.0}, "target_last_year": {"small": 0.6}}]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            chart = charts.frontier_chart(points, 0, "泰州市 2022–2023", tmp_path / "c")
+    finally:
+        font_manager.FontManager._findfont_cached.cache_clear()
+    assert chart.font == "Noto Sans SC" and chart.warnings == []
+    assert resolved == {"png": shipped, "svg": shipped}
+    assert not [w for w in caught if "Glyph" in str(w.message)]  # no character drawn as a box
 
 
 def test_chart_without_cjk_font_or_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,3 +234,25 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     assert "interrupted after 0 of 2 variants; nothing was written" in err
     _, alive = psutil.wait_procs(solvers, timeout=5)
     assert alive == []
+
+
+def test_dask_address_of_a_server_that_is_not_a_scheduler_times_out_with_a_clear_message(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    import time
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.server_address[1]}"
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["sweep", str(write_tiny(tmp_path, "tiny.yaml")), "--budget-scale", "1",
+                                          "--no-chart", "--dask", address, "--lang", "en"])
+        seconds = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1, result.output
+    assert (f"error {address} did not answer as a Dask scheduler within 10 s: something else may be listening "
+            "on that port; check the --dask address and port (a scheduler listens on 8786 by default)") \
+        in result.output
+    assert seconds <= 15

@@ -119,7 +119,7 @@ def test_blank_rows_are_skipped_and_lines_still_count(tmp_path: Path) -> None:
     text.insert(2, "," * (len(DOTTED) - 1))  # an empty row at line 3: B moves to line 4
     text[3] = text[3].replace(",街道,", ",street,")
     (tmp_path / "o.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(write(tmp_path, "o.csv"))])
+    result = CliRunner().invoke(cli, ["validate", str(write(tmp_path, "o.csv")), "--lang", "en"])
     assert result.exit_code == 1
     assert f"error {tmp_path / 'o.csv'}:4: kind: must be one of 'township', 'subdistrict' (got 'street') " \
            "[column D “kind”]" in result.output
@@ -129,7 +129,7 @@ def test_blank_rows_are_skipped_and_lines_still_count(tmp_path: Path) -> None:
 
 
 def validate(tmp: Path, table: str) -> list[str]:
-    result = CliRunner().invoke(cli, ["validate", str(write(tmp, table))])
+    result = CliRunner().invoke(cli, ["validate", str(write(tmp, table)), "--lang", "en"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     return [line for line in result.output.splitlines() if line.startswith("error ")]
 

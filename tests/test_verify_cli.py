@@ -107,7 +107,7 @@ def test_infeasible_exits_3_naming_the_targets(tmp_path: Path) -> None:
     sc.write_text(yaml.safe_dump({**SCENARIO, "budget": {2022: 5, 2023: 20}}, allow_unicode=True), encoding="utf-8")
     result = CliRunner().invoke(cli, ["solve", str(sc), "-o", str(tmp_path / "o"), "--workers", "2"])
     assert result.exit_code == 3
-    assert "2022 all offices of 甲县: 1 of 1 must attain (target 100%)" in result.output
+    assert "2022 年甲县全部司法所需 1 个达标（共 1 个，目标 100%）" in result.output
     assert "--soft-targets" in result.output
     assert not (tmp_path / "o" / "plan.json").exists()
     soft = CliRunner().invoke(cli, ["solve", str(sc), "-o", str(tmp_path / "o"), "--workers", "2", "--soft-targets",
@@ -120,10 +120,10 @@ def test_invalid_input_exits_1_and_unwritable_output_is_refused(tmp_path: Path) 
     bad = yaml.safe_dump({**SCENARIO, "budgett": 3}, allow_unicode=True)
     sc.write_text(bad, encoding="utf-8")
     result = CliRunner().invoke(cli, ["solve", str(sc)])
-    assert result.exit_code == 1 and "budgett: unknown field (did you mean 'budget'?)" in result.output
+    assert result.exit_code == 1 and "budgett: 未知字段（是否应为 'budget'？）" in result.output
     assert "Traceback" not in result.output
     sc.write_text(yaml.safe_dump(SCENARIO, allow_unicode=True), encoding="utf-8")
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = CliRunner().invoke(cli, ["solve", str(sc), "-o", str(blocker / "sub")])
-    assert result.exit_code == 1 and "output folder cannot be written" in result.output
+    assert result.exit_code == 1 and "输出文件夹无法写入" in result.output

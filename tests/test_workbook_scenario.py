@@ -4,6 +4,7 @@ validate/classify/solve reading 情景.xlsx directly with errors that name `shee
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -52,7 +53,7 @@ def test_the_blank_template_has_every_sheet_drop_downs_and_a_valid_example(tmp_p
     assert any("C2" in str(dv.sqref) and dv.formula1 == "0" for dv in budget)
     assert [c.value for c in wb["预算"][1]] == ["范围（全市，或县区、地级市、省）", "年度", "金额（万元）"]
     code, output = _run("validate", str(path))
-    assert code == 0 and "valid — 1 offices in 1 counties" in output and "0 warnings" in output
+    assert code == 0 and "有效 — 1 个县区 1 个司法所" in output and "0 个警告" in output
 
 
 def test_solving_the_template_gives_the_yaml_optimum(taizhou_xlsx: Path, tmp_path: Path) -> None:
@@ -77,10 +78,10 @@ def test_classify_reads_the_workbook(taizhou_xlsx: Path) -> None:
                                     EXAMPLES / "county_budgets.yaml", EXAMPLES / "csv_offices.yaml",
                                     EXAMPLES / "custom_standard.yaml", EXAMPLES / "city_fund.yaml",
                                     ROOT / "tests/cases/outputs/rolling.yaml"])
-def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A custom standard stays where it is: the converted files name it outside their own folder.
-    monkeypatch.setenv("PLAN_ALLOW_OUTSIDE", "1")
-    xlsx, back = tmp_path / "s.xlsx", tmp_path / "s.yaml"
+def test_convert_round_trips_yaml_xlsx_yaml(source: Path, tmp_path: Path) -> None:
+    shutil.copytree(source.parent, tmp_path / "src")  # a custom standard or office table stays beside it
+    xlsx, back = tmp_path / "src" / "s.xlsx", tmp_path / "src" / "s.yaml"
+    source = tmp_path / "src" / source.name
     assert _run("convert", str(source), str(xlsx))[0] == 0
     code, output = _run("convert", str(xlsx), str(back))
     assert code == 0, output
@@ -102,27 +103,22 @@ def _broken(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str, value: ob
 
 
 @pytest.mark.parametrize("sheet, cell, value, message", [
-    ("预算", "C4", -5, "broken.xlsx: 预算!C4: budget.高港区.2022: Input should be greater than or equal to 0 (got -5)"),
-    ("司法所", "F5", "村", ("broken.xlsx: 司法所!F5: offices[3].kind: must be one of 'township', 'subdistrict' "
-                         "(got '村')")),
-    ("司法所", "A5", None, "broken.xlsx: 司法所!A5: offices[3].id: required field is missing"),
-    ("达标目标", "B2", 1.5, ("broken.xlsx: 达标目标!B2: targets.2022.large: Input should be less than or equal to 1 "
-                          "(got 1.5)")),
-    ("费用标准", "C3", "abc", ("broken.xlsx: 费用标准!C3: costs.roles.mediators.one_time: Input should be a valid "
-                            "number, unable to parse string as a number (got 'abc')")),
+    ("预算", "C4", -5, "broken.xlsx: 预算!C4: budget.高港区.2022: 应大于或等于 0（实际为 -5）"),
+    ("司法所", "F5", "村", "broken.xlsx: 司法所!F5: offices[3].kind: 应为 'township'、'subdistrict' 之一（实际为 '村'）"),
+    ("司法所", "A5", None, "broken.xlsx: 司法所!A5: offices[3].id: 必填字段缺失"),
+    ("达标目标", "B2", 1.5, "broken.xlsx: 达标目标!B2: targets.2022.large: 应小于或等于 1（实际为 1.5）"),
+    ("费用标准", "C3", "abc", "broken.xlsx: 费用标准!C3: costs.roles.mediators.one_time: 应为数字（实际为 'abc'）"),
     ("预算", "A4", "高岗区",
      "broken.xlsx: 预算!A4: budget.高岗区: 没有司法所属于名为 '高岗区' 的县、市或省（是不是 '高港区'？）"),
-    ("编制", "C3", 2030, ("broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: year 2030 is outside the horizon "
-                       "2022–2023")),
-    ("基本设置", "B3", "jiangsu-2012", ("broken.xlsx: 基本设置!B3: standard: no built-in standard or file "
-                                      "'jiangsu-2012' (did you mean 'jiangsu-2021'?)")),
+    ("编制", "C3", 2030, "broken.xlsx: 编制!D3: quotas.posts.海陵区.2030: 2030 年不在规划期 2022–2023 内"),
+    ("基本设置", "B3", "jiangsu-2012", "broken.xlsx: 基本设置!B3: standard: 没有内置标准或标准文件 'jiangsu-2012'（是否应为 'jiangsu-2021'？）"),
     ("用房方案", "A2", "XX-1", "broken.xlsx: 用房方案!A2: office: 司法所表中没有编号 'XX-1'"),
     ("预算", "A1", "县区", "broken.xlsx: 预算!A1: header: 表头应为“范围（全市，或县区、地级市、省）”"),
 ])
 def test_a_broken_cell_is_named_sheet_cell_field(taizhou_xlsx: Path, tmp_path: Path, sheet: str, cell: str,
                                                  value: object, message: str) -> None:
     output = _broken(taizhou_xlsx, tmp_path, sheet, cell, value)
-    assert f"error {message}\n" in output.replace("\n  ", " ")
+    assert f"错误 {message}\n" in output.replace("\n  ", " ")  # Chinese: _run sets PLAN_LANG=zh
 
 
 def test_user_text_is_never_a_formula(tmp_path: Path) -> None:

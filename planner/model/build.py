@@ -25,7 +25,7 @@ class BuiltModel:
         return extract(solver, self.vars)
 
 
-def build_model(req: Requirements) -> BuiltModel:
+def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
     m = cp_model.CpModel()
     vs = [make_office_vars(m, o, req, k) for k, o in enumerate(req.offices)]
     for k, v in enumerate(vs):
@@ -33,7 +33,8 @@ def build_model(req: Requirements) -> BuiltModel:
         c.total_staff(m, v, req)
         c.floor_area(m, v, req)
         c.rooms(m, v, req, k)
-        c.pattern_cost_bounds(m, v, req, k)
+        if pattern_bounds:
+            c.pattern_cost_bounds(m, v, req, k)
     c.budgets(m, vs, req)
     c.quotas(m, vs, req)
     lits, shorts = c.targets(m, vs, req)

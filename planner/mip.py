@@ -1,0 +1,263 @@
+"""The same model as `planner.model`, as a direct MIP for HiGHS (`highspy`, optional).
+
+Used two ways:
+ * by `planner.solve` for a component coupled by shared limits (a city or province fund) under
+   `--engine auto` when highspy is installed: measured faster there than CP-SAT's staged search
+   (docs/solver.md); the plan then goes through the same verification as every plan;
+ * as the benchmark peer (benchmarks/mip_peer.py), the formulation a modeller would write first.
+
+Mirrors planner/model/constraints.py term by term: hires per office × year × role, lease and build
+m² per year, a binary per housing option × year and room × year, an attainment binary per office ×
+year; `supply ≥ gap · att`; budgets with recurring costs; quotas; hard or soft targets. Levels are
+solved in stages, each optimum fixed before the next, the previous solution given as the start.
+Every objective is an integer (yuan, counts), so an absolute gap below 1 proves a level.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from planner.model.variables import OfficeDecisions, OfficeVars, Solution
+from planner.requirements import OfficeReq, Requirements
+
+
+def available() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _quiet_highs() -> Any:
+    """A Highs instance; its one-time banner goes to the C-level stdout, which `plan solve
+    --json` owns, so that stream is pointed at /dev/null while the first one is made."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    h.HandleUserInterrupt = True  # else cancelSolve (Ctrl-C, SIGTERM via SolveControl) is ignored
+    return h
+
+
+@dataclass(frozen=True)
+class _Cancel:
+    h: Any
+
+    def stop_search(self) -> None:
+        self.h.cancelSolve()
+
+
+@dataclass(frozen=True)
+class MipResult:
+    status: str  # optimal | feasible | infeasible | time_limit
+    levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan), as far as solved
+    proven: tuple[bool, ...]  # per level in `levels`
+    solution: Solution | None
+    seconds: float
+    build_seconds: float
+
+
+class _OfficeCols(OfficeVars):
+    """An office's HiGHS columns, in the CP-SAT model's own layout (`OfficeVars`), so the model's
+    expressions (cost per year, hires by a year) build the same sums over HiGHS variables."""
+
+
+def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int = 2,
+              patterns: bool = False, control: Any = None) -> MipResult:
+    """All levels in stages. `patterns`: add the CP-SAT model's redundant pattern rows too."""
+    import highspy
+
+    t0 = time.monotonic()
+    h = _quiet_highs()
+    h.setOptionValue("threads", threads)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.5)
+    T = len(req.years)
+    cols: list[_OfficeCols] = []
+    costs: dict[tuple[int, int], Any] = {}
+    for k, o in enumerate(req.offices):
+        c, office_costs = _office(h, req, o)
+        cols.append(c)
+        if patterns:
+            _pattern_rows(h, req, o, c.att, sum(office_costs))
+        for t in range(T):
+            costs[(k, t)] = office_costs[t]
+    members = req.scope_members()
+    for b in req.budgets:
+        t = req.years.index(b.year)
+        h.addConstr(sum(costs[(k, t)] for k in members.get(b.scope, ())) <= b.amount_yuan)
+    for q in req.quotas:
+        t, r = req.years.index(q.year), req.roles.index(q.role)
+        terms = [cols[k].hires[r][t] for k in members.get(q.scope, ()) if r in cols[k].hires]
+        if terms:
+            h.addConstr(sum(terms) <= q.amount)
+    index = req.office_index()
+    shorts = []
+    for cell in req.targets:
+        t = req.years.index(cell.year)
+        attained = sum(cols[index[i]].att[t] for i in cell.office_ids)
+        if req.soft_targets:
+            s = h.addVariable(lb=0, ub=cell.required, type=highspy.HighsVarType.kInteger)
+            h.addConstr(attained + s >= cell.required)
+            shorts.append(s)
+        else:
+            h.addConstr(attained >= cell.required)
+    levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
+        ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
+        ("min", sum(costs.values()))]
+    build_seconds = time.monotonic() - t0
+    values: list[int] = []
+    proven: list[bool] = []
+    start = None
+    if control is not None:
+        control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
+    for sense, expr in levels:
+        if control is not None and control.stopped and start is not None:
+            break
+        left = None if time_limit is None else time_limit - (time.monotonic() - t0)
+        if left is not None and left <= 0:
+            break
+        h.setOptionValue("time_limit", float("inf") if left is None else left)
+        if start is not None:
+            h.setSolution(start)
+        h.minimize(expr) if sense == "min" else h.maximize(expr)
+        ms = h.getModelStatus()
+        if ms == highspy.HighsModelStatus.kInfeasible:
+            if control is not None:
+                control._solver = None
+            return MipResult("infeasible", (), (), None, time.monotonic() - t0, build_seconds)
+        if h.getInfo().primal_solution_status != 2:  # no feasible solution
+            break
+        value = round(h.getInfo().objective_function_value)
+        values.append(value)
+        proven.append(ms == highspy.HighsModelStatus.kOptimal)
+        start = h.getSolution()
+        h.addConstr(expr <= value) if sense == "min" else h.addConstr(expr >= value)
+        if not proven[-1]:
+            break
+    if control is not None:
+        control._solver = None
+    if start is None:
+        return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
+    x = list(start.col_value)
+    solution = Solution(tuple(_extract(c, x) for c in cols))
+    status = "optimal" if len(values) == len(levels) and all(proven) else "feasible"
+    return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+
+
+def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:
+    """One office's columns, attainment rows and cost per year (constraints.py, term by term)."""
+    import highspy
+
+    INT, T = highspy.HighsVarType.kInteger, len(req.years)
+
+    def var(ub: float) -> Any:
+        return h.addVariable(lb=0, ub=ub, type=INT)
+
+    c = _OfficeCols(o, att=[var(1 if o.conditions_ok else 0) for _ in range(T)])
+    from planner.model.variables import _upper_bounds
+
+    for r, ub in enumerate(_upper_bounds(o, req)):
+        if ub > 0:
+            c.hires[r] = [var(ub) for _ in range(T)]
+    gap = max(max(0, n.floor_area_m2 - o.area0) for n in o.needs)
+    if gap:
+        if req.lease_per_m2 is not None:
+            c.lease = [var(gap) for _ in range(T)]
+        if req.build_per_m2 is not None:
+            c.build = [var(gap if t + req.build_lead_years < T else 0) for t in range(T)]
+        for i, opt in enumerate(o.housing_options):
+            xs = [var(1 if req.years[t] >= opt.first_year and t + opt.lead_years < T else 0) for t in range(T)]
+            h.addConstr(sum(xs) <= 1)
+            c.options[i] = xs
+    needed = {f for item in o.rooms for alt in item for f in alt} - o.facilities0
+    for f in sorted(needed & set(req.facility_price)):
+        c.rooms[f] = [var(1) for _ in range(T)]
+        h.addConstr(sum(c.rooms[f]) <= 1)
+    for t in range(T):
+        for r, n in enumerate(o.needs[t].staff):
+            g = n - o.staff0[r]
+            if g > 0:
+                h.addConstr((sum(c.hires[r][: t + 1]) if r in c.hires else 0) - g * c.att[t] >= 0)
+        g = o.needs[t].total_staff - sum(o.staff0)
+        if g > 0:
+            h.addConstr(sum(x for xs in c.hires.values() for x in xs[: t + 1]) - g * c.att[t] >= 0)
+        g = o.needs[t].floor_area_m2 - o.area0
+        if g > 0:
+            supply = sum(c.lease[: t + 1]) + sum(c.build[: max(0, t - req.build_lead_years + 1)]) + sum(
+                o.housing_options[i].area_m2 * xs[s] for i, xs in c.options.items() for s in range(T)
+                if s + o.housing_options[i].lead_years <= t)
+            h.addConstr(supply - g * c.att[t] >= 0)
+        for item in o.rooms:
+            if any(set(alt) <= o.facilities0 for alt in item):
+                continue
+            picks = []
+            for alt in item:
+                if not all(f in o.facilities0 or f in c.rooms for f in alt):
+                    continue
+                z = var(1)
+                for f in alt:
+                    if f not in o.facilities0:
+                        h.addConstr(sum(c.rooms[f][: t + 1]) - z >= 0)
+                picks.append(z)
+            h.addConstr(sum(picks) - c.att[t] >= 0)
+    # The cost terms are the CP-SAT model's own (one definition of what an office-year costs).
+    from planner.model.constraints import office_cost
+
+    office_costs = [office_cost(c, req, t) for t in range(T)]  # type: ignore[arg-type]
+    return c, office_costs
+
+
+def _extract(c: _OfficeCols, x: list[float]) -> OfficeDecisions:
+    def val(v: Any) -> int:
+        return round(x[v.index])
+
+    T = len(c.att)
+    return OfficeDecisions(
+        hires={(r, t): n for r, xs in c.hires.items() for t in range(T) if (n := val(xs[t]))},
+        lease={t: n for t, v in enumerate(c.lease) if (n := val(v))},
+        build={t: n for t, v in enumerate(c.build) if (n := val(v))},
+        options={i: t for i, xs in c.options.items() for t, v in enumerate(xs) if val(v)},
+        rooms={f: t for f, xs in c.rooms.items() for t, v in enumerate(xs) if val(v)},
+        att=tuple(bool(val(a)) for a in c.att))
+
+
+def _pattern_rows(h: Any, req: Requirements, o: OfficeReq, att: list[Any], total_cost: Any) -> None:
+    """The CP-SAT model's redundant pattern rows (constraints.pattern_cost_bounds), as a MIP
+    disaggregation: one binary per set of attained years, att[t] = Σ patterns holding t, and the
+    office's total cost ≥ Σ pattern · its lower bound (the convex hull of the pattern choice)."""
+    import itertools
+
+    import highspy
+
+    from planner.model.bounds import pattern_lower_bound
+    from planner.model.constraints import MAX_PATTERN_YEARS
+
+    T = len(req.years)
+    if T > MAX_PATTERN_YEARS or not o.conditions_ok:
+        return
+    picks = []
+    for size in range(1, T + 1):
+        for years in itertools.combinations(range(T), size):
+            bound = pattern_lower_bound(o, req, years)
+            p = h.addVariable(lb=0, ub=0 if bound is None else 1, type=highspy.HighsVarType.kInteger)
+            picks.append((years, p, bound or 0))
+    h.addConstr(sum(p for _, p, _ in picks) <= 1)
+    for t in range(T):
+        h.addConstr(att[t] - sum(p for years, p, _ in picks if t in years) == 0)
+    if any(b for _, _, b in picks):
+        h.addConstr(total_cost - sum(b * p for _, p, b in picks if b) >= 0)
