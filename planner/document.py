@@ -31,16 +31,25 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from planner.milestones import (
-    QUARTERS_ZH,
-    Milestone,
-    acceptance_milestones,
-    action_milestones,
-    lead_years,
-)
+from planner.milestones import QUARTERS_ZH, plan_milestones
 from planner.plan import PlanResult
-from planner.reports.tables import Context, Table, build_tables, plan_years
+from planner.reports.tables import (
+    T_ACTION,
+    T_ANNUAL,
+    T_COUNTY,
+    T_OFFICE,
+    T_ONE_TIME,
+    T_WHAT,
+    T_YEAR,
+    Context,
+    Names,
+    Table,
+    build_tables,
+    plan_years,
+    quantity,
+)
 from planner.requirements import derive
+from planner.scenario import Schedule
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -70,7 +79,7 @@ def build_document(plan: PlanResult, ctx: Context, title: str | None = None, uni
     tables = {t.key: t for t in build_tables(plan, ctx, "zh")}
     draft = _Draft()
     draft.title(title or plan.scenario.name, unit)
-    draft.body(_introduction(plan, ctx, len(tables["tasks"].rows)))
+    draft.body(_introduction(plan, ctx, len(tables["tasks"].body)))
     draft.heading(SECTIONS[0])
     _goals(draft, plan, tables["attainment"])
     draft.heading(SECTIONS[1])
@@ -78,7 +87,7 @@ def build_document(plan: PlanResult, ctx: Context, title: str | None = None, uni
     draft.heading(SECTIONS[2])
     _funding(draft, plan, ctx, tables["spending"])
     draft.heading(SECTIONS[3])
-    _schedule(draft, plan, ctx, tables["tasks"])
+    _schedule(draft, plan, ctx)
     draft.heading(SECTIONS[4])
     draft.body(PLACEHOLDER)
     draft.doc.core_properties.title = title or plan.scenario.name
@@ -162,8 +171,9 @@ TASK_COLUMNS = [Column("司法所", 24), Column("年度", 13), Column("任务类
 
 def _tasks(draft: _Draft, plan: PlanResult, table: Table) -> None:
     by_county: dict[str, list[list[Any]]] = defaultdict(list)
-    for row in table.rows:
-        by_county[row[0]].append(row)
+    for action, row in zip(plan.actions, table.body):
+        by_county[row[T_COUNTY]].append([row[T_OFFICE], str(row[T_YEAR]), row[T_ACTION], row[T_WHAT], quantity(action),
+                                         row[T_ONE_TIME], row[T_ANNUAL]])
     offices_in: dict[str, int] = defaultdict(int)
     for o in plan.offices:
         offices_in[o.county] += 1
@@ -174,9 +184,9 @@ def _tasks(draft: _Draft, plan: PlanResult, table: Table) -> None:
             draft.body(f"{county}共{offices_in[county]}个司法所，本期无建设任务。")
             continue
         draft.body(f"{county}共{offices_in[county]}个司法所，安排建设任务{len(rows)}项，"
-                   f"一次性费用{money(sum(r[7] for r in rows))}万元，"
-                   f"年度费用{money(sum(r[8] for r in rows))}万元。")
-        draft.table(TASK_COLUMNS, [[r[2], str(r[3]), r[4], r[5], r[6], money(r[7]), money(r[8])] for r in rows])
+                   f"一次性费用{money(sum(r[5] for r in rows))}万元，"
+                   f"年度费用{money(sum(r[6] for r in rows))}万元。")
+        draft.table(TASK_COLUMNS, [[*r[:5], money(r[5]), money(r[6])] for r in rows])
 
 
 def _disjoint(scopes: set[str], ctx: Context) -> bool:
@@ -200,16 +210,12 @@ def _funding(draft: _Draft, plan: PlanResult, ctx: Context, table: Table) -> Non
     draft.table(cols, rows, total_row=rows[-1][0] == "合计")
 
 
-def _schedule(draft: _Draft, plan: PlanResult, ctx: Context, table: Table) -> None:
+def _schedule(draft: _Draft, plan: PlanResult, ctx: Context) -> None:
     assert ctx.loaded is not None
     names = {o.id: o.name for o in plan.offices}
-    milestones: list[Milestone] = []
-    for action, row in zip(plan.actions, table.rows):
-        what = f"{row[5]} {row[6]}" if row[6] not in ("", "1") else str(row[5])
-        milestones += action_milestones(action, what, lead_years(ctx.loaded, action))
-    milestones += acceptance_milestones(plan)
-    draft.body("各项任务按以下季度节点推进（默认节点：人员第一、二季度招录、第三季度到岗；租赁第一季度签订；"
-               "新建第一季度开工、建设期满当年第四季度竣工；功能室第三季度前建成；第四季度组织达标验收）：")
+    per_action, acceptance = plan_milestones(plan, ctx.loaded, Names(ctx, True).named)
+    milestones = [m for ms in per_action for m in ms] + acceptance
+    draft.body(f"各项任务按以下季度节点推进（{_nodes(ctx.loaded.scenario.schedule)}）：")
     years = sorted({m.year for m in milestones})
     cols = [Column("季度", 26), Column("工作内容", TEXT_WIDTH_MM - 26)]
     for n, year in enumerate(years, 1):
@@ -221,6 +227,18 @@ def _schedule(draft: _Draft, plan: PlanResult, ctx: Context, table: Table) -> No
         draft.table(cols, rows)
     if not years:
         draft.body("本期无建设任务。")
+
+
+def _nodes(q: Schedule) -> str:
+    """The schedule's quarters in words; "默认节点" when the scenario keeps the defaults."""
+    def qn_(n: int) -> str:
+        return f"第{cn_number(n)}季度"
+    hire = (f"{qn_(q.hire_start)}启动招录、{qn_(q.hire_recruited)}完成招录" if q.hire_start != q.hire_recruited
+            else f"{qn_(q.hire_start)}招录")
+    text = (f"人员{hire}、{qn_(q.hire_in_post)}到岗；租赁{qn_(q.lease_signed)}签订；新建{qn_(q.build_start)}开工、"
+            f"建设期满当年{qn_(q.build_complete)}竣工；功能室{qn_(q.facility_ready)}前建成；"
+            f"{qn_(q.acceptance)}组织达标验收")
+    return ("默认节点：" if q == Schedule() else "情景文件 schedule 所定节点：") + text
 
 
 # ---------------------------------------------------------------- layout

@@ -1,7 +1,8 @@
-"""Default quarterly milestones of a plan's actions, for the 时间安排 of the Word draft.
+"""Quarterly milestones of a plan's actions: the Word draft's 时间安排, the workbook's 时间进度表 and 完成时限.
 
-The plan decides years only; a 工作计划 is written by quarter. These defaults (docs/outputs.md,
-"Word draft") follow how a bureau usually runs each kind of action:
+The plan decides years only; a 工作计划 is written by quarter. A scenario's `schedule:` (Schedule,
+docs/reference.md §8) sets the quarters; its defaults (docs/outputs.md, "Word draft") follow how a
+bureau usually runs each kind of action:
 
 * hires: recruitment in Q1–Q2, in post by Q3;
 * leases: signed in Q1;
@@ -14,10 +15,13 @@ The plan decides years only; a 工作计划 is written by quarter. These default
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from planner.loading import LoadedScenario
 from planner.plan import Action, PlanResult
+from planner.scenario import Schedule
 
 QUARTERS_ZH = ("第一季度", "第二季度", "第三季度", "第四季度")
 
@@ -29,9 +33,21 @@ class Milestone:
     office: str  # office id
     text: str  # what happens, in Chinese, e.g. "招录专职人民调解员 1人"
 
+    @property
+    def due(self) -> dt.date:
+        return quarter_end(self.year, self.quarter)
 
-def lead_years(loaded: LoadedScenario, action: Action) -> int:
-    """Years from the action until its floor area counts (0 for everything but builds and premises)."""
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    """The last day of the quarter: 2022, 3 → 2022-09-30."""
+    return dt.date(year, 12, 31) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
+
+
+def lead_years(loaded: LoadedScenario | None, action: Action) -> int:
+    """Years from the action until its floor area counts (0 for everything but builds and premises,
+    and without the scenario)."""
+    if loaded is None:
+        return 0
     if action.type == "build" and loaded.scenario.costs.housing.build is not None:
         return loaded.scenario.costs.housing.build.lead_years
     if action.type == "housing":
@@ -41,24 +57,35 @@ def lead_years(loaded: LoadedScenario, action: Action) -> int:
     return 0
 
 
-def action_milestones(action: Action, what: str, lead: int) -> list[Milestone]:
-    """The milestones of one action; `what` names it (e.g. "专职人民调解员 1人", "业务用房 50m²")."""
-    y, o = action.year, action.office
+def action_milestones(action: Action, what: str, lead: int, q: Schedule | None = None) -> list[Milestone]:
+    """The milestones of one action, in order; `what` names it (e.g. "专职人民调解员 1人", "业务用房 50m²")."""
+    y, o, q = action.year, action.office, q or Schedule()
     if action.type == "hire":
-        return [Milestone(y, 1, o, f"启动招录{what}"), Milestone(y, 2, o, f"完成招录{what}"),
-                Milestone(y, 3, o, f"{what}到岗")]
+        return [Milestone(y, q.hire_start, o, f"启动招录{what}"), Milestone(y, q.hire_recruited, o, f"完成招录{what}"),
+                Milestone(y, q.hire_in_post, o, f"{what}到岗")]
     if action.type == "lease":
-        return [Milestone(y, 1, o, f"签订租赁合同，租赁{what}")]
+        return [Milestone(y, q.lease_signed, o, f"签订租赁合同，租赁{what}")]
     if action.type == "build":
-        return [Milestone(y, 1, o, f"新建{what}开工"), Milestone(y + lead, 4, o, f"新建{what}竣工交付")]
+        return [Milestone(y, q.build_start, o, f"新建{what}开工"),
+                Milestone(y + lead, q.build_complete, o, f"新建{what}竣工交付")]
     if action.type == "housing":
-        taken = [Milestone(y, 1, o, f"落实用房方案{what}")]
-        return taken + ([Milestone(y + lead, 4, o, f"用房方案{what}交付使用")] if lead else [])
-    return [Milestone(y, 3, o, f"建成{what}")]  # facility
+        taken = [Milestone(y, q.housing_taken, o, f"落实用房方案{what}")]
+        return taken + ([Milestone(y + lead, q.housing_in_use, o, f"用房方案{what}交付使用")] if lead else [])
+    return [Milestone(y, q.facility_ready, o, f"建成{what}")]  # facility
 
 
-def acceptance_milestones(plan: PlanResult) -> list[Milestone]:
-    """验收 in Q4 of each year an office with actions turns from not attained to attained."""
+def plan_milestones(plan: PlanResult, loaded: LoadedScenario | None,
+                    what: Callable[[Action], str]) -> tuple[list[list[Milestone]], list[Milestone]]:
+    """Each action's milestones (in plan.actions' order) and the 验收 milestones, under the scenario's
+    `schedule:` (the defaults without the scenario)."""
+    q = loaded.scenario.schedule if loaded is not None else Schedule()
+    per_action = [action_milestones(a, what(a), lead_years(loaded, a), q) for a in plan.actions]
+    return per_action, acceptance_milestones(plan, q.acceptance)
+
+
+def acceptance_milestones(plan: PlanResult, quarter: int = 4) -> list[Milestone]:
+    """验收 in the schedule's quarter (Q4) of each year an office with actions turns from not attained
+    to attained."""
     acting = {a.office for a in plan.actions}
     out = []
     for rec in (r for r in plan.offices if r.id in acting):
@@ -66,6 +93,6 @@ def acceptance_milestones(plan: PlanResult) -> list[Milestone]:
         for year in sorted(rec.attained, key=int):
             now = rec.attained[year]
             if now and not before:
-                out.append(Milestone(int(year), 4, rec.id, "达标验收"))
+                out.append(Milestone(int(year), quarter, rec.id, "达标验收"))
             before = now
     return out

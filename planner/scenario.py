@@ -152,6 +152,39 @@ class Office(_Strict):
         return value
 
 
+Quarter = Annotated[int, Field(ge=1, le=4), NotBool]
+
+
+class Schedule(_Strict):
+    """The quarter of each milestone of an action (docs/reference.md §8 `schedule`; planner/milestones.py).
+
+    The plan fixes years; these place each action's steps in quarters for the Word draft's 时间安排
+    and the workbook's 时间进度表 and 完成时限."""
+
+    hire_start: Quarter = Field(1, description="quarter recruitment of a hire starts (default 1)")
+    hire_recruited: Quarter = Field(2, description="quarter recruitment is completed (default 2)")
+    hire_in_post: Quarter = Field(3, description="quarter the hire is in post (default 3)")
+    lease_signed: Quarter = Field(1, description="quarter a lease is signed (default 1)")
+    build_start: Quarter = Field(1, description="quarter building starts, in the action's year (default 1)")
+    build_complete: Quarter = Field(4, description="quarter building completes, in the year the space counts "
+                                                   "(default 4)")
+    housing_taken: Quarter = Field(1, description="quarter a housing option is taken (default 1)")
+    housing_in_use: Quarter = Field(4, description="quarter an option with a lead time is handed over, in the "
+                                                   "year its space counts (default 4)")
+    facility_ready: Quarter = Field(3, description="quarter a room is set up (default 3)")
+    acceptance: Quarter = Field(4, description="quarter of 验收 in the year an office first attains (default 4)")
+
+    @model_validator(mode="after")
+    def _order(self) -> "Schedule":
+        steps = (("hire_start", "hire_recruited"), ("hire_recruited", "hire_in_post"),
+                 ("build_start", "build_complete"), ("housing_taken", "housing_in_use"))
+        for first, then in steps:
+            if getattr(self, then) < getattr(self, first):
+                raise ValueError(f"{then} (quarter {getattr(self, then)}) is before {first} "
+                                 f"(quarter {getattr(self, first)})")
+        return self
+
+
 BudgetShape = dict[Year | str, Money | dict[Year, Money]]
 QuotaShape = dict[Year | str, Count | dict[Year, Count]]
 
@@ -175,3 +208,6 @@ class Scenario(_Strict):
         default_factory=dict, description="role → (year → count, or county/city/province → {year → count})")
     costs: Costs = Field(default_factory=Costs, description="prices (万元) of hires, rooms and floor area")
     offices: list[Office] | str = Field(description="a list of offices, or a path to a .csv / .xlsx table")
+    schedule: Schedule = Field(default_factory=Schedule,
+                               description="quarters of the actions' milestones (时间进度表, 时间安排); "
+                                           "default: hires Q1–Q3, leases Q1, builds Q1→Q4, rooms Q3, 验收 Q4")

@@ -28,7 +28,7 @@ from planner.i18n import tr
 from planner.loading import load_standard_file
 from planner.plan import write_atomic
 from planner.reports.cells import keep_text, sheet_value
-from planner.scenario import Office, Scenario
+from planner.scenario import Office, Scenario, Schedule
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
 from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows, open_workbook, sheet_rows
 from planner.yamlsrc import SourceMap
@@ -44,6 +44,13 @@ SETTINGS: list[tuple[str, Path_, str]] = [  # 基本设置: label, field, note
      "县区 / 地级市 / 省：每个县区（市、省）分别达标；全部：全部司法所合计达标；空：按标准"),
     ("目标模式", ("targets_mode",), "必须完成：达不到即无解；尽量完成：使差额最小"),
     *[(f"权重（{TIER_ZH[t]}）", ("weights", t), "达标所·年的权重；空：1") for t in TIERS],
+    # schedule: (docs/reference.md §8): the quarter of each milestone in 时间进度表 and the Word draft
+    *[(label, ("schedule", key), f"第几季度（1–4）；空：{Schedule.model_fields[key].default}")
+      for label, key in (("招录启动季度", "hire_start"), ("招录完成季度", "hire_recruited"),
+                         ("到岗季度", "hire_in_post"), ("租赁签订季度", "lease_signed"),
+                         ("新建开工季度", "build_start"), ("新建竣工季度（计入当年）", "build_complete"),
+                         ("用房方案落实季度", "housing_taken"), ("用房方案交付季度（计入当年）", "housing_in_use"),
+                         ("功能室建成季度", "facility_ready"), ("达标验收季度", "acceptance"))],
 ]
 CHOICES: dict[Path_, dict[str, str]] = {  # Chinese value in a cell → the scenario's value
     ("target_scope",): {"县区": "county", "地级市": "city", "省": "province", "全部": "all"},
@@ -418,7 +425,7 @@ def _settings_sheet(wb: Workbook, sc: Scenario) -> None:
         options = list(CHOICES[path]) if path in CHOICES else list(BUILTIN_IDS) if path == ("standard",) else None
         if options:
             _dropdown(ws, options, f"B{n}", strict=path != ("standard",))
-        elif path[0] in ("horizon", "weights"):
+        elif path[0] in ("horizon", "weights", "schedule"):
             _non_negative(ws, f"B{n}", whole=True)
 
 

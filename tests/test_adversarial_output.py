@@ -103,9 +103,10 @@ def test_csv_fields_with_formula_payloads_are_neutralised(hostile: tuple[Path, P
     raw = (tmp_path / "csv" / "任务清单.csv").read_bytes().decode("utf-8")  # no newline translation
     assert raw.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(raw[1:], newline="")))
-    names = {r[2] for r in rows[1:]}
+    names = {r[4] for r in rows[1:-1]}  # the last row is 合计
     assert names == {"'" + n for n in FORMULA_NAMES}  # OWASP: a leading ' on = + - @ tab CR
-    assert {r[1] for r in rows[1:]} >= {"'" + LINK, "X1"}
+    assert {r[3] for r in rows[1:-1]} >= {"'" + LINK, "X1"}
+    assert "'" + DDE + "司法局 / " in {r[1][: len(DDE) + 7] for r in rows[1:-1]}  # 责任单位 starts with the county
     summary = list(csv.reader(io.StringIO((tmp_path / "csv" / "汇总.csv").read_text(encoding="utf-8")[1:])))
     assert summary[1] == ["情景", "'" + DDE]
 
@@ -360,8 +361,9 @@ def test_roles_rooms_and_options_by_their_chinese_names(tmp_path: Path) -> None:
     assert run("solve", sc, "-o", tmp_path / "out", "--quiet", "--workers", "2").exit_code == 0
     plan = tmp_path / "out" / "plan.json"
     assert run("export", plan, "--xlsx", tmp_path / "p.xlsx", "--scenario", sc).exit_code == 0
-    tasks = [r[4:6] for r in openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"].iter_rows(values_only=True)]
-    assert sorted(tasks[1:]) == [("功能室", "人民调解委员会"), ("招录/聘用", "专职人民调解员"), ("用房方案", "东侧附楼租赁")]
+    tasks = [r[6:8] for r in openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"].iter_rows(values_only=True)]
+    assert sorted(tasks[1:-1]) == [("功能室", "人民调解委员会"), ("招录/聘用", "专职人民调解员"),
+                                   ("用房方案", "东侧附楼租赁")]
 
     empty = write_yaml(tmp_path / "e.yaml", scenario(offices=[base], budget={2022: 0}, targets_mode="soft",
                                                      costs={**scenario()["costs"], **ROOM_COST}))

@@ -9,6 +9,7 @@ unique, so the rows below are stated exactly.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -23,8 +24,8 @@ from cli.main import cli
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
 ZH_SHEETS = ["汇总", "任务清单", "时间进度表", "达标情况", "经费"]
-TASK_HEADER = ["县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案", "数量",
-               "一次性费用（万元）", "年度费用（万元）", "补齐的标准"]
+TASK_HEADER = ["序号", "责任单位", "县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案", "人数（人）",
+               "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "补齐的标准"]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +46,8 @@ def _norm(v: Any) -> Any:
     """A CSV cell and a workbook cell compare equal when they hold the same text or number."""
     if v is None or v == "":
         return ""
+    if isinstance(v, dt.datetime):  # a date cell; the CSV writes it as yyyy-mm-dd
+        return v.date().isoformat()
     try:
         return float(v)
     except (TypeError, ValueError):
@@ -66,35 +69,55 @@ def test_workbook_sheets_match_the_plan(solved: tuple[Path, dict[str, Any]], tmp
     tasks = rows(wb["任务清单"])
     assert tasks[0] == TASK_HEADER
     # Row for row with plan.json's actions; "closes" worked by hand from the fixture's offices.
+    jia, yi = "甲县司法局 / 甲镇司法所", "甲县司法局 / 乙街道司法所"
+    bing = "乙县司法局 / 丙镇司法所"
     assert tasks[1:] == [
-        ["甲县", "P", "甲镇", 2022, "新建", "业务用房", "50m²", 22.5, 0.0, "业务用房 150→200m²（标准 200m²）"],
-        ["甲县", "Q", "乙街道", 2022, "用房方案", "annex", "60m²", 10.0, 1.0, "业务用房 100→160m²（标准 150m²）"],
-        ["乙县", "R", "丙镇", 2022, "招录/聘用", "政法专项编制人员", "1人", 0.0, 0.0, "政法专项编制人员 1→2（标准 2）"],
-        ["乙县", "R", "丙镇", 2022, "功能室", "五站点服务区", "1", 2.0, 0.5, "五站点服务区 无→有（小型司法所标准）"],
-        ["乙县", "R", "丙镇", 2024, "招录/聘用", "专职社区矫正社会工作者（警辅）", "1人", 0.0, 8.0,
-         "专职社区矫正社会工作者（警辅） 1→2（标准 2）"],
+        [1, jia, "甲县", "P", "甲镇", 2022, "新建", "业务用房", None, 50, 22.5, 0.0, dt.datetime(2024, 12, 31),
+         "业务用房 150→200m²（标准 200m²）"],
+        [2, yi, "甲县", "Q", "乙街道", 2022, "用房方案", "annex", None, 60, 10.0, 1.0, dt.datetime(2023, 12, 31),
+         "业务用房 100→160m²（标准 150m²）"],
+        [3, bing, "乙县", "R", "丙镇", 2022, "招录/聘用", "政法专项编制人员", 1, None, 0.0, 0.0,
+         dt.datetime(2022, 9, 30), "政法专项编制人员 1→2（标准 2）"],
+        [4, bing, "乙县", "R", "丙镇", 2022, "功能室", "五站点服务区", None, None, 2.0, 0.5, dt.datetime(2022, 9, 30),
+         "五站点服务区 无→有（小型司法所标准）"],
+        [5, bing, "乙县", "R", "丙镇", 2024, "招录/聘用", "专职社区矫正社会工作者（警辅）", 1, None, 0.0, 8.0,
+         dt.datetime(2024, 9, 30), "专职社区矫正社会工作者（警辅） 1→2（标准 2）"],
+        ["合计", None, None, None, None, None, None, None, 2, 110, 34.5, 9.5, None, None],
     ]
-    assert [(r[1], r[3], r[7], r[8]) for r in tasks[1:]] == [
+    assert [(r[3], r[5], r[10], r[11]) for r in tasks[1:-1]] == [
         (a["office"], a["year"], a["one_time"], a["annual"]) for a in plan["actions"]]
     ws = wb["任务清单"]
     assert ws.freeze_panes == "A2"
-    assert {ws.cell(r, c).number_format for r in range(2, 7) for c in (8, 9)} == {"#,##0.0000"}
-    assert ws.column_dimensions["J"].width > ws.column_dimensions["D"].width >= 8  # widths fit content
+    assert {ws.cell(r, c).number_format for r in range(2, 8) for c in (11, 12)} == {"0.00"}
+    assert ws.column_dimensions["N"].width > ws.column_dimensions["F"].width >= 8  # widths fit content
 
     timetable = rows(wb["时间进度表"])
-    assert timetable[0] == ["县区", "司法所编号", "司法所", "类别", "2022年", "2023年", "2024年", "达标年度"]
-    assert timetable[1:] == [
-        ["甲县", "P", "甲镇", "小型", "新建 业务用房 50m²（2024年底起计入）", "—", "—", 2024],
-        ["甲县", "Q", "乙街道", "小型", "用房方案 annex 60m²（2023年底起计入）", "—", "—", 2023],
-        ["乙县", "R", "丙镇", "小型", "招录/聘用 政法专项编制人员 1人；功能室 五站点服务区 1", "—",
-         "招录/聘用 专职社区矫正社会工作者（警辅） 1人", 2022],
-    ]
-    assert [r[1] for r in timetable[1:]] == [o["id"] for o in plan["offices"]]
+    quarters = [f"{y}年第{q}季度" for y in (2022, 2023, 2024) for q in "一二三四"]
+    assert timetable[0] == ["序号", "责任单位", "县区", "司法所编号", "司法所", "类别", *quarters, "人数（人）",
+                            "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "达标年度"]
+    # the build started in 2022 counts from the end of 2024 (lead 2): completed in 2024 Q4
+    assert timetable[1] == [1, jia, "甲县", "P", "甲镇", "小型", "新建业务用房 50m²开工", *[None] * 10,
+                            "新建业务用房 50m²竣工交付；达标验收", 0, 50, 22.5, 0, dt.datetime(2024, 12, 31), 2024]
+    assert timetable[2] == [2, yi, "甲县", "Q", "乙街道", "小型", "落实用房方案annex 60m²", *[None] * 6,
+                            "用房方案annex 60m²交付使用；达标验收", *[None] * 4, 0, 60, 10, 1,
+                            dt.datetime(2023, 12, 31), 2023]
+    assert timetable[3][6:18] == ["启动招录政法专项编制人员 1人", "完成招录政法专项编制人员 1人",
+                                  "政法专项编制人员 1人到岗；建成五站点服务区", "达标验收", *[None] * 4,
+                                  "启动招录专职社区矫正社会工作者（警辅） 1人",
+                                  "完成招录专职社区矫正社会工作者（警辅） 1人",
+                                  "专职社区矫正社会工作者（警辅） 1人到岗", None]
+    assert timetable[3][18:] == [2, 0, 2, 8.5, dt.datetime(2024, 9, 30), 2022]
+    assert timetable[4] == ["合计", *[None] * 17, 2, 110, 34.5, 9.5, None, None]
+    assert [r[3] for r in timetable[1:-1]] == [o["id"] for o in plan["offices"]]
 
     attainment = rows(wb["达标情况"])
-    assert attainment[0] == ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成"]
-    assert [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in attainment[1:]] == [
+    assert attainment[0] == ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成", "达标率"]
+    assert [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in attainment[1:-3]] == [
         (a["year"], a["scope"], a["offices"], a["attained"], a["target"], a["required"]) for a in plan["attainment"]]
+    # 全市: all three offices (P attains from 2024, Q from 2023, R from 2022); the counties' targets summed
+    assert attainment[-3:] == [[2022, "全市", "全部", 3, 1, 0, 0, "是", 0.3333],
+                               [2023, "全市", "全部", 3, 2, 0.5, 2, "是", 0.6667],
+                               [2024, "全市", "全部", 3, 3, 1, 3, "是", 1]]
     assert wb["达标情况"]["F2"].number_format == "0%"
 
     spending = rows(wb["经费"])
@@ -127,8 +150,10 @@ def test_csv_with_bom_and_english(solved: tuple[Path, dict[str, Any]], tmp_path:
     wb_en = openpyxl.load_workbook(tmp_path / "en.xlsx")
     assert wb_en.sheetnames == ["Summary", "Tasks", "Timetable", "Attainment", "Spending"]
     task = rows(wb_en["Tasks"])[3]
-    assert task[:7] == ["乙县", "R", "丙镇", 2022, "hire", "civil-service posts", "1人"]
-    assert task[9] == "civil-service posts 1→2 (standard 2)"
+    assert task[:10] == [3, "乙县 justice bureau / 丙镇 justice office", "乙县", "R", "丙镇", 2022, "hire",
+                         "civil-service posts", 1, None]
+    assert task[13] == "civil-service posts 1→2 (standard 2)"
+    assert rows(wb_en["Tasks"])[-1][:1] == ["total"]
     assert rows(wb_en["Timetable"])[1][-1] == 2024
 
 
@@ -150,10 +175,12 @@ def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]]
     assert "未能加载情景文件 gone/rolling.yaml，方案未经核验（--force）" in result.output
     sheet = rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["任务清单"])
     assert sheet[0][0].startswith("未核验：") and sheet[1] == TASK_HEADER
-    tasks = sheet[2:]
+    tasks = sheet[2:-1]
     assert len(tasks) == len(plan["actions"])
-    assert tasks[2][5] == "政法专项编制人员"  # names still come from the built-in standard
-    assert all(r[9] is None for r in tasks)  # no requirement without the offices
+    assert tasks[2][7] == "政法专项编制人员"  # names still come from the built-in standard
+    assert all(r[13] is None for r in tasks)  # no requirement without the offices
+    # no lead times known: the build completes in Q4 and the option is taken in Q1 of their year
+    assert [r[12] for r in tasks][:2] == [dt.datetime(2022, 12, 31), dt.datetime(2022, 3, 31)]
 
 
 def test_usage_errors(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:

@@ -84,8 +84,8 @@ def test_report_renders_offline_in_chromium(report: tuple[Path, dict[str, Any]])
             grid = page.eval_on_selector_all("#chart-grid svg text", "els => els.map(e => e.textContent)")
             assert [grid.count(c) for c in ("0/2", "1/2", "2/2", "1/1")] == [1, 1, 1, 3]  # 甲县 P+Q, 乙县 R
             tasks = page.locator('table[data-table="tasks"] tbody tr')
-            assert tasks.count() == len(plan["actions"])
-            assert page.locator('table[data-table="timetable"] tbody tr').count() == len(plan["offices"])
+            assert tasks.count() == len(plan["actions"]) + 1  # and 合计
+            assert page.locator('table[data-table="timetable"] tbody tr').count() == len(plan["offices"]) + 1
             assert "新建业务用房需两年建成" in page.inner_text("#explanations")
             pdf = page.pdf(format="A4")
             assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

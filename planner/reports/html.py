@@ -265,7 +265,7 @@ def _table(table: Table) -> str:
             elif i in table.rate_columns and isinstance(v, (int, float)):
                 cells.append(f'<td class="num">{v:.0%}</td>')
             else:
-                cells.append(f"<td>{escape(str(v))}</td>")
+                cells.append(f"<td>{escape('' if v is None else str(v))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="data" data-table="{table.key}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.errors import ScenarioError
 from planner.loading import LoadedScenario, load_standard_file
+from planner.milestones import Milestone, plan_milestones
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
 from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
@@ -24,12 +25,14 @@ ACTION_EN = {"hire": "hire", "lease": "lease", "build": "build", "housing": "hou
 TIER_ALL = {"zh": "全部", "en": "all"}
 HEADERS = {
     "summary": {"zh": ["项目", "内容"], "en": ["item", "value"]},
-    "tasks": {"zh": ["县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案", "数量",
-                     "一次性费用（万元）", "年度费用（万元）", "补齐的标准"],
-              "en": ["county", "office id", "office", "year", "action", "role / room / option", "quantity",
-                     "one-time cost (10k CNY)", "annual cost (10k CNY)", "requirement it closes"]},
-    "attainment": {"zh": ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成"],
-                   "en": ["year", "scope", "tier", "offices", "attained", "target rate", "required", "met"]},
+    "tasks": {"zh": ["序号", "责任单位", "县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案",
+                     "人数（人）", "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "补齐的标准"],
+              "en": ["no.", "responsible", "county", "office id", "office", "year", "action", "role / room / option",
+                     "people", "area (m²)", "one-time cost (10k CNY)", "annual cost (10k CNY)", "due",
+                     "requirement it closes"]},
+    "attainment": {"zh": ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成", "达标率"],
+                   "en": ["year", "scope", "tier", "offices", "attained", "target rate", "required", "met",
+                          "attained rate"]},
     "why": {"zh": ["县区", "司法所编号", "司法所", "类别", "方案中达标年度", "首年起达标最省（万元）",
                    "未达标原因"],
             "en": ["county", "office id", "office", "tier", "attained in the plan",
@@ -41,8 +44,17 @@ HEADERS = {
     "spending": {"zh": ["年度", "范围", "预算（万元）", "支出（万元）", "结余（万元）"],
                  "en": ["year", "scope", "budget (10k CNY)", "spent (10k CNY)", "left (10k CNY)"]},
 }
-TIMETABLE_HEAD = {"zh": ["县区", "司法所编号", "司法所", "类别"], "en": ["county", "office id", "office", "tier"]}
-TIMETABLE_TAIL = {"zh": "达标年度", "en": "attains from"}
+TIMETABLE_HEAD = {"zh": ["序号", "责任单位", "县区", "司法所编号", "司法所", "类别"],
+                  "en": ["no.", "responsible", "county", "office id", "office", "tier"]}
+TIMETABLE_TAIL = {"zh": ["人数（人）", "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "达标年度"],
+                  "en": ["people", "area (m²)", "one-time cost (10k CNY)", "annual cost (10k CNY)", "due",
+                         "attains from"]}
+QUARTER_LABEL = {"zh": ("第一季度", "第二季度", "第三季度", "第四季度"), "en": ("Q1", "Q2", "Q3", "Q4")}
+TOTAL = {"zh": "合计", "en": "total"}
+WHOLE = {"zh": "全市", "en": "all"}
+# Columns of the task list by name, for readers of its rows (the Word draft).
+T_COUNTY, T_OFFICE, T_YEAR, T_ACTION, T_WHAT = 2, 4, 5, 6, 7
+T_PEOPLE, T_AREA, T_ONE_TIME, T_ANNUAL, T_DUE = 8, 9, 10, 11, 12
 SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务清单", "en": "Tasks"},
           "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
           "spending": {"zh": "经费", "en": "Spending"}, "why": {"zh": "各所说明", "en": "Offices explained"},
@@ -59,6 +71,14 @@ class Table:
     money_columns: tuple[int, ...] = ()
     rate_columns: tuple[int, ...] = ()
     banner: str = ""  # "未核验 …" on every sheet/page of an unverified plan
+    count_columns: tuple[int, ...] = ()  # whole numbers (人, m²)
+    date_columns: tuple[int, ...] = ()
+    totals: int = 0  # the last rows are 合计 / 全市 rows, not records
+
+    @property
+    def body(self) -> list[list[Any]]:
+        """The records, without the 合计 / 全市 rows."""
+        return self.rows[: len(self.rows) - self.totals]
 
 
 @dataclass
@@ -105,15 +125,23 @@ def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: s
     years = plan_years(plan)
     summary = summary_rows(plan, key == "zh") + [["核验" if key == "zh" else "verification",
                                                  (VERIFIED if ctx.verified else UNVERIFIED)[key]]]
+    tasks = [names.task_row(n, a, ms) for n, (a, ms) in enumerate(zip(plan.actions, names.milestones), 1)]
+    timetable = [names.timetable_row(n, o.id, years) for n, o in enumerate(plan.offices, 1)]
+    width = len(TIMETABLE_HEAD[key]) + 4 * len(years)
+    whole = whole_scenario_rows(plan, key)
     tables = [
         Table("summary", SHEETS["summary"][key], HEADERS["summary"][key], summary),
-        Table("tasks", SHEETS["tasks"][key], HEADERS["tasks"][key], [names.task_row(a) for a in plan.actions],
-              money_columns=(7, 8)),
+        Table("tasks", SHEETS["tasks"][key], HEADERS["tasks"][key], tasks + [total_row(tasks, 14, T_PEOPLE, 4, key)],
+              money_columns=(T_ONE_TIME, T_ANNUAL), count_columns=(T_PEOPLE, T_AREA), date_columns=(T_DUE,),
+              totals=1),
         Table("timetable", SHEETS["timetable"][key],
-              TIMETABLE_HEAD[key] + [f"{y}年" if key == "zh" else str(y) for y in years] + [TIMETABLE_TAIL[key]],
-              [names.timetable_row(o.id, years) for o in plan.offices]),
+              TIMETABLE_HEAD[key] + [f"{y}年{q}" if key == "zh" else f"{y} {q}" for y in years
+                                     for q in QUARTER_LABEL[key]] + TIMETABLE_TAIL[key],
+              timetable + [total_row(timetable, width + 6, width, 4, key)],
+              money_columns=(width + 2, width + 3), count_columns=(width, width + 1), date_columns=(width + 4,),
+              totals=1),
         Table("attainment", SHEETS["attainment"][key], HEADERS["attainment"][key],
-              [_attainment_row(a, key) for a in plan.attainment], rate_columns=(5,)),
+              [_attainment_row(a, key) for a in plan.attainment] + whole, rate_columns=(5, 8), totals=len(whole)),
         Table("spending", SHEETS["spending"][key], HEADERS["spending"][key],
               [[s.year, scope_label(s.scope, key), s.budget, s.spent, round(s.budget - s.spent, 4)]
                for s in plan.spending], money_columns=(2, 3, 4)),
@@ -152,6 +180,37 @@ def explanation_tables(explanations: dict[str, Any], key: str) -> list[Table]:
                              v["delta_attained_office_years"], v["delta_shortfall"], v["delta_total_cost"],
                              v["status"], v["text_zh" if zh else "text_en"]])
         out.append(Table("marginal", SHEETS["marginal"][key], HEADERS["marginal"][key], rows, money_columns=(8,)))
+    return out
+
+
+def total_row(rows: list[list[Any]], width: int, first: int, n: int, key: str) -> list[Any]:
+    """合计: the sums of the `n` number columns from `first` on; the label under 序号."""
+    out: list[Any] = [TOTAL[key]] + [None] * (width - 1)
+    for col in range(first, first + n):
+        total = sum(r[col] or 0 for r in rows)
+        out[col] = round(total, 4) if isinstance(total, float) else total
+    return out
+
+
+def whole_scenario_rows(plan: PlanResult, key: str) -> list[list[Any]]:
+    """全市: per year and tier with a target on a county, city or province, the attainment over the
+    whole scenario (every office of the tier); the target rate where all scopes share one."""
+    cells: dict[tuple[int, str], list[Any]] = {}
+    for a in plan.attainment:
+        cells.setdefault((a.year, a.tier), []).append(a)
+    out = []
+    for (year, tier), group in cells.items():
+        if any(a.scope == "all" for a in group):
+            continue  # that row is already the whole scenario's
+        offices = [o for o in plan.offices if tier == "all" or o.tier == tier]
+        attained = sum(1 for o in offices if o.attained.get(str(year)))
+        rates = {a.target for a in group}
+        missed = sum(not a.met for a in group)
+        met = ("是" if not missed else f"否（{missed}项未完成）") if key == "zh" else (
+            "yes" if not missed else f"no ({missed} missed)")
+        out.append([year, WHOLE[key], tier_label(tier, key), len(offices), attained,
+                    rates.pop() if len(rates) == 1 else None, sum(a.required for a in group), met,
+                    round(attained / len(offices), 4) if offices else None])
     return out
 
 
@@ -201,7 +260,15 @@ def _attainment_row(a: Any, key: str) -> list[Any]:
     short = a.required - a.attained
     met = ("是" if a.met else f"否（差{short}个）") if key == "zh" else ("yes" if a.met else f"no (short by {short})")
     return [a.year, scope_label(a.scope, key), tier_label(a.tier, key), a.offices, a.attained, a.target,
-            a.required, met]
+            a.required, met, round(a.attained / a.offices, 4) if a.offices else None]
+
+
+def people(a: Action) -> int | None:
+    return a.count if a.type == "hire" else None
+
+
+def area(a: Action) -> int | None:
+    return a.area_m2 if a.type in ("lease", "build", "housing") else None
 
 
 def quantity(a: Action) -> str:
@@ -246,11 +313,26 @@ class Names:
             return self.option(a.office, a.option or "")
         return "业务用房" if self.zh else "floor area"
 
+    def named(self, a: Action) -> str:
+        """What the action does and how much, as a milestone names it: 专职人民调解员 1人, 业务用房 50m²."""
+        amount = quantity(a)
+        return f"{self.what(a)} {amount}" if amount not in ("", "1") else self.what(a)
+
+    def responsible(self, county: str, office: str) -> str:
+        """责任单位: the county's 司法局 and the office's 司法所 (泰兴市司法局 / 黄桥镇司法所)."""
+        if not self.zh:
+            return f"{county} justice bureau / {office} justice office"
+        return f"{_suffixed(county, '司法局')} / {_suffixed(office, '司法所')}"
+
     def option(self, office_id: str, option_id: str) -> str:
         """A housing option by its `name` where the scenario gives one, else its id."""
         office = self.offices.get(office_id)
         opt = next((h for h in office.housing_options if h.id == option_id), None) if office else None
         return (opt.name if opt is not None and opt.name else None) or option_id
+
+
+def _suffixed(name: str, unit: str) -> str:
+    return name if name.endswith(unit) else name + unit
 
 
 class _Names(Names):
@@ -260,40 +342,30 @@ class _Names(Names):
         super().__init__(ctx, zh)
         self.plan = plan
         self.records = {o.id: o for o in plan.offices}
+        self.milestones, self.acceptance = plan_milestones(plan, ctx.loaded, self.named)
 
-    def task_row(self, a: Action) -> list[Any]:
+    def task_row(self, n: int, a: Action, milestones: list[Milestone]) -> list[Any]:
         o = self.records[a.office]
-        return [o.county, a.office, o.name, a.year, self.action(a), self.what(a), quantity(a), a.one_time,
-                a.annual, self.closes(a)]
+        return [n, self.responsible(o.county, o.name), o.county, a.office, o.name, a.year, self.action(a),
+                self.what(a), people(a), area(a), a.one_time, a.annual, milestones[-1].due, self.closes(a)]
 
-    def timetable_row(self, office_id: str, years: list[int]) -> list[Any]:
+    def timetable_row(self, n: int, office_id: str, years: list[int]) -> list[Any]:
+        """Per quarter the office's milestones (Chinese, as in the Word draft), then its totals."""
         o = self.records[office_id]
+        acts = [(a, ms) for a, ms in zip(self.plan.actions, self.milestones) if a.office == office_id]
+        steps = [m for _, ms in acts for m in ms] + [m for m in self.acceptance if m.office == office_id]
         cells = []
         for y in years:
-            done = [f"{self.action(a)} {self.what(a)} {quantity(a)}".strip() + self._counts_from(a)
-                    for a in self.plan.actions if a.office == office_id and a.year == y]
-            cells.append("；".join(done) if done else ("—" if self.zh else "-"))
+            for q in range(1, 5):
+                done = [m.text for m in steps if (m.year, m.quarter) == (y, q)]
+                cells.append("；".join(done) if done else None)
         first = first_attained(self.plan, office_id)
         tail = first if first is not None else ("未达标" if self.zh else "not attained")
-        return [o.county, o.id, o.name, tier_label(o.tier, "zh" if self.zh else "en")] + cells + [tail]
-
-    def _counts_from(self, a: Action) -> str:
-        """Space that counts only after a lead time says from which year-end (docs/reference.md §5)."""
-        lead = self._lead_years(a)
-        if not lead:
-            return ""
-        return f"（{a.year + lead}年底起计入）" if self.zh else f" (counts from end of {a.year + lead})"
-
-    def _lead_years(self, a: Action) -> int:
-        loaded = self.ctx.loaded
-        if loaded is None:
-            return 0
-        if a.type == "build" and loaded.scenario.costs.housing.build is not None:
-            return loaded.scenario.costs.housing.build.lead_years
-        if a.type == "housing" and a.office in self.offices:
-            opt = next((h for h in self.offices[a.office].housing_options if h.id == a.option), None)
-            return opt.lead_years if opt else 0
-        return 0
+        sums = [sum(people(a) or 0 for a, _ in acts), sum(area(a) or 0 for a, _ in acts),
+                round(sum(a.one_time for a, _ in acts), 4), round(sum(a.annual for a, _ in acts), 4)]
+        due = max((m.due for m in steps), default=None)
+        return ([n, self.responsible(o.county, o.name), o.county, o.id, o.name,
+                 tier_label(o.tier, "zh" if self.zh else "en")] + cells + sums + [due, tail])
 
     def closes(self, a: Action) -> str:
         """The requirement the task works towards: have → have after（standard）."""
