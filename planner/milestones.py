@@ -7,7 +7,7 @@ bureau usually runs each kind of action:
 * hires: recruitment in Q1–Q2, in post by Q3;
 * leases: signed in Q1;
 * builds: work starts in Q1 of the plan's year and completes in Q4 of the year the space counts
-  (year + lead time, SPEC §5); a housing option is taken in Q1 and, with a lead time, handed over
+  (year + lead time, docs/reference.md §5); a housing option is taken in Q1 and, with a lead time, handed over
   in Q4 of the year it counts;
 * rooms: set up by Q3;
 * 验收 (acceptance): in Q4 of the year an office first attains its standard.

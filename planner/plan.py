@@ -37,7 +37,7 @@ class StageInfo(_Rec):
     level: str
     status: str
     # Both absent when the level has no figure (a time limit or a signal before its first
-    # solution); `to_json` drops None, so reading must accept them missing (issue 14, item 2).
+    # solution); `to_json` drops None, so reading must accept them missing.
     value: float | None = None
     bound: float | None = None
     seconds: float
@@ -144,7 +144,7 @@ def _umask() -> int:
 
 
 # A plan is ~0.4 KB per office-year (300 offices × 3 years, 1,125 actions: 373 KB; docs/robustness.md),
-# so the largest scenario benchmarked (40,000 offices × 3 years) needs ~50 MB; the 180 MB of issue 14
+# so the largest scenario benchmarked (40,000 offices × 3 years) needs ~50 MB; a 180 MB file
 # is refused.
 MAX_PLAN_BYTES = 128 * 2**20
 

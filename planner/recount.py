@@ -2,7 +2,7 @@
 §4–§7) alone.
 
 The plan writer states its figures with `planner.evaluate` and `planner.attainment`; this module
-imports neither, so a mistake in one is caught by the other (issue 13: no shared figure function
+imports neither, so a mistake in one is caught by the other (no shared figure function
 between the plan writer and the verifier). Which offices a scope holds comes from the one rule for
 that, `Requirements.scope_members` and `planner.scopes.target_scope_names`. Money is in whole yuan.
 """

@@ -1,4 +1,4 @@
-"""Components coupled by shared limits (a city or province fund; issue 12).
+"""Components coupled by shared limits (a city or province fund).
 
 When one budget a year covers many counties nothing splits into per-county components. CP-SAT's
 staged search then spends most of its time finding good plans (docs/solver.md, measured), while

@@ -74,7 +74,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
         except ActionError as exc:
             v.append(Violation(where, str(exc)))
             continue
-        # Costs from verify's own recount, not from the plan writer's pricing (issue 13).
+        # Costs from verify's own recount, not from the plan writer's pricing.
         one_time, annual = action_cost(loaded, a)
         if to_yuan(a.one_time) != one_time or to_yuan(a.annual) != annual:
             v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
