@@ -235,7 +235,8 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         elif not quiet:
             from cli.render import plan_summary
 
-            for part in [] if control.stopped else plan_summary(plan):  # interrupted: out at once
+            names = {r: loaded.standard.role_zh(r) for r in loaded.standard.roles}
+            for part in [] if control.stopped else plan_summary(plan, names):  # interrupted: out at once
                 out.print(part)
             out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
         if control.stopped:  # promptly: the interpreter's clean-up of pools and threads takes seconds

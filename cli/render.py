@@ -33,8 +33,9 @@ def classification_table(offices: list[Office], classes: dict[str, Classificatio
     return t
 
 
-def plan_summary(plan: PlanResult) -> list[Any]:
-    """Status, objective, attainment against targets, spending against budget, action counts."""
+def plan_summary(plan: PlanResult, role_names: dict[str, str] | None = None) -> list[Any]:
+    """Status, objective, attainment against targets, spending against budget, action counts;
+    `role_names`: the standard's Chinese role names, for the Chinese text."""
     parts: list[Any] = []
     o = plan.objective
     name = u(plan.scenario.name)
@@ -72,7 +73,8 @@ def plan_summary(plan: PlanResult) -> list[Any]:
             hires[act.role] += act.count or 0
     line = tr("，".join(f"{TYPE_ZH[k]} {n}" for k, n in sorted(counts.items())) or "无",
               ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none")
-    people = (tr("；招录：" + "，".join(f"{r} {n} 人" for r, n in sorted(hires.items())),
+    zh = role_names or {}
+    people = (tr("；招录：" + "，".join(f"{zh.get(r, r)} {n} 人" for r, n in sorted(hires.items())),
                  "; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))) if hires else "")
     parts.append(u(tr("行动：", "actions: ") + line + people))
     return parts

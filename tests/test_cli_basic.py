@@ -113,3 +113,11 @@ def test_help(command: str) -> None:
 
 def test_missing_argument_is_a_usage_error() -> None:
     assert run("classify").exit_code == 2
+
+
+def test_solve_summary_names_roles_in_chinese(tmp_path: Path) -> None:
+    """The summary's people hired use the standard's role names, not ids like `posts`."""
+    result = run("solve", str(TAIZHOU), "-o", str(tmp_path), "--lang", "zh", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    hired = next(line for line in result.output.splitlines() if "招录：" in line)
+    assert "政法专项编制人员" in hired and "posts" not in hired and "correction_sw" not in hired
