@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
+    allow_outside_option,
     out,
     overwrite_option,
     refuse_overwriting,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 @click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
               help="The scenario file (default: the one named in the plan); the plan is verified against it.")
 @overwrite_option
+@allow_outside_option
 @reports_input_errors
 def document(plan_file: Path, output: Path, title: str | None, unit: str | None, scenario: Path | None,
              overwrite: bool) -> None:
@@ -66,6 +68,7 @@ def document(plan_file: Path, output: Path, title: str | None, unit: str | None,
 @click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
               help="Fill it from this scenario (YAML or XLSX) instead of the example rows.")
 @overwrite_option
+@allow_outside_option
 @reports_input_errors
 def template(output: Path, source: Path | None, overwrite: bool) -> None:
     """Write the Excel scenario template: 说明, 基本设置, 达标目标, 预算, 编制, 费用标准, 司法所, 用房方案.
@@ -91,6 +94,7 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @overwrite_option
+@allow_outside_option
 @reports_input_errors
 def convert(source: Path, target: Path, overwrite: bool) -> None:
     """Convert a scenario between YAML and XLSX (either way; the source is validated first)."""

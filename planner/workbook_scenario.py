@@ -95,7 +95,7 @@ class WorkbookMap(SourceMap):
 MAX_UNPACKED = 20 * 1024 * 1024  # a filled-in template is well under 1 MB unpacked
 
 
-def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
+def read_workbook(path: Path, display: str, allow_outside: bool | None = None) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
     check_workbook_size(path, display, MAX_UNPACKED)  # read whole (not streamed): refuse a zip bomb first
     try:
@@ -109,6 +109,7 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
             f"缺少工作表 {'、'.join(missing)}（用 plan template 生成模板）",
             f"sheet {', '.join(missing)} is missing (make the template with plan template)"))])
     reader = _Reader(wb, display, path.parent)
+    reader.allow_outside = allow_outside
     raw = reader.read()
     if reader.issues:
         raise ScenarioError(reader.issues)
@@ -120,6 +121,7 @@ class _Reader:
         self.wb, self.smap, self.folder = wb, WorkbookMap(display), folder
         self.issues: list[ScenarioIssue] = []
         self.raw: dict[str, Any] = {}
+        self.allow_outside: bool | None = None  # as load_scenario's (None: PLAN_ALLOW_OUTSIDE)
 
     def read(self) -> dict[str, Any]:
         self.settings()
@@ -169,7 +171,7 @@ class _Reader:
         from planner.loading import _load_standard  # the loader's own rule (built-in id or a path)
 
         try:
-            return _load_standard(self.raw, self.folder, self.smap)[0]
+            return _load_standard(self.raw, self.folder, self.smap, self.allow_outside)[0]
         except ScenarioError:
             return None
 
