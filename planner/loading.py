@@ -94,7 +94,7 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     if path.suffix.lower() == ".xlsx":  # the Excel scenario template (`plan template`)
         from planner.workbook_scenario import read_workbook
 
-        raw, smap = read_workbook(path, display)
+        raw, smap = read_workbook(path, display, allow_outside)
     else:
         raw, smap = load_yaml(path, display)
     if not isinstance(raw, dict):

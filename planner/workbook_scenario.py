@@ -102,7 +102,7 @@ class WorkbookMap(SourceMap):
 MAX_UNPACKED = 20 * 1024 * 1024
 
 
-def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
+def read_workbook(path: Path, display: str, allow_outside: bool | None = None) -> tuple[dict[str, Any], SourceMap]:
     """The workbook as the raw scenario dict the YAML loader would give, and where each value is."""
     check_workbook_size(path, display, MAX_UNPACKED)  # a filled-in template is well under 1 MB unpacked
     wb = open_workbook(path, display, data_only=True)  # read-only, every row whatever <dimension> says
@@ -114,6 +114,7 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
     sheets = {name: [list(row) for row in sheet_rows(wb[name], f"{display}:{name}")] for name in SHEETS[1:]}
     wb.close()
     reader = _Reader(sheets, display, path.parent)
+    reader.allow_outside = allow_outside
     raw = reader.read()
     if reader.issues:
         raise ScenarioError(reader.issues)
@@ -125,6 +126,7 @@ class _Reader:
         self.sheets, self.smap, self.folder = sheets, WorkbookMap(display), folder
         self.issues: list[ScenarioIssue] = []
         self.raw: dict[str, Any] = {}
+        self.allow_outside: bool | None = None  # as load_scenario's (None: PLAN_ALLOW_OUTSIDE)
 
     def read(self) -> dict[str, Any]:
         self.settings()
@@ -174,8 +176,7 @@ class _Reader:
         from planner.loading import _load_standard  # the loader's own rule (built-in id or a path)
 
         try:
-            # Only to read the headers; the loader applies the outside-the-folder rule afterwards.
-            return _load_standard(self.raw, self.folder, self.smap, allow_outside=True)[0]
+            return _load_standard(self.raw, self.folder, self.smap, self.allow_outside)[0]
         except ScenarioError:
             return None
 
