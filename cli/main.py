@@ -383,18 +383,21 @@ class _Ticker:
             sys.stderr.flush()
 
 
-def _exit_now(code: int) -> None:
+def _exit_now(code: int, flush: bool = True) -> None:
     """Exit without waiting for threads or process pools; their solver processes are ended first
-    (a pool worker inside CP-SAT would otherwise search on, up to its time limit)."""
+    (a pool worker inside CP-SAT would otherwise search on, up to its time limit). From a signal
+    handler, `flush=False`: the interrupted thread may hold a stream's lock."""
     import contextlib
 
     import psutil
 
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess):
-            child.terminate()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    with contextlib.suppress(Exception):
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.terminate()
+    if flush:
+        sys.stdout.flush()
+        sys.stderr.flush()
     os._exit(code)
 
 
@@ -408,8 +411,10 @@ class _stop_on_signals:
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
         if self.control.stopped:  # the second signal: no more waiting
-            err.print(tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written"))
-            _exit_now(128 + signum)
+            # Raw write: rich and the buffered stream may be mid-write in the interrupted thread.
+            os.write(2, (tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written")
+                         + "\n").encode())
+            _exit_now(128 + signum, flush=False)
         self.control.stop()
 
     def __enter__(self) -> "_stop_on_signals":
