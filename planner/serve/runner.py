@@ -21,6 +21,9 @@ from planner.i18n import tr
 from planner.serve.db import ACTIVE, Store
 
 TICK = 0.1  # seconds between looks at the processes
+PRELOAD = ["planner.serve.worker", "planner.loading", "planner.solve", "planner.result", "planner.verify",
+           "planner.explain", "planner.reports.html", "planner.reports.xlsx", "planner.document", "planner.sweep",
+           "planner.compare", "planner.charts", "matplotlib.figure"]  # a module that is missing is skipped
 
 
 class QueueFull(Exception):
@@ -45,8 +48,8 @@ class Runner:
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="plan-serve-runner", daemon=True)
         self.ctx = multiprocessing.get_context("forkserver")
-        # Each worker forks from a server that has imported the planner: quick to start.
-        self.ctx.set_forkserver_preload(["planner.serve.worker", "planner.solve", "planner.result"])
+        # Each worker forks from a process that has imported what a run needs: quick to start.
+        self.ctx.set_forkserver_preload(PRELOAD)
 
     # ------------------------------------------------------------ life cycle
 
@@ -97,6 +100,10 @@ class Runner:
     # ------------------------------------------------------------ the loop
 
     def _loop(self) -> None:
+        from multiprocessing import forkserver
+
+        with contextlib.suppress(Exception):  # here, not at the first run: it imports PRELOAD (seconds)
+            forkserver.ensure_running()
         while not self.stopping.is_set():
             try:
                 self._reap()
