@@ -19,7 +19,7 @@ import openpyxl
 import psutil
 import pytest
 from click.testing import CliRunner
-from servehelp import ROOT, Server, long_yaml, tiny_yaml, wait_for
+from servehelp import ROOT, Server, long_yaml, tiny_yaml
 
 from cli.main import cli
 

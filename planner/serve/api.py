@@ -19,8 +19,6 @@ from planner.serve.runner import QueueFull
 router = APIRouter(prefix="/api", tags=["runs"])
 Status = Literal["queued", "running", "optimal", "feasible", "infeasible", "failed", "cancelled"]
 _NAME = re.compile(r"^[a-z]+(\.[a-z]+)?\.(json|html|xlsx|docx|svg|png|yaml)$")
-LEVELS = {"shortfall": ("缺口", "shortfall"), "attained_office_years": ("达标所·年", "attained office-years"),
-          "total_cost": ("总费用（万元）", "total cost (10k CNY)"), "all levels": ("全部层级（一次求解）", "all levels at once")}
 
 
 class Created(BaseModel):
@@ -116,7 +114,7 @@ def _run_or_404(request: Request, run_id: int) -> Run:
                         503: {"description": "the queue is full; try again later"}})
 async def create_run(request: Request,
                      scenario: UploadFile = File(description="the scenario: YAML, or the Excel template (.xlsx)"),
-                     time_limit: float | None = Form(None, description="seconds for the solve (each variant of a sweep)"),
+                     time_limit: float | None = Form(None, description="seconds per solve (per sweep variant)"),
                      soft_targets: bool = Form(False), explain: bool = Form(False),
                      workers: int | None = Form(None, description="CP-SAT workers"), seed: int = Form(0),
                      engine: Literal["auto", "cpsat"] = Form("auto"),
@@ -143,7 +141,7 @@ async def create_run(request: Request,
 def list_runs(request: Request, limit: int = 200) -> Any:
     """The history, newest first."""
     store = request.app.state.store
-    return {"runs": [run_out(r, store.outputs(r.id)) for r in store.list(max(1, min(limit, 1000)))]}
+    return {"runs": [run_out(r, store.outputs(r.id)) for r in store.runs(max(1, min(limit, 1000)))]}
 
 
 @router.get("/runs/{run_id}", response_model=RunOut)
@@ -170,7 +168,6 @@ def status(request: Request) -> Any:
 def compare_runs(request: Request, a: int, b: int) -> Any:
     """Two solved runs side by side, as `plan compare --json` prints them."""
     from planner.compare import compare
-
     from planner.serve.views import compared
 
     plans = [compared(request.app, _run_or_404(request, i), "en") for i in (a, b)]

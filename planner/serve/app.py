@@ -94,7 +94,8 @@ def run_params(fields: dict[str, Any], lang: str) -> dict[str, Any]:
         workers = int(fields.get("workers") or DEFAULT_WORKERS)
         seed = int(fields.get("seed") or 0)
     except ValueError:
-        raise bad("time_limit", "时间限制、workers、seed 应为数字", "time_limit, workers and seed are numbers") from None
+        raise bad("time_limit", "时间限制、workers、seed 应为数字",
+                  "time_limit, workers and seed are numbers") from None
     if not 0.1 <= time_limit <= MAX_TIME_LIMIT:
         raise bad("time_limit", f"时间限制应在 0.1–{MAX_TIME_LIMIT:g} 秒之间",
                   f"time_limit must be 0.1–{MAX_TIME_LIMIT:g} s")
@@ -114,7 +115,8 @@ def run_params(fields: dict[str, Any], lang: str) -> dict[str, Any]:
         except SweepError as exc:
             raise bad("budget_scale", str(exc), str(exc)) from None
         if len(points) > MAX_SWEEP_POINTS:
-            raise bad("budget_scale", f"一次扫描至多 {MAX_SWEEP_POINTS} 个点", f"at most {MAX_SWEEP_POINTS} points a sweep")
+            raise bad("budget_scale", f"一次扫描至多 {MAX_SWEEP_POINTS} 个点",
+                      f"at most {MAX_SWEEP_POINTS} points a sweep")
     return params
 
 

@@ -173,7 +173,7 @@ class Store:
             row = con.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
         return None if row is None else _run(row)
 
-    def list(self, limit: int = 200) -> list[Run]:
+    def runs(self, limit: int = 200) -> list[Run]:
         with self._con() as con:
             rows = con.execute(f"SELECT {_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [_run(r) for r in rows]

@@ -20,7 +20,8 @@ LANG_COOKIE = "plan_lang"
 OUTPUT_NAMES = {"plan.json": ("方案 plan.json", "plan.json"), "workbook": ("Excel 工作簿", "Excel workbook"),
                 "document.docx": ("Word 工作计划草案", "Word draft"), "report": ("HTML 报告", "HTML report"),
                 "scenario": ("情景文件（上传的）", "scenario file (as uploaded)"),
-                "sweep.json": ("扫描结果 sweep.json", "sweep.json"), "frontier.png": ("前沿图 PNG", "frontier chart PNG"),
+                "sweep.json": ("扫描结果 sweep.json", "sweep.json"),
+                "frontier.png": ("前沿图 PNG", "frontier chart PNG"),
                 "explanation.json": ("不可行说明 explanation.json", "explanation.json")}
 
 
@@ -60,7 +61,7 @@ def index(request: Request) -> Response:
 
 
 def _index(request: Request, errors: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
-    runs = request.app.state.store.list()
+    runs = request.app.state.store.runs()
     return render(request, "index.html", status_code, runs=runs, errors=errors or [],
                   solved=[r for r in runs if r.has_plan], counts=request.app.state.runner.counts())
 
@@ -110,9 +111,10 @@ def run_page(request: Request, run_id: int, errors: list[dict[str, Any]] | None 
     lang = lang_of(request)
     store = request.app.state.store
     outputs = store.outputs(run_id)
-    downloads = [(name, _output_label(name, lang)) for name in
-                 ["plan.json", f"workbook.{lang}.xlsx", "document.docx", f"report.{lang}.html", "explanation.json",
-                  "sweep.json", "frontier.png"] if name in outputs] + [(input_file(run), _output_label("scenario", lang))]
+    names = ["plan.json", f"workbook.{lang}.xlsx", "document.docx", f"report.{lang}.html", "explanation.json",
+             "sweep.json", "frontier.png"]
+    downloads = [(name, _output_label(name, lang)) for name in names if name in outputs]
+    downloads.append((input_file(run), _output_label("scenario", lang)))
     editable = run.kind == "solve" and run.status in ("optimal", "feasible", "infeasible")
     budgets, quotas = views.edit_rows(request.app, run, lang) if editable else ([], [])
     return render(request, "run.html", status_code, run=run, progress=with_percent(run), downloads=downloads,
@@ -120,7 +122,7 @@ def run_page(request: Request, run_id: int, errors: list[dict[str, Any]] | None 
                   tables=views.explanation_tables(request.app, run, lang),
                   infeasible=views.infeasibility(request.app, run, lang), sweep=views.sweep_view(request.app, run),
                   budgets=budgets, quotas=quotas, errors=errors or [], solved=[
-                      r for r in store.list() if r.has_plan and r.id != run.id])
+                      r for r in store.runs() if r.has_plan and r.id != run.id])
 
 
 def _output_label(name: str, lang: str) -> str:
@@ -163,8 +165,8 @@ def sweep_page(request: Request) -> Response:
 
 def _sweep_page(request: Request, errors: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
     store = request.app.state.store
-    runs = [r for r in store.list() if r.kind == "solve"]
-    sweeps = [r for r in store.list() if r.kind == "sweep"]
+    runs = [r for r in store.runs() if r.kind == "solve"]
+    sweeps = [r for r in store.runs() if r.kind == "sweep"]
     return render(request, "sweep.html", status_code, runs=runs, sweeps=sweeps, errors=errors or [],
                   chosen=request.query_params.get("from_run", ""))
 
@@ -195,7 +197,7 @@ async def start_sweep(request: Request) -> Response:
 @router.get("/compare")
 def compare_page(request: Request, a: int | None = None, b: int | None = None) -> Response:
     store = request.app.state.store
-    solved = [r for r in store.list() if r.has_plan]
+    solved = [r for r in store.runs() if r.has_plan]
     view = None
     if a is not None and b is not None:
         ra, rb = _run(request, a), _run(request, b)

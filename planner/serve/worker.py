@@ -77,7 +77,8 @@ class Progress:
 
     def __init__(self, store: Store, run_id: int, time_limit: float) -> None:
         self.store, self.run_id = store, run_id
-        self.state: dict[str, Any] = {"phase": "solving", "time_limit": time_limit, "levels": {}, "started": time.time()}
+        self.state: dict[str, Any] = {"phase": "solving", "time_limit": time_limit, "levels": {},
+                                      "started": time.time()}
         self.last = 0.0
         self.lock = threading.Lock()
 
