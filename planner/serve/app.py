@@ -59,6 +59,7 @@ def create_app(settings: Settings) -> Any:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
     app.state.templates.env.filters["when"] = lambda ts: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
+    app.state.templates.env.filters["num"] = _num
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(BodyTooLarge)
@@ -72,6 +73,15 @@ def create_app(settings: Settings) -> Any:
     guarded = Guard(app, settings.token, settings.host, inputs.MAX_UPLOAD + 64 * 1024)
     guarded.fastapi = app  # type: ignore[attr-defined]  # tests and `openapi()` reach the app
     return guarded
+
+
+def _num(value: Any) -> str:
+    """152.0 → 152, 1353.27 → 1353.27, None → —."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(round(value, 4))
+    return str(value)
 
 
 # ---------------------------------------------------------------- submitting a run
