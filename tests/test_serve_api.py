@@ -76,8 +76,13 @@ def test_killed_worker_fails_its_run_and_the_server_serves_on(tmp_path: Path) ->
         run = wait_for(client, run_id, timeout=20)
         assert run["status"] == "failed" and "-9" in run["message"], run
         assert client.get("/").status_code == 200
-        again = client.post("/api/runs", files={"scenario": ("tiny.yaml", tiny_yaml())}, data={"workers": "1"})
+        again = client.post("/api/runs", files={"scenario": ("tiny.yaml", tiny_yaml())},
+                            data={"workers": "1", "explain": "true"})
         assert wait_for(client, again.json()["id"])["status"] == "optimal"
+        plan = client.get(f"/api/runs/{again.json()['id']}/plan.json").json()
+        assert [o["id"] for o in plan["explanations"]["offices"]] == ["P", "Q", "R"]
+        page = client.get(f"/runs/{again.json()['id']}").text
+        assert 'id="explanations"' in page and "各所说明" in page and "边际价值" in page
         cancelled = client.delete(f"/api/runs/{run_id}").json()
         assert cancelled == {"id": run_id, "status": "failed", "cancelled": False}
 
