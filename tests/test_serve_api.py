@@ -189,3 +189,25 @@ def test_docs_openapi_is_the_apps_schema() -> None:
     paths = schema()["paths"]
     assert {"/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/{name}"} <= set(paths)
     assert "delete" in paths["/api/runs/{run_id}"]
+
+
+def test_resolve_with_an_edited_budget_makes_a_new_run_with_its_own_scenario(tmp_path: Path) -> None:
+    client = _app(tmp_path)
+    first = client.post("/api/runs", files={"scenario": ("滚动.yaml", tiny_yaml())}, data={"time_limit": "7"})
+    store = client.app.fastapi.state.store  # type: ignore[attr-defined]
+    assert store.finish(1, "infeasible", only_from=("queued",))  # as if solved: the form is offered
+    page = client.get("/runs/1").text
+    assert 'name="b|甲县|2023"' in page and 'name="q|posts|乙县|2022"' in page
+    r = client.post("/runs/1/resolve", data={"b|甲县|2023": "12.5", "q|posts|乙县|2022": "2"}, follow_redirects=False)
+    assert first.json() == {"id": 1} and r.status_code == 303 and r.headers["location"] == "/runs/2"
+    second = client.get("/api/runs/2").json()
+    assert second["parent_id"] == 1 and second["params"]["time_limit"] == 7.0 and second["input_name"] == "滚动.yaml"
+    assert second["edits"] == {"budget": [{"scope": "甲县", "year": 2023, "old": 10.0, "new": 12.5}],
+                               "quotas": [{"role": "posts", "scope": "乙县", "year": 2022, "old": 1, "new": 2}]}
+    import yaml
+
+    edited = yaml.safe_load(client.get("/api/runs/2/scenario.yaml").content)
+    assert edited["budget"]["甲县"] == {2022: 40.0, 2023: 12.5, 2024: 10.0}
+    assert edited["quotas"]["posts"]["乙县"] == {2022: 2, 2023: 1, 2024: 1}
+    bad = client.post("/runs/1/resolve", data={"b|甲县|2023": "-5"})
+    assert bad.status_code == 400 and 'class="errors"' in bad.text

@@ -150,4 +150,5 @@ def scenario_bytes(scenario: Any, loaded: Any, suffix: str, source_name: str) ->
             path = Path(tmp) / "scenario.xlsx"
             write_workbook(scenario, loaded.standard, path)
             return path.read_bytes()
-    return scenario_yaml(scenario, Path(source_name)).encode("utf-8")
+    text = scenario_yaml(scenario, Path(source_name)).split("\n", 1)[1]  # its first line names `plan convert`
+    return (f"# {source_name} with budgets or quotas edited in `plan serve` (docs/workbench.md).\n" + text).encode()
