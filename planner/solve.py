@@ -172,15 +172,21 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
-    # HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise.
-    if params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
-                                and len({o.county for o in sub.offices}) > 1):
+    if _goes_to_mip(sub, params):
         from planner.shared_fund import solve_coupled
 
         outcome = solve_coupled(sub, params, _remaining(params, started))
         if outcome is not None:
             return outcome
     return _solve_staged(sub, params, started, params.workers, label)
+
+
+def _goes_to_mip(sub: Requirements, params: SolveParams) -> bool:
+    """A component coupled across counties (a shared fund) goes to HiGHS under `--engine auto`.
+    HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise."""
+    return params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
+                                    and len(sub.offices) > SMALL_COMPONENT
+                                    and len({o.county for o in sub.offices}) > 1)
 
 
 def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
@@ -193,9 +199,13 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
         return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
     small = [k for k, idx in enumerate(parts)
              if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
+    # Coupled components (city or province funds) take seconds each in HiGHS with one thread:
+    # two or more of them are worth a process each (measured in docs/solver.md).
+    coupled = [k for k, sub in enumerate(subs) if k not in small and _goes_to_mip(sub, params)]
     done: dict[int, SolveOutcome] = {}
-    if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
+    if (params.parallel_components and (len(small) >= PARALLEL_MIN_COMPONENTS or len(coupled) >= 2)
             and (os.cpu_count() or 1) > 1):
+        small = sorted(small + coupled)
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -216,13 +226,15 @@ PARALLEL_MIN_COMPONENTS = 16
 
 def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
                          params: SolveParams, started: float) -> dict[int, SolveOutcome]:
-    """Solve small components in one process per core, in chunks; each is single-worker and
-    seeded, so the result is the same as solving them in turn. Interrupted: what finished."""
+    """Solve components in one process per core, in chunks; each is single-worker (CP-SAT, or HiGHS
+    with one thread) and seeded, so the result is the same as solving them in turn. Interrupted:
+    what finished."""
     import concurrent.futures as cf
     import multiprocessing
 
     procs = min(os.cpu_count() or 1, 8)
-    chunk = max(1, min(64, len(parts) // (procs * 4)))
+    # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
+    chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
     plain = replace(params, progress=None, control=None)
     remaining = _remaining(params, started)
     deadline = None if remaining is None else time.time() + remaining
@@ -261,7 +273,7 @@ def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float 
             out.append(_do_nothing(sub))
             continue
         limit = None if deadline is None else max(0.05, min(share or math.inf, deadline - time.time()))
-        out.append(_solve_combined(sub, replace(params, time_limit=limit), time.monotonic(), ""))
+        out.append(_solve_part(sub, replace(params, time_limit=limit, workers=1), time.monotonic(), ""))
     return out
 
 
