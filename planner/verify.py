@@ -108,6 +108,10 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     v += _check_targets(loaded, plan, f)
     v += _check_objective(plan, f)
     v += _check_stages(plan, f)
+    if plan.churn is not None:
+        from planner.churn import check_churn
+
+        v += [Violation(where, message) for where, message in check_churn(plan.churn, plan.actions, loaded.years)]
     return v
 
 
@@ -186,21 +190,25 @@ def _check_objective(plan: PlanResult, f: Recount) -> list[Violation]:
 def _check_stages(plan: PlanResult, f: Recount) -> list[Violation]:
     """The solver's stated level values hold for the actions (as `result._cross_check` demands of
     the model): the shortfall is no worse, attained office-years no fewer, the cost exactly it;
-    an `optimal` plan has every level proven."""
+    an `optimal` plan has every level proven; a churn level (4) needs the churn section and is no
+    better than it states."""
     out = []
+    churn = plan.churn.churn if plan.churn is not None else None
     for i, s in enumerate(plan.solver.stages):
         where = f"solver.stages[{i}] ({s.level})"
         actual = {"shortfall": f.shortfall, "attained_office_years": f.attained_office_years,
-                  "total_cost": f.total_cost}
+                  "total_cost": f.total_cost, **({"churn": churn} if churn is not None else {})}
         if s.level not in actual:
-            out.append(Violation(where, f"unknown level {s.level!r}"))
+            out.append(Violation(where, "a churn level without the plan's churn section" if s.level == "churn"
+                                 else f"unknown level {s.level!r}"))
             continue
         if plan.status == "optimal" and s.status != "optimal":
             out.append(Violation(where, f"the plan states status optimal, this level is {s.status}"))
         if s.value is None:
             continue
         holds = {"shortfall": f.shortfall <= s.value, "attained_office_years": f.attained_office_years >= s.value,
-                 "total_cost": to_yuan(s.value) == f.total_cost}[s.level]
+                 "total_cost": to_yuan(s.value) == f.total_cost,
+                 "churn": churn is not None and churn <= s.value}[s.level]
         if not holds:
             shown = to_wan(f.total_cost) if s.level == "total_cost" else actual[s.level]
             out.append(Violation(where, f"states the value {s.value:g}, the actions give {shown:g}"))
