@@ -85,7 +85,8 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
     budget, budget_notes = _budget(loaded, committed, through)
     notes += budget_notes
     data = _scenario_data(loaded, through, source, output, new_offices, budget)
-    data["keep"] = {"plan": plan_name, "actions": [_kept(a) for a in kept]}
+    data["keep"] = {"plan": plan_name, **({} if verified else {"verified": False}),
+                    "actions": [_kept(a) for a in kept]}
     text = (_header(loaded, source, plan_name, through, verified)
             + _dump(data, {"budget": _budget_comment(loaded, committed, through), "keep": _keep_comment(through)}))
     _validate(text, output)

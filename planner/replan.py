@@ -62,12 +62,13 @@ def _ids(ids: set[str], shown: int = 10) -> tuple[str, str]:
 
 
 def from_scenario(loaded: LoadedScenario) -> Earlier | None:
-    """The scenario's own `keep:` (plan advance checked that plan when it wrote the block)."""
+    """The scenario's own `keep:` (plan advance checked that plan when it wrote the block, or says
+    `verified: false` when --force let it through)."""
     keep = loaded.scenario.keep
     if keep is None:
         return None
     actions = tuple(Action(**a.model_dump(exclude_none=True)) for a in keep.actions)
-    return Earlier(EarlierRef(plan=keep.plan, source="scenario", verified=True), actions, None)
+    return Earlier(EarlierRef(plan=keep.plan, source="scenario", verified=keep.verified), actions, None)
 
 
 def earlier_of(plan: PlanResult, then: LoadedScenario | None, years: list[int], offices: set[str],

@@ -215,6 +215,8 @@ class Keep(_Strict):
     """The earlier plan a re-plan stays close to (docs/reference.md §7 level 4); `plan advance` writes it."""
 
     plan: str = Field(description="the earlier plan.json these actions come from (shown in messages; not read)")
+    verified: bool = Field(True, description="false: plan advance used a plan of another version of its "
+                                             "scenario (--force)")
     actions: list[KeptAction] = Field(default_factory=list,
                                       description="its actions in this horizon, and its premises under way "
                                                   "taken in the first year")

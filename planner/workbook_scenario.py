@@ -54,10 +54,12 @@ SETTINGS: list[tuple[str, Path_, str]] = [  # 基本设置: label, field, note
                          ("功能室建成季度", "facility_ready"), ("达标验收季度", "acceptance"))],
     ("原方案", ("keep", "plan"), "plan advance 写入：新方案尽量保持的原方案 plan.json（仅作说明，不读取），"
                                "其行动见“原方案行动”表；空：不保持"),
+    ("原方案已核验", ("keep", "verified"), "否：plan advance 用 --force 接受了另一版本情景的方案；空：是"),
 ]
-CHOICES: dict[Path_, dict[str, str]] = {  # Chinese value in a cell → the scenario's value
+CHOICES: dict[Path_, dict[str, Any]] = {  # Chinese value in a cell → the scenario's value
     ("target_scope",): {"县区": "county", "地级市": "city", "省": "province", "全部": "all"},
     ("targets_mode",): {"必须完成": "hard", "尽量完成": "soft"},
+    ("keep", "verified"): {"是": True, "否": False},
 }
 TARGET_TIERS = (*TIERS, "all")
 TARGET_HEADER = ["年度", *[TIER_ZH[t] + "（达标率）" for t in TIERS], "全部（达标率）"]

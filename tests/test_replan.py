@@ -228,14 +228,22 @@ def test_verify_checks_the_churn_section(base: tuple[Path, dict[str, Any]], cut:
 
 
 def test_keep_goes_through_the_workbook(tmp_path: Path) -> None:
-    fixture = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
+    """An advance under --force (the plan of another version of the file: a comment added since)
+    marks keep: unverified; the churn says so, and the workbook carries the block both ways."""
+    fixture = tmp_path / "rolling.yaml"
+    fixture.write_text((ROOT / "tests" / "cases" / "outputs" / "rolling.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
     solve_cli(fixture, tmp_path / "orig", "--quiet")
+    with fixture.open("a", encoding="utf-8") as f:
+        f.write("# edited after solving\n")
     target = tmp_path / "next.yaml"
     assert run("advance", str(fixture), str(tmp_path / "orig" / "plan.json"), "--through", "2022",
-               "-o", str(target)).exit_code == 0
+               "-o", str(target), "--force").exit_code == 0
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["keep"]["verified"] is False
+    assert solve_cli(target, tmp_path / "new", "--quiet")["churn"]["earlier"]["verified"] is False
     for a, b in ((target, tmp_path / "next.xlsx"), (tmp_path / "next.xlsx", tmp_path / "back.yaml")):
         assert run("convert", str(a), str(b)).exit_code == 0
     original, back = load_scenario(target).scenario, load_scenario(tmp_path / "back.yaml").scenario
-    assert back.keep == original.keep and original.keep is not None
+    assert back.keep == original.keep and original.keep is not None and not original.keep.verified
     assert [(a.office, a.type) for a in original.keep.actions] == [("R", "hire"), ("P", "housing")]
     assert load_scenario(tmp_path / "next.xlsx").scenario == original
