@@ -154,12 +154,8 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
         ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
         ("min", sum(costs.values()))]
-    if req.keep is not None:  # level 4: the model's own churn rows (planner/model/churn.py)
-        from planner.model.churn import office_churn
-
-        new_bool = lambda name: h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)  # noqa: E731
-        levels.append(("min", sum(office_churn(c, req, new_bool, lambda row: _constr(h, row), k)
-                                  for k, c in enumerate(cols))))
+    if req.keep is not None:  # level 4
+        levels.append(("min", _churn(h, req, cols)))
     build_seconds = time.monotonic() - t0
     values: list[int] = []
     proven: list[bool] = []
@@ -198,6 +194,18 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     solution = Solution(tuple(_extract(c, x) for c in cols))
     status = "optimal" if len(values) == len(levels) and all(proven) else "feasible"
     return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+
+
+def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
+    """Level 4: the model's own churn rows and expression (planner/model/churn.py), as HiGHS columns."""
+    import highspy
+
+    from planner.model.churn import office_churn
+
+    def new_bool(name: str) -> Any:
+        return h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)
+
+    return sum(office_churn(c, req, new_bool, lambda row: _constr(h, row), k) for k, c in enumerate(cols))
 
 
 def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:

@@ -453,14 +453,21 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
     complete = len(stages) == len(levels)
     if built.churn is not None and complete:  # level 4 (planner/solve_churn.py); levels 1–3 are fixed
-        from planner.solve_churn import churn_stage
-
-        kept, stage = churn_stage(built, [], solver, params, started, label, workers)
-        solution, proven = kept or solution, proven and stage.status == "optimal"
-        stages.append(stage)
+        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven)
     status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
+
+
+def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
+                workers: int, stages: list[StageReport], solution: Solution,
+                proven: bool) -> tuple[Solution, bool]:
+    """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
+    from planner.solve_churn import churn_stage
+
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers)
+    stages.append(stage)
+    return kept or solution, proven and stage.status == "optimal"
 
 
 def _remaining(params: SolveParams, started: float) -> float | None:

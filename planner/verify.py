@@ -107,12 +107,16 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
     v += _check_targets(loaded, plan, f)
     v += _check_objective(plan, f)
-    v += _check_stages(plan, f)
-    if plan.churn is not None:
-        from planner.churn import check_churn
-
-        v += [Violation(where, message) for where, message in check_churn(plan.churn, plan.actions, loaded.years)]
+    v += _check_stages(plan, f) + _check_churn(plan, loaded.years)
     return v
+
+
+def _check_churn(plan: PlanResult, years: list[int]) -> list[Violation]:
+    """The churn section (docs/reference.md §9) agrees with the plan's own actions (planner/churn.py)."""
+    from planner.churn import check_churn
+
+    return [] if plan.churn is None else [Violation(where, message)
+                                          for where, message in check_churn(plan.churn, plan.actions, years)]
 
 
 def _once_only(actions: list[Action]) -> list[Violation]:
