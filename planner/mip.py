@@ -8,8 +8,9 @@ Used two ways:
 
 Mirrors planner/model/constraints.py term by term: hires per office × year × role, lease and build
 m² per year, a binary per housing option × year and room × year, an attainment binary per office ×
-year; `supply ≥ gap · att`; budgets with recurring costs; quotas; hard or soft targets. Levels are
-solved in stages, each optimum fixed before the next (no start: see `_solve_mip`).
+year; `supply ≥ gap · att`; budgets with recurring costs; quotas; hard or soft targets; with an
+earlier plan to keep, level 4's churn rows (planner/model/churn.py). Levels are solved in stages,
+each optimum fixed before the next (no start: see `_solve_mip`).
 Every objective is an integer (yuan, counts), so an absolute gap below 1 proves a level.
 """
 
@@ -76,7 +77,7 @@ class _Cancel:
 @dataclass(frozen=True)
 class MipResult:
     status: str  # optimal | feasible | infeasible | time_limit
-    levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan), as far as solved
+    levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan, churn?), as far as solved
     proven: tuple[bool, ...]  # per level in `levels`
     solution: Solution | None
     seconds: float
@@ -153,6 +154,8 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
         ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
         ("min", sum(costs.values()))]
+    if req.keep is not None:  # level 4
+        levels.append(("min", _churn(h, req, cols)))
     build_seconds = time.monotonic() - t0
     values: list[int] = []
     proven: list[bool] = []
@@ -192,6 +195,18 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     solution = Solution(tuple(_extract(c, x) for c in cols))
     status = "optimal" if len(values) == len(levels) and all(proven) else "feasible"
     return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+
+
+def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
+    """Level 4: the model's own churn rows and expression (planner/model/churn.py), as HiGHS columns."""
+    import highspy
+
+    from planner.model.churn import office_churn
+
+    def new_bool(name: str) -> Any:
+        return h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)
+
+    return sum(office_churn(c, req, new_bool, lambda row: _constr(h, row), k) for k, c in enumerate(cols))
 
 
 def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:

@@ -1,8 +1,9 @@
 """The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
-with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed. Each stage is hinted with
-the previous stage's solution. A level not proven optimal (time limit, interrupt) is fixed at the
+with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed; with an earlier plan to
+keep, level 4 minimises the churn against it with levels 1–3 fixed (planner/solve_churn.py). Each
+stage is hinted with the previous stage's solution. A level not proven optimal (time limit, interrupt) is fixed at the
 best value found and the outcome is `feasible`. Infeasible hard targets yield the target cells in
 conflict, found with CP-SAT assumptions.
 """
@@ -284,9 +285,12 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
     T = len(req.years)
     empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
     short = sum(c.required for c in req.targets)
-    stages = (StageReport("shortfall", "feasible", short, None, 0.0),
+    stages: tuple[StageReport, ...] = (StageReport("shortfall", "feasible", short, None, 0.0),
               StageReport("attained_office_years", "feasible", 0, None, 0.0),
               StageReport("total_cost", "feasible", 0, None, 0.0))
+    if req.keep is not None:  # every earlier action dropped
+        stages += (StageReport("churn", "feasible", sum(req.keep[o.id].size for o in req.offices if o.id in req.keep),
+                               None, 0.0),)
     return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
 
 
@@ -390,13 +394,22 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
     value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
-    levels = ([("shortfall", built.shortfall)] if req.soft_targets else []) + [
-        ("attained_office_years", built.attained), ("total_cost", built.total_cost)]
+    levels = ([("shortfall", built.shortfall, +1)] if req.soft_targets else []) + [
+        ("attained_office_years", built.attained, -1), ("total_cost", built.total_cost, +1)]
     # One solve proves every level at once; its time is reported on the first level.
     stages = [StageReport(name, status, value(expr), float(value(expr)) if status == "optimal" else None,
-                          wall if i == 0 else 0.0) for i, (name, expr) in enumerate(levels)]
+                          wall if i == 0 else 0.0) for i, (name, expr, _) in enumerate(levels)]
+    solution = built.extract(solver)
+    if built.churn is not None:  # level 4 in a stage of its own, levels 1–3 fixed (planner/solve_churn.py)
+        from planner.solve_churn import churn_stage
+
+        fixed = [(expr, sign, value(expr)) for _, expr, sign in levels]
+        kept, stage = churn_stage(built, fixed, solver, params, started, label, 1, presolve=False)
+        solution, status = kept or solution, status if stage.status == "optimal" else "feasible"
+        stages.append(stage)
+        wall += stage.seconds
     return SolveOutcome(SolveStatus.OPTIMAL if status == "optimal" else SolveStatus.FEASIBLE,
-                        built.extract(solver), tuple(stages), wall, params.workers, params.seed)
+                        solution, tuple(stages), wall, params.workers, params.seed)
 
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
@@ -450,9 +463,23 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     if solution is None:  # the time was gone before the first level
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
-    status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
+    complete = len(stages) == len(levels)
+    if built.churn is not None and complete:  # level 4 (planner/solve_churn.py); levels 1–3 are fixed
+        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven)
+    status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
+
+
+def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
+                workers: int, stages: list[StageReport], solution: Solution,
+                proven: bool) -> tuple[Solution, bool]:
+    """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
+    from planner.solve_churn import churn_stage
+
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers)
+    stages.append(stage)
+    return kept or solution, proven and stage.status == "optimal"
 
 
 def _remaining(params: SolveParams, started: float) -> float | None:
