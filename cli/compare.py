@@ -113,6 +113,7 @@ def _label(p: Any) -> str:
 
 
 def _compare_terminal(plans: list[Any]) -> None:
+    from cli.replan import print_compare_churn
     from planner.compare import kpi_rows, kpis, office_differences, plan_names
 
     labels = _labels(plans)
@@ -130,6 +131,7 @@ def _compare_terminal(plans: list[Any]) -> None:
     for lab, other in zip(labels[1:], plans[1:]):
         diffs = office_differences(plans[0], other, zh=current_lang() == "zh")
         b, o = labels[0].split(":")[0], lab.split(":")[0]
+        print_compare_churn(plans[0], other, b, o)
         if not diffs:
             out.print(f"{b} vs {o} ({user_text(other.label)}): "
                       "every office attains in the same years with the same actions")
@@ -155,7 +157,9 @@ def _compare_terminal(plans: list[Any]) -> None:
 
 def _compare_csv(plans: list[Any]) -> None:
     """One rectangular table: KPI rows, then every (office, year) whose attainment differs between
-    any plans and every office whose actions differ, with each plan's value in its column."""
+    any plans and every office whose actions differ, with each plan's value in its column, then
+    the churn of each plan against the first (cli/replan.py)."""
+    from cli.replan import churn_csv_rows
     from planner.compare import actions_by_office, kpi_rows, kpis, plan_names
     from planner.reports.cells import write_csv
 
@@ -179,6 +183,7 @@ def _compare_csv(plans: list[Any]) -> None:
         acts = ["; ".join(a.get(oid, [])) for a in actions]
         if len(set(acts)) > 1:
             rows.append(["actions", oid, name, "", *acts])
+    rows += churn_csv_rows(plans)
     write_csv(sys.stdout, ["section", "metric", "label", "year", *(_label(p) for p in plans)], rows)
 
 

@@ -34,6 +34,7 @@ from cli.common import (
     solve_options,
     user_text,
 )
+from cli.replan import keep_options
 from planner.i18n import tr
 
 EPILOG = """\b
@@ -43,6 +44,7 @@ Examples:
   plan solve scenarios/2022.yaml               # writes out/2022/plan.json
   plan solve scenarios/2022.yaml --soft-targets --time-limit 30
   plan solve scenarios/2022.yaml --explain     # plan.json with each office's path and marginal values
+  plan solve my/2022-cut.yaml --keep out/2022/plan.json   # stay close to the earlier plan
   plan verify scenarios/2022.yaml out/2022/plan.json
 """
 
@@ -148,21 +150,28 @@ def schema() -> None:
                    "for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@keep_options
 @overwrite_option
 @lang_option
 @reports_input_errors
 def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int, seed: int,
           soft_targets: bool, deterministic: bool, as_json: bool, quiet: bool, xlsx: Path | None,
           with_explanations: bool, engine: Literal["auto", "cpsat"], dask_address: str | None,
-          overwrite: bool) -> None:
+          keep: Path | None, no_keep: bool, force: bool, overwrite: bool) -> None:
     """Solve a scenario optimally and write plan.json (checked by `plan verify` first).
+
+    With --keep PLAN, or a scenario written by `plan advance` (its `keep:`), the plan stays as
+    close to the earlier plan's actions as the optimum allows (level 4, below cost) and reports
+    each action kept, moved, changed, dropped or new.
 
     Exit 0 with a plan (status optimal or feasible), 1 invalid input, 3 infeasible hard targets
     (the targets in conflict are named), 4 no plan within the time limit, 5 the plan failed
-    verification (a bug: please report it).
+    verification (a bug: please report it), or the --keep plan did.
     """
+    from cli.replan import earlier_plan, print_churn
     from planner.loading import load_scenario
     from planner.plan import reread
+    from planner.replan import with_keep
     from planner.requirements import derive
     from planner.result import make_plan
     from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
@@ -172,9 +181,10 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     with _stop_on_signals(control):
         loaded = load_scenario(scenario)
         target = (out_dir or Path("out") / scenario.stem) / "plan.json"
-        refuse_overwriting([target, xlsx], scenario_inputs(loaded), overwrite)
+        refuse_overwriting([target, xlsx], [*scenario_inputs(loaded), keep], overwrite)
         _check_writable(target.parent)
-        req = derive(loaded, soft_targets=True if soft_targets else None)
+        earlier = earlier_plan(keep, no_keep, force, loaded)
+        req = with_keep(derive(loaded, soft_targets=True if soft_targets else None), earlier)
         from planner.limits import check_model_size
         from planner.solve import components
 
@@ -196,7 +206,7 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         if outcome.status == SolveStatus.NO_PLAN:
             err.print(no_plan_within(time_limit))
             sys.exit(EXIT_NO_PLAN)
-        plan = reread(make_plan(loaded, req, outcome))  # verified as it will be read back
+        plan = reread(make_plan(loaded, req, outcome, earlier))  # verified as it will be read back
         violations = verify_plan(loaded, plan)
         if violations:
             for v in violations:
@@ -238,6 +248,8 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
             names = {r: loaded.standard.role_zh(r) for r in loaded.standard.roles}
             for part in [] if control.stopped else plan_summary(plan, names):  # interrupted: out at once
                 out.print(part)
+            if not control.stopped:
+                print_churn(plan, loaded)
             out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
         if control.stopped:  # promptly: the interpreter's clean-up of pools and threads takes seconds
             _exit_now(0)  # an abandoned explaining thread's solver processes are ended too

@@ -78,3 +78,77 @@ def plan_summary(plan: PlanResult, role_names: dict[str, str] | None = None) -> 
                  "; people hired: " + ", ".join(f"{r} {n}" for r, n in sorted(hires.items()))) if hires else "")
     parts.append(u(tr("行动：", "actions: ") + line + people))
     return parts
+
+
+CHANGE_ZH = {"kept": "保留", "moved": "调整年度", "changed": "改变数量", "dropped": "取消", "new": "新增"}
+
+
+def churn_line(churn: Any, label: str) -> str:
+    """`与原方案（out/2022/plan.json）相比：保留 188 项，调整年度 1 项，… 变动数 4` (docs/reference.md §9)."""
+    c = churn
+    return tr(f"与原方案（{label}）相比：保留 {c.kept} 项，调整年度 {c.moved} 项，改变数量 {c.changed} 项，"
+              f"取消 {c.dropped} 项，新增 {c.new} 项；变动数 {c.churn}",
+              f"against the earlier plan ({label}): kept {c.kept}, moved {c.moved}, changed {c.changed}, "
+              f"dropped {c.dropped}, new {c.new}; churn {c.churn}")
+
+
+def churn_rows(churn: Any, names: Any) -> list[list[str]]:
+    """One row per action not kept: office, name, action, earlier, now, change, causes (plain text)."""
+    from planner.plan import Action
+
+    rows = []
+    for i in churn.actions:
+        if i.change == "kept":
+            continue
+        side = i.now or i.earlier
+        a = Action(office=i.office, year=side.year, type=i.type, role=i.role, option=i.option, facility=i.facility)
+        office = names.offices.get(i.office)
+        rows.append([i.office, office.name if office else "", f"{names.action(a)} {names.what(a)}",
+                     _side(i.earlier), _side(i.now), tr(CHANGE_ZH[i.change], i.change),
+                     "；".join(cause_text(c, names) for c in i.causes) if i.causes else "—"])
+    return rows
+
+
+def churn_table(churn: Any, names: Any, title: str) -> Table:
+    t = Table(title=title)
+    for col in tr("司法所|名称|行动|原方案|新方案|变动|原因", "office|name|action|earlier|now|change|cause").split("|"):
+        t.add_column(col)
+    for row in churn_rows(churn, names):
+        t.add_row(*(u(x) for x in row))
+    return t
+
+
+def _side(s: Any) -> str:
+    if s is None:
+        return "—"
+    qty = f" ×{s.count}" if s.count is not None else f" {s.area_m2} m²" if s.area_m2 is not None else ""
+    return f"{s.year}{qty}"
+
+
+def cause_text(c: Any, names: Any) -> str:
+    """One input change, e.g. `兴化市 2023 年预算 146 → 120 万元` / `budget 兴化市 2023: 146 → 120 万元`."""
+    e, n = _value(c.earlier), _value(c.now)
+    if c.kind == "budget":
+        text = tr(f"{scope_zh(c.scope)} {c.year} 年预算 {e} → {n} 万元", f"budget {c.scope} {c.year}: {e} → {n} 万元")
+    elif c.kind == "quota":
+        text = tr(f"{scope_zh(c.scope)} {c.year} 年{names.role(c.role)}名额 {e} → {n} 人",
+                  f"quota {c.role} {c.scope} {c.year}: {e} → {n}")
+    elif c.kind == "target":
+        rate = lambda v: "无" if v is None else f"{v:.0%}"  # noqa: E731
+        text = tr(f"{c.year} 年{TIER_ZH.get(c.tier, '全部')}司法所达标率目标 {rate(c.earlier)} → {rate(c.now)}",
+                  f"target {c.year} {c.tier}: {e} → {n}")
+    elif c.kind == "office":
+        text = tr(f"司法所 {c.office} 的 {c.field}：{e} → {n}", f"office {c.office} {c.field}: {e} → {n}")
+    else:
+        text = tr(f"{'费用标准' if c.kind == 'costs' else '设置'} {c.field}：{e} → {n}", f"{c.field}: {e} → {n}")
+    return tr("经共用限额：", "via a shared limit: ") + text if c.shared else text
+
+
+def _value(v: Any) -> str:
+    import json
+
+    if v is None:
+        return tr("无", "none")
+    text = f"{v:g}" if isinstance(v, float) else str(v) if not isinstance(v, (dict, list)) else json.dumps(
+        v, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"

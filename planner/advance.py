@@ -55,6 +55,7 @@ class Advanced:
     carried: int  # premises carried as underway options
     committed: dict[tuple[str, int], int]  # (scope, year) of each remaining budget entry → yuan taken off
     notes: list[str] = field(default_factory=list)
+    kept: list[Action] = field(default_factory=list)  # the new scenario's `keep:` actions (level 4)
 
 
 def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, source: Path, output: Path,
@@ -73,18 +74,52 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
     for a in plan.actions:
         if a.year <= through:
             done.setdefault(a.office, []).append((a, price(loaded, offices[a.office], a)))
-    new_offices = [_advance_office(o, done.get(o.id, []), through, loaded.years[-1]) for o in loaded.offices]
+    rolled = [_advance_office(o, done.get(o.id, []), through, loaded.years[-1]) for o in loaded.offices]
+    new_offices = [entry for entry, _ in rolled]
+    # Level 4's reference (docs/reference.md §7): the plan's later actions, and its premises under
+    # way taken at once (free, counting when the plan had them count).
+    kept = [a for a in plan.actions if a.year > through] + [
+        Action(office=o.id, year=through + 1, type="housing", option=h.id, area_m2=h.area_m2)
+        for o, (_, carried) in zip(loaded.offices, rolled) for h in carried]
     committed = _committed(loaded, done, through)
     budget, budget_notes = _budget(loaded, committed, through)
     notes += budget_notes
     data = _scenario_data(loaded, through, source, output, new_offices, budget)
+    data["keep"] = {"plan": plan_name, **({} if verified else {"verified": False}),
+                    "actions": [_kept(a) for a in kept]}
     text = (_header(loaded, source, plan_name, through, verified)
-            + _dump(data, _budget_comment(loaded, committed, through)))
+            + _dump(data, {"budget": _budget_comment(loaded, committed, through), "keep": _keep_comment(through)}))
     _validate(text, output)
     write_atomic(output, text)
     applied = sum(p.effective <= through + 1 for acts in done.values() for _, p in acts)
-    carried = sum(p.effective > through + 1 for acts in done.values() for _, p in acts)
-    return Advanced(text, applied, carried, committed, notes)
+    carried_n = sum(p.effective > through + 1 for acts in done.values() for _, p in acts)
+    return Advanced(text, applied, carried_n, committed, notes, kept)
+
+
+def roll_on(loaded: LoadedScenario, plan: PlanResult, through: int) -> tuple[LoadedScenario, list[Action]]:
+    """The scenario `plan advance` would write for `through`, loaded (written only to a temporary
+    folder), and its `keep:` actions. What a re-plan's churn is measured against (planner/replan.py)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rolled.yaml"
+        adv = advance_scenario(loaded, plan, through, Path(loaded.file), out)
+        rolled = load_scenario(out, display=f"{loaded.file} → {through + 1}", allow_outside=True)
+    return rolled, adv.kept
+
+
+def _kept(a: Action) -> dict[str, Any]:
+    """An action as a `keep:` entry: what it is, without its costs (the area of an option is the option's)."""
+    entry = a.model_dump(exclude_none=True, exclude={"one_time", "annual"})
+    if a.type == "housing":
+        entry.pop("area_m2", None)
+    return entry
+
+
+def _keep_comment(through: int) -> str:
+    return (f"# keep: the plan's actions from {through + 1} on, and its premises under way taken in {through + 1}.\n"
+            "# `plan solve` stays as close to them as the optimum allows: below cost it minimises the actions\n"
+            "# changed against them (docs/reference.md §7, level 4). Delete this block to plan afresh.\n")
 
 
 def _check_plan(loaded: LoadedScenario, plan: PlanResult) -> list[str]:
@@ -99,8 +134,9 @@ def _check_plan(loaded: LoadedScenario, plan: PlanResult) -> list[str]:
     return notes
 
 
-def _advance_office(o: Office, done: list[tuple[Action, Priced]], through: int, end: int) -> dict[str, Any]:
-    """The office at the end of `through`, as a scenario entry."""
+def _advance_office(o: Office, done: list[tuple[Action, Priced]], through: int,
+                    end: int) -> tuple[dict[str, Any], list[HousingOption]]:
+    """The office at the end of `through`, as a scenario entry, and the premises it carries."""
     state = initial_state(o)
     carried: list[HousingOption] = []
     for a, p in done:
@@ -119,7 +155,7 @@ def _advance_office(o: Office, done: list[tuple[Action, Priced]], through: int, 
                                [h.model_dump(exclude_none=True, exclude_defaults=True) for h in carried]
     entry["caseload"] = {k: ({y: n for y, n in v.items() if y > through} if isinstance(v, dict) else v)
                          for k, v in o.caseload.items()}
-    return {k: v for k, v in entry.items() if v not in ({}, [])}
+    return {k: v for k, v in entry.items() if v not in ({}, [])}, carried
 
 
 def _carry(o: Office, a: Action, p: Priced, through: int, end: int) -> HousingOption:
@@ -244,13 +280,13 @@ def _budget_comment(loaded: LoadedScenario, committed: dict[tuple[str, int], int
     return "\n".join(lines) + "\n"
 
 
-def _dump(data: dict[str, Any], budget_comment: str) -> str:
-    """Top-level keys one by one, so that the budget carries its comment."""
+def _dump(data: dict[str, Any], comments: dict[str, str]) -> str:
+    """Top-level keys one by one, so that a key (the budget, keep) carries its comment."""
     parts = []
     for key, value in data.items():
         flow = None if isinstance(value, (dict, list)) else False  # None: leaf collections inline
         text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, default_flow_style=flow, width=120)
-        parts.append((budget_comment if key == "budget" else "") + text)
+        parts.append(comments.get(key, "") + text)
     return "".join(parts)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import ScenarioError, ScenarioIssue
-from planner.plan import FORMAT, Action, PlanResult, PlanTooLarge, read_plan_bytes
+from planner.plan import FORMAT, Action, Churn, EarlierRef, PlanResult, PlanTooLarge, read_plan_bytes
 from planner.reports.tables import Names
 from planner.scenario import to_wan, to_yuan
 from planner.solve import SolveParams, SolveStatus
@@ -61,16 +61,18 @@ def solve_scenario_file(path: Path, display: str, params: SolveParams,
     """Load, derive, solve and make the plan of one scenario file (with the loaded scenario);
     raises `NoPlanError` without one."""
     from planner.loading import load_scenario
+    from planner.replan import from_scenario, with_keep
     from planner.requirements import derive
     from planner.result import make_plan
     from planner.solve import solve
 
     loaded = load_scenario(path, display)
-    req = derive(loaded, soft_targets=soft_targets)
+    earlier = from_scenario(loaded)  # a scenario from `plan advance` keeps to its plan, as `plan solve` does
+    req = with_keep(derive(loaded, soft_targets=soft_targets), earlier)
     outcome = solve(req, params)
     if outcome.solution is None or outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
         raise NoPlanError(display, outcome.status, outcome.conflict)
-    return make_plan(loaded, req, outcome), loaded
+    return make_plan(loaded, req, outcome, earlier), loaded
 
 
 def load_for_compare(path: Path, params: SolveParams, soft_targets: bool | None = None,
@@ -262,7 +264,21 @@ def compare(plans: list[ComparedPlan]) -> dict[str, Any]:
         "baseline": base.label,
         "differences": [{"other": p.label, "offices": [d.to_dict() for d in office_differences(base, p)]}
                         for p in plans[1:]],
+        "churn": [{"other": p.label, **plan_churn(base, p).model_dump(exclude_none=True)} for p in plans[1:]],
     }
+
+
+def plan_churn(base: ComparedPlan, other: ComparedPlan) -> Churn:
+    """How `other` changes the baseline's actions in its own horizon (docs/reference.md §9 `churn`),
+    with the input changes behind them when both scenarios are known (planner/churn_causes.py)."""
+    from planner.replan import churn_section, earlier_of
+    from planner.requirements import derive
+
+    years = list(other.loaded.years) if other.loaded is not None else list(plan_years(other.plan))
+    ref = EarlierRef(plan=base.label, source="compare", verified=base.verified)
+    earlier = earlier_of(base.plan, base.loaded, years, {o.id for o in other.plan.offices}, ref)
+    req = derive(other.loaded) if other.loaded is not None else None
+    return churn_section(earlier, other.plan.actions, years, other.loaded, req)
 
 
 def kpis_dict(k: Kpis) -> dict[str, Any]:

@@ -481,6 +481,18 @@ class _Checker:
                 continue
             for b in self.limits(shape, ("quotas", role), money=False):
                 self.quotas.append(QuotaEntry(role, b.scope, b.year, b.amount_yuan))
+        self.check_keep()
+
+    def check_keep(self) -> None:
+        """`keep:` names offices of this scenario, in years of its horizon (docs/reference.md §8)."""
+        ids = {o.id for o in self.offices}
+        for i, a in enumerate(self.sc.keep.actions if self.sc.keep else []):
+            at = ("keep", "actions", i)
+            if a.office not in ids:
+                self.err(at + ("office",), tr(f"情景中没有司法所 {excerpt(a.office)}（原方案的司法所应与本情景一致）",
+                                              f"no office {excerpt(a.office)} in this scenario (the earlier "
+                                              "plan's offices must be this scenario's)"))
+            self.year_ok(at + ("year",), a.year)
 
     def check_offices(self) -> None:
         roles, facs = list(self.std.roles), list(self.std.facilities)

@@ -8,8 +8,9 @@ Used two ways:
 
 Mirrors planner/model/constraints.py term by term: hires per office × year × role, lease and build
 m² per year, a binary per housing option × year and room × year, an attainment binary per office ×
-year; `supply ≥ gap · att`; budgets with recurring costs; quotas; hard or soft targets. Levels are
-solved in stages, each optimum fixed before the next, the previous solution given as the start.
+year; `supply ≥ gap · att`; budgets with recurring costs; quotas; hard or soft targets; with an
+earlier plan to keep, level 4's churn rows (planner/model/churn.py). Levels are solved in stages,
+each optimum fixed before the next (no start: see `_solve_mip`).
 Every objective is an integer (yuan, counts), so an absolute gap below 1 proves a level.
 """
 
@@ -76,7 +77,7 @@ class _Cancel:
 @dataclass(frozen=True)
 class MipResult:
     status: str  # optimal | feasible | infeasible | time_limit
-    levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan), as far as solved
+    levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan, churn?), as far as solved
     proven: tuple[bool, ...]  # per level in `levels`
     solution: Solution | None
     seconds: float
@@ -153,21 +154,24 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
         ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
         ("min", sum(costs.values()))]
+    if req.keep is not None:  # level 4
+        levels.append(("min", _churn(h, req, cols)))
     build_seconds = time.monotonic() - t0
     values: list[int] = []
     proven: list[bool] = []
-    start = None
+    last = None
     if control is not None:
         control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
     for sense, expr in levels:
-        if control is not None and control.stopped and start is not None:
+        if control is not None and control.stopped and last is not None:
             break
         left = None if time_limit is None else time_limit - (time.monotonic() - t0)
         if left is not None and left <= 0:
             break
         h.setOptionValue("time_limit", float("inf") if left is None else left)
-        if start is not None:
-            h.setSolution(start)
+        # No start from the previous level: HiGHS 1.16 given one (set after the objective, else it
+        # is dropped) sometimes reported the optimum's value with the start's columns (a
+        # tests/test_bruteforce.py case: cost 60,000 claimed, 80,000 returned); it saved < 0.3 s.
         h.minimize(expr) if sense == "min" else h.maximize(expr)
         ms = h.getModelStatus()
         if ms == highspy.HighsModelStatus.kInfeasible:
@@ -179,18 +183,30 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
         value = round(h.getInfo().objective_function_value)
         values.append(value)
         proven.append(ms == highspy.HighsModelStatus.kOptimal)
-        start = h.getSolution()
+        last = h.getSolution()
         _constr(h, expr <= value) if sense == "min" else _constr(h, expr >= value)
         if not proven[-1]:
             break
     if control is not None:
         control._solver = None
-    if start is None:
+    if last is None:
         return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
-    x = list(start.col_value)
+    x = list(last.col_value)
     solution = Solution(tuple(_extract(c, x) for c in cols))
     status = "optimal" if len(values) == len(levels) and all(proven) else "feasible"
     return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+
+
+def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
+    """Level 4: the model's own churn rows and expression (planner/model/churn.py), as HiGHS columns."""
+    import highspy
+
+    from planner.model.churn import office_churn
+
+    def new_bool(name: str) -> Any:
+        return h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)
+
+    return sum(office_churn(c, req, new_bool, lambda row: _constr(h, row), k) for k, c in enumerate(cols))
 
 
 def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:

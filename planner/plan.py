@@ -94,6 +94,66 @@ class SpendingRecord(_Rec):
     spent: float
 
 
+ChangeKind = Literal["kept", "moved", "changed", "dropped", "new"]
+
+
+class ChurnSide(_Rec):
+    """When and how much, on one side of a churn item (the earlier plan's or the new plan's)."""
+
+    year: int
+    count: int | None = None  # hires
+    area_m2: int | None = None  # leases and builds
+
+
+class Cause(_Rec):
+    """An input that differs between the earlier plan's scenario (rolled on to this horizon) and
+    this one, and whose scope holds the action's office (docs/reference.md §9 `churn`)."""
+
+    kind: Literal["budget", "quota", "target", "office", "costs", "settings"]
+    scope: str | None = None  # budget, quota
+    role: str | None = None  # quota
+    year: int | None = None  # budget, quota, target
+    tier: str | None = None  # target
+    office: str | None = None  # office
+    field: str | None = None  # office data, costs, settings: the changed field, dotted
+    earlier: Any = None
+    now: Any = None
+    shared: bool | None = None  # True: the entry holds no office of this action but shares a limit with it
+
+
+class ChurnItem(_Rec):
+    change: ChangeKind
+    office: str
+    type: ActionType
+    role: str | None = None
+    option: str | None = None
+    facility: str | None = None
+    earlier: ChurnSide | None = None  # absent for `new`
+    now: ChurnSide | None = None  # absent for `dropped`
+    causes: list[Cause] = Field(default_factory=list)
+
+
+class EarlierRef(_Rec):
+    plan: str  # the earlier plan's file, as given (or as plan advance recorded it)
+    # --keep PLAN; the scenario's own `keep:` (written by plan advance); plan compare's first plan
+    source: Literal["option", "scenario", "compare"]
+    verified: bool  # checked against its scenario (False: --force)
+
+
+class Churn(_Rec):
+    """How this plan differs from an earlier plan's actions in its horizon (docs/reference.md §7 level 4)."""
+
+    earlier: EarlierRef
+    years: list[int]
+    kept: int
+    moved: int
+    changed: int
+    dropped: int
+    new: int
+    churn: int  # earlier actions not reproduced exactly + actions not in the earlier plan
+    actions: list[ChurnItem]
+
+
 class PlanResult(_Rec):
     format: Literal["plan-result/1"] = FORMAT
     scenario: ScenarioRef
@@ -107,6 +167,7 @@ class PlanResult(_Rec):
     attainment: list[AttainmentRecord]
     spending: list[SpendingRecord]
     explanations: dict[str, Any] | None = None
+    churn: Churn | None = None  # only with --keep / a scenario's `keep:` (docs/reference.md §9)
 
     def to_json(self) -> str:
         data = self.model_dump(exclude_none=True)

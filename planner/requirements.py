@@ -64,6 +64,27 @@ class RolePrice:
 
 
 @dataclass(frozen=True)
+class KeptOffice:
+    """One office's actions in an earlier plan, in model indices (level 4, docs/reference.md §7).
+
+    `unreachable`: earlier actions this scenario cannot reproduce at all (an unknown role or housing
+    option, a room the office now has, ...): each counts as one unit of churn whatever the plan."""
+
+    hires: dict[tuple[int, int], int]  # (role index, year index) → count
+    lease: dict[int, int]  # year index → m²
+    build: dict[int, int]
+    options: dict[int, int]  # option index → year index
+    rooms: dict[str, int]  # facility → year index
+    unreachable: int = 0
+
+    @property
+    def size(self) -> int:
+        """The earlier actions it stands for (a plan with none of them has this much churn)."""
+        return (len(self.hires) + len(self.lease) + len(self.build) + len(self.options) + len(self.rooms)
+                + self.unreachable)
+
+
+@dataclass(frozen=True)
 class Requirements:
     name: str
     years: tuple[int, ...]
@@ -78,6 +99,8 @@ class Requirements:
     quotas: tuple[QuotaEntry, ...]
     targets: tuple[TargetCell, ...]
     soft_targets: bool
+    # The earlier plan to stay close to (level 4), per office id; None: no level 4 (planner/replan.py).
+    keep: dict[str, KeptOffice] | None = None
 
     def office_index(self) -> dict[str, int]:
         return {o.id: i for i, o in enumerate(self.offices)}

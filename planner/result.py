@@ -17,6 +17,7 @@ from planner.plan import (
     SpendingRecord,
     StageInfo,
 )
+from planner.replan import Earlier, churn_section, protected
 from planner.requirements import Requirements
 from planner.scenario import to_wan
 from planner.solve import SolveOutcome
@@ -48,11 +49,17 @@ def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
     return out
 
 
-def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]) -> list[Action]:
+def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action],
+                       keep: set[tuple[tuple[str, str, str, int], int | None]] | None = None) -> list[Action]:
     """Drop zero-cost hires and rooms that change no attainment (e.g. surplus posts priced at 0).
 
-    No objective level sees them, but a planner would have to explain them. Checked office by
-    office: a free action changes no cost, so only that office's attainment can change."""
+    No level of cost or attainment sees them, but a planner would have to explain them. Checked
+    office by office: a free action changes no cost, so only that office's attainment can change.
+    An action exactly as the earlier plan to keep had it (`keep`: its slots and quantities, level 4)
+    stays: it is explained there."""
+    from planner.churn import item_of, quantity
+
+    keep = keep or set()
     offices = {o.id: o for o in loaded.offices}
     by_office: dict[str, list[Action]] = {}
     for a in actions:
@@ -69,6 +76,9 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
         for i in range(len(mine) - 1, -1, -1):
             p = price(loaded, office, mine[i])
             if mine[i].type not in ("hire", "facility") or p.one_time or p.annual:
+                continue
+            a = mine[i]
+            if ((a.office, a.type, item_of(a), a.year), quantity(a)) in keep:
                 continue
             while True:  # a free hire of several may shed more than one person
                 a = mine[i]
@@ -88,13 +98,16 @@ def priced_actions(f: Figures) -> list[Action]:
             for a, p in f.priced]
 
 
-def make_plan(loaded: LoadedScenario, req: Requirements, outcome: SolveOutcome) -> PlanResult:
-    """The plan.json content for a solved outcome (status optimal or feasible)."""
+def make_plan(loaded: LoadedScenario, req: Requirements, outcome: SolveOutcome,
+              earlier: Earlier | None = None) -> PlanResult:
+    """The plan.json content for a solved outcome (status optimal or feasible); with the earlier
+    plan that level 4 kept to, its `churn` section (docs/reference.md §9)."""
     assert outcome.solution is not None
     tiers = {o.id: o.tier for o in req.offices}
-    actions = prune_free_surplus(loaded, tiers, solution_actions(req, outcome.solution))
+    actions = prune_free_surplus(loaded, tiers, solution_actions(req, outcome.solution), protected(earlier))
     f = compute_figures(loaded, tiers, actions)
-    _cross_check(outcome, f)
+    churn = None if earlier is None else churn_section(earlier, actions, list(req.years), loaded, req)
+    _cross_check(outcome, f, churn.churn if churn is not None else None)
     return PlanResult(
         scenario=ScenarioRef(name=loaded.scenario.name, file=loaded.file, sha256=loaded.sha256),
         standard=loaded.standard_ref, status=outcome.status,  # type: ignore[arg-type]
@@ -113,7 +126,8 @@ def make_plan(loaded: LoadedScenario, req: Requirements, outcome: SolveOutcome) 
         actions=priced_actions(f),
         attainment=attainment_records(f),
         spending=[SpendingRecord(year=b.year, scope=b.scope, budget=to_wan(b.amount_yuan),
-                                 spent=to_wan(f.spent[(b.scope, b.year)])) for b in loaded.budgets])
+                                 spent=to_wan(f.spent[(b.scope, b.year)])) for b in loaded.budgets],
+        churn=churn)
 
 
 def attainment_records(f: Figures) -> list[AttainmentRecord]:
@@ -127,15 +141,17 @@ def _level_value(name: str, v: float | None) -> float | None:
     return to_wan(int(round(v))) if name == "total_cost" else v
 
 
-def _cross_check(outcome: SolveOutcome, f: Figures) -> None:
-    """The model's level values must agree with what the actions produce, rule by rule."""
+def _cross_check(outcome: SolveOutcome, f: Figures, churn: int | None = None) -> None:
+    """The model's level values must agree with what the actions produce, rule by rule (pruning a
+    free surplus action can only lower the churn)."""
     for s in outcome.stages:
         if s.value is None:
             continue
+        given = {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years,
+                 'total_cost': f.total_cost, 'churn': churn}[s.name]
         ok = {"shortfall": f.shortfall <= s.value,
               "attained_office_years": f.attained_office_years >= s.value,
-              "total_cost": f.total_cost == s.value}[s.name]
+              "total_cost": f.total_cost == s.value,
+              "churn": churn is not None and churn <= s.value}[s.name]
         if not ok:
-            given = {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years,
-                     'total_cost': f.total_cost}[s.name]
             raise ModelCheckerDisagreement(f"{s.name}: the model claims {s.value}, the actions give {given}")

@@ -185,6 +185,43 @@ class Schedule(_Strict):
         return self
 
 
+Area = Annotated[int, Field(ge=1, le=1_000_000_000), NotBool]
+_NEEDS = {"hire": ("role", "count"), "lease": ("area_m2",), "build": ("area_m2",), "housing": ("option",),
+          "facility": ("facility",)}
+
+
+class KeptAction(_Strict):
+    """One action of the earlier plan (docs/reference.md §5, without its costs)."""
+
+    office: str = Field(min_length=1, description="office id")
+    year: Year = Field(description="the year of the action in the earlier plan")
+    type: Literal["hire", "lease", "build", "housing", "facility"] = Field(description="action type")
+    role: str | None = Field(None, description="hire: the role")
+    count: Area | None = Field(None, description="hire: people")
+    area_m2: Area | None = Field(None, description="lease, build: m²")
+    option: str | None = Field(None, description="housing: the option id")
+    facility: str | None = Field(None, description="facility: the room id")
+
+    @model_validator(mode="after")
+    def _fields(self) -> "KeptAction":
+        missing = [f for f in _NEEDS[self.type] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(tr(f"{self.type} 行动缺少 {'、'.join(missing)}",
+                                f"a {self.type} needs {', '.join(missing)}"))
+        return self
+
+
+class Keep(_Strict):
+    """The earlier plan a re-plan stays close to (docs/reference.md §7 level 4); `plan advance` writes it."""
+
+    plan: str = Field(description="the earlier plan.json these actions come from (shown in messages; not read)")
+    verified: bool = Field(True, description="false: plan advance used a plan of another version of its "
+                                             "scenario (--force)")
+    actions: list[KeptAction] = Field(default_factory=list,
+                                      description="its actions in this horizon, and its premises under way "
+                                                  "taken in the first year")
+
+
 BudgetShape = dict[Year | str, Money | dict[Year, Money]]
 QuotaShape = dict[Year | str, Count | dict[Year, Count]]
 
@@ -211,3 +248,6 @@ class Scenario(_Strict):
     schedule: Schedule = Field(default_factory=Schedule,
                                description="quarters of the actions' milestones (时间进度表, 时间安排); "
                                            "default: hires Q1–Q3, leases Q1, builds Q1→Q4, rooms Q3, 验收 Q4")
+    keep: Keep | None = Field(None, description="the earlier plan's actions to stay close to (plan advance "
+                                                "writes it); plan solve minimises the actions changed "
+                                                "against them below cost (level 4)")

@@ -30,7 +30,8 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
                            control=params.control)
     if result.solution is None:
         return None
-    names = (["shortfall"] if req.soft_targets else []) + ["attained_office_years", "total_cost"]
+    names = ((["shortfall"] if req.soft_targets else []) + ["attained_office_years", "total_cost"]
+             + (["churn"] if req.keep is not None else []))
     stages = tuple(StageReport(name, "optimal" if proven else "feasible", value,
                                float(value) if proven else None, result.seconds if i == 0 else 0.0)
                    for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))

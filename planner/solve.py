@@ -1,8 +1,9 @@
 """The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
-with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed. Each stage is hinted with
-the previous stage's solution. A level not proven optimal (time limit, interrupt) is fixed at the
+with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed; with an earlier plan to
+keep, level 4 minimises the churn against it with levels 1–3 fixed (planner/solve_churn.py). Each
+stage is hinted with the previous stage's solution. A level not proven optimal (time limit, interrupt) is fixed at the
 best value found and the outcome is `feasible`. Infeasible hard targets yield the target cells in
 conflict, found with CP-SAT assumptions.
 """
@@ -172,15 +173,21 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         params, started = replace(params, time_limit=0.5), time.monotonic()
     if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
-    # HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise.
-    if params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
-                                and len({o.county for o in sub.offices}) > 1):
+    if _goes_to_mip(sub, params):
         from planner.shared_fund import solve_coupled
 
         outcome = solve_coupled(sub, params, _remaining(params, started))
         if outcome is not None:
             return outcome
     return _solve_staged(sub, params, started, params.workers, label)
+
+
+def _goes_to_mip(sub: Requirements, params: SolveParams) -> bool:
+    """A component coupled across counties (a shared fund) goes to HiGHS under `--engine auto`.
+    HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise."""
+    return params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
+                                    and len(sub.offices) > SMALL_COMPONENT
+                                    and len({o.county for o in sub.offices}) > 1)
 
 
 def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
@@ -193,9 +200,13 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
         return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
     small = [k for k, idx in enumerate(parts)
              if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
+    # Coupled components (city or province funds) take seconds each in HiGHS with one thread:
+    # two or more of them are worth a process each (measured in docs/solver.md).
+    coupled = [k for k, sub in enumerate(subs) if k not in small and _goes_to_mip(sub, params)]
     done: dict[int, SolveOutcome] = {}
-    if (params.parallel_components and len(small) >= PARALLEL_MIN_COMPONENTS
+    if (params.parallel_components and (len(small) >= PARALLEL_MIN_COMPONENTS or len(coupled) >= 2)
             and (os.cpu_count() or 1) > 1):
+        small = sorted(small + coupled)
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -216,13 +227,15 @@ PARALLEL_MIN_COMPONENTS = 16
 
 def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
                          params: SolveParams, started: float) -> dict[int, SolveOutcome]:
-    """Solve small components in one process per core, in chunks; each is single-worker and
-    seeded, so the result is the same as solving them in turn. Interrupted: what finished."""
+    """Solve components in one process per core, in chunks; each is single-worker (CP-SAT, or HiGHS
+    with one thread) and seeded, so the result is the same as solving them in turn. Interrupted:
+    what finished."""
     import concurrent.futures as cf
     import multiprocessing
 
     procs = min(os.cpu_count() or 1, 8)
-    chunk = max(1, min(64, len(parts) // (procs * 4)))
+    # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
+    chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
     plain = replace(params, progress=None, control=None)
     remaining = _remaining(params, started)
     deadline = None if remaining is None else time.time() + remaining
@@ -261,7 +274,7 @@ def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float 
             out.append(_do_nothing(sub))
             continue
         limit = None if deadline is None else max(0.05, min(share or math.inf, deadline - time.time()))
-        out.append(_solve_combined(sub, replace(params, time_limit=limit), time.monotonic(), ""))
+        out.append(_solve_part(sub, replace(params, time_limit=limit, workers=1), time.monotonic(), ""))
     return out
 
 
@@ -272,9 +285,12 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
     T = len(req.years)
     empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
     short = sum(c.required for c in req.targets)
-    stages = (StageReport("shortfall", "feasible", short, None, 0.0),
+    stages: tuple[StageReport, ...] = (StageReport("shortfall", "feasible", short, None, 0.0),
               StageReport("attained_office_years", "feasible", 0, None, 0.0),
               StageReport("total_cost", "feasible", 0, None, 0.0))
+    if req.keep is not None:  # every earlier action dropped
+        stages += (StageReport("churn", "feasible", sum(req.keep[o.id].size for o in req.offices if o.id in req.keep),
+                               None, 0.0),)
     return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
 
 
@@ -378,13 +394,22 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
     value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
-    levels = ([("shortfall", built.shortfall)] if req.soft_targets else []) + [
-        ("attained_office_years", built.attained), ("total_cost", built.total_cost)]
+    levels = ([("shortfall", built.shortfall, +1)] if req.soft_targets else []) + [
+        ("attained_office_years", built.attained, -1), ("total_cost", built.total_cost, +1)]
     # One solve proves every level at once; its time is reported on the first level.
     stages = [StageReport(name, status, value(expr), float(value(expr)) if status == "optimal" else None,
-                          wall if i == 0 else 0.0) for i, (name, expr) in enumerate(levels)]
+                          wall if i == 0 else 0.0) for i, (name, expr, _) in enumerate(levels)]
+    solution = built.extract(solver)
+    if built.churn is not None:  # level 4 in a stage of its own, levels 1–3 fixed (planner/solve_churn.py)
+        from planner.solve_churn import churn_stage
+
+        fixed = [(expr, sign, value(expr)) for _, expr, sign in levels]
+        kept, stage = churn_stage(built, fixed, solver, params, started, label, 1, presolve=False)
+        solution, status = kept or solution, status if stage.status == "optimal" else "feasible"
+        stages.append(stage)
+        wall += stage.seconds
     return SolveOutcome(SolveStatus.OPTIMAL if status == "optimal" else SolveStatus.FEASIBLE,
-                        built.extract(solver), tuple(stages), wall, params.workers, params.seed)
+                        solution, tuple(stages), wall, params.workers, params.seed)
 
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
@@ -438,9 +463,23 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     if solution is None:  # the time was gone before the first level
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
-    status = SolveStatus.OPTIMAL if proven and len(stages) == len(levels) else SolveStatus.FEASIBLE
+    complete = len(stages) == len(levels)
+    if built.churn is not None and complete:  # level 4 (planner/solve_churn.py); levels 1–3 are fixed
+        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven)
+    status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
+
+
+def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
+                workers: int, stages: list[StageReport], solution: Solution,
+                proven: bool) -> tuple[Solution, bool]:
+    """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
+    from planner.solve_churn import churn_stage
+
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers)
+    stages.append(stage)
+    return kept or solution, proven and stage.status == "optimal"
 
 
 def _remaining(params: SolveParams, started: float) -> float | None:

@@ -107,8 +107,16 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
     v += _check_targets(loaded, plan, f)
     v += _check_objective(plan, f)
-    v += _check_stages(plan, f)
+    v += _check_stages(plan, f) + _check_churn(plan, loaded.years)
     return v
+
+
+def _check_churn(plan: PlanResult, years: list[int]) -> list[Violation]:
+    """The churn section (docs/reference.md §9) agrees with the plan's own actions (planner/churn.py)."""
+    from planner.churn import check_churn
+
+    return [] if plan.churn is None else [Violation(where, message)
+                                          for where, message in check_churn(plan.churn, plan.actions, years)]
 
 
 def _once_only(actions: list[Action]) -> list[Violation]:
@@ -186,21 +194,29 @@ def _check_objective(plan: PlanResult, f: Recount) -> list[Violation]:
 def _check_stages(plan: PlanResult, f: Recount) -> list[Violation]:
     """The solver's stated level values hold for the actions (as `result._cross_check` demands of
     the model): the shortfall is no worse, attained office-years no fewer, the cost exactly it;
-    an `optimal` plan has every level proven."""
+    an `optimal` plan has every level proven; a churn level (4) needs the churn section and is no
+    better than it states."""
     out = []
+    churn = None
+    if plan.churn is not None:  # as its items give it (check_churn compares the stated counts)
+        from planner.churn import counts
+
+        churn = counts(plan.churn.actions)["churn"]
     for i, s in enumerate(plan.solver.stages):
         where = f"solver.stages[{i}] ({s.level})"
         actual = {"shortfall": f.shortfall, "attained_office_years": f.attained_office_years,
-                  "total_cost": f.total_cost}
+                  "total_cost": f.total_cost, **({"churn": churn} if churn is not None else {})}
         if s.level not in actual:
-            out.append(Violation(where, f"unknown level {s.level!r}"))
+            out.append(Violation(where, "a churn level without the plan's churn section" if s.level == "churn"
+                                 else f"unknown level {s.level!r}"))
             continue
         if plan.status == "optimal" and s.status != "optimal":
             out.append(Violation(where, f"the plan states status optimal, this level is {s.status}"))
         if s.value is None:
             continue
         holds = {"shortfall": f.shortfall <= s.value, "attained_office_years": f.attained_office_years >= s.value,
-                 "total_cost": to_yuan(s.value) == f.total_cost}[s.level]
+                 "total_cost": to_yuan(s.value) == f.total_cost,
+                 "churn": churn is not None and churn <= s.value}[s.level]
         if not holds:
             shown = to_wan(f.total_cost) if s.level == "total_cost" else actual[s.level]
             out.append(Violation(where, f"states the value {s.value:g}, the actions give {shown:g}"))

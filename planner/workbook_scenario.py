@@ -31,6 +31,7 @@ from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario, Schedule
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
 from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows, open_workbook, sheet_rows
+from planner.workbook_keep import KEEP_SHEET, read_keep, write_keep
 from planner.yamlsrc import SourceMap
 
 Path_ = tuple[Any, ...]
@@ -51,10 +52,14 @@ SETTINGS: list[tuple[str, Path_, str]] = [  # 基本设置: label, field, note
                          ("新建开工季度", "build_start"), ("新建竣工季度（计入当年）", "build_complete"),
                          ("用房方案落实季度", "housing_taken"), ("用房方案交付季度（计入当年）", "housing_in_use"),
                          ("功能室建成季度", "facility_ready"), ("达标验收季度", "acceptance"))],
+    ("原方案", ("keep", "plan"), "plan advance 写入：新方案尽量保持的原方案 plan.json（仅作说明，不读取），"
+                               "其行动见“原方案行动”表；空：不保持"),
+    ("原方案已核验", ("keep", "verified"), "否：plan advance 用 --force 接受了另一版本情景的方案；空：是"),
 ]
-CHOICES: dict[Path_, dict[str, str]] = {  # Chinese value in a cell → the scenario's value
+CHOICES: dict[Path_, dict[str, Any]] = {  # Chinese value in a cell → the scenario's value
     ("target_scope",): {"县区": "county", "地级市": "city", "省": "province", "全部": "all"},
     ("targets_mode",): {"必须完成": "hard", "尽量完成": "soft"},
+    ("keep", "verified"): {"是": True, "否": False},
 }
 TARGET_TIERS = (*TIERS, "all")
 TARGET_HEADER = ["年度", *[TIER_ZH[t] + "（达标率）" for t in TIERS], "全部（达标率）"]
@@ -111,7 +116,8 @@ def read_workbook(path: Path, display: str, allow_outside: bool | None = None) -
         raise ScenarioError([ScenarioIssue(display, None, "", tr(
             f"缺少工作表 {'、'.join(missing)}（用 plan template 生成模板）",
             f"sheet {', '.join(missing)} is missing (make the template with plan template)"))])
-    sheets = {name: [list(row) for row in sheet_rows(wb[name], f"{display}:{name}")] for name in SHEETS[1:]}
+    sheets = {name: [list(row) for row in sheet_rows(wb[name], f"{display}:{name}")]
+              for name in (*SHEETS[1:], KEEP_SHEET) if name in wb.sheetnames}  # 原方案行动 only with keep:
     wb.close()
     reader = _Reader(sheets, display, path.parent)
     reader.allow_outside = allow_outside
@@ -137,6 +143,7 @@ class _Reader:
         self.quotas(standard)
         self.costs(standard)
         self.offices(standard)
+        read_keep(self)
         return self.raw
 
     def at(self, path: Path_, sheet: str, col: int, row: int) -> None:
@@ -352,6 +359,7 @@ def write_workbook(scenario: Scenario, standard: Standard, path: Path) -> None:
     _sheet(wb, "用房方案", HOUSING_HEADER,
            [[o.id, *[getattr(h, f) for f in HOUSING_FIELDS]] for o in scenario.offices for h in o.housing_options],
            numbers=(2, 3, 4, 5, 6), whole=(2, 5, 6))
+    write_keep(wb, scenario, _sheet)
     buf = io.BytesIO()
     wb.save(buf)
     write_atomic(path, buf.getvalue())

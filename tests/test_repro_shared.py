@@ -44,3 +44,27 @@ def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_pl
     assert outcome.status == "feasible"
     assert outcome.solution is not None and len(outcome.solution.offices) == 60
     assert not any(any(d.att) for d in outcome.solution.offices)
+
+
+def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path: Path) -> None:
+    """Two city funds (two coupled components of > 40 offices) go to the process pool, one HiGHS
+    process each; the plan is the one solving them in turn gives, every level proven."""
+    from dataclasses import replace
+
+    from planner.loading import load_scenario
+    from planner.requirements import derive
+    from planner.solve import SolveParams, SolveStatus, components, solve
+
+    path = tmp_path / "cities.yaml"
+    write_scenario(generate(110, seed=3, tightness=1.5, soft=True, scopes=Scopes(budget="city", cities=2)), path)
+    req = derive(load_scenario(path))
+    assert sorted(len(c) for c in components(req)) == [50, 60]  # both coupled, both > SMALL_COMPONENT
+    seen: list[str] = []
+    params = SolveParams(time_limit=300, progress=lambda p: seen.append(p.stage))
+    pooled = solve(req, params)
+    assert "components 2/2" in seen  # the pool's own progress: both went to it
+    in_turn = solve(req, replace(params, parallel_components=False))
+    assert pooled.status == in_turn.status == SolveStatus.OPTIMAL
+    assert [s.value for s in pooled.stages] == [s.value for s in in_turn.stages]
+    assert pooled.solution == in_turn.solution
+    assert "HiGHS" in pooled.solver_version

@@ -1,4 +1,4 @@
-"""`build_model` lists every constraint family and the three objective levels (docs/reference.md §7)."""
+"""`build_model` lists every constraint family and the objective levels (docs/reference.md §7)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class BuiltModel:
     shortfall: Expr  # level 1
     attained: Expr  # level 2 (weighted), maximised
     total_cost: Expr  # level 3, yuan, minimised
+    churn: Expr | None = None  # level 4, only with an earlier plan to keep (req.keep), minimised
 
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         return extract(solver, self.vars)
@@ -41,4 +42,9 @@ def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
     T = len(req.years)
     attained = sum(v.office.weight * a for v in vs for a in v.att)
     total_cost = sum(c.office_cost(v, req, t) for v in vs for t in range(T))
-    return BuiltModel(m, vs, lits, shorts, sum(shorts), attained, total_cost)
+    churn = None
+    if req.keep is not None:
+        from planner.model.churn import office_churn
+
+        churn = sum(office_churn(v, req, m.new_bool_var, m.add, k) for k, v in enumerate(vs))
+    return BuiltModel(m, vs, lits, shorts, sum(shorts), attained, total_cost, churn)

@@ -51,13 +51,17 @@ class Solution:
 
 def _upper_bounds(o: OfficeReq, req: Requirements) -> list[int]:
     """Most hires of each role an optimal plan can use: the role's own deficit plus what the
-    total-staff minimum may still lack after every role's own need is met."""
+    total-staff minimum may still lack after every role's own need is met; with an earlier plan to
+    keep (level 4), at least its hires of the role in one year (a free role's surplus may be kept)."""
     T = len(req.years)
     deficit = [max(max(0, o.needs[t].staff[r] - o.staff0[r]) for t in range(T)) for r in range(len(req.roles))]
     extra = max(
         max(0, o.needs[t].total_staff - sum(max(s0, n) for s0, n in zip(o.staff0, o.needs[t].staff)))
         for t in range(T))
-    return [d + extra if req.hire_price[r] is not None else 0 for r, d in enumerate(deficit)]
+    kept = req.keep.get(o.id) if req.keep else None
+    earlier = [max((c for (rr, _), c in kept.hires.items() if rr == r), default=0) if kept else 0
+               for r in range(len(req.roles))]
+    return [max(d + extra, earlier[r]) if req.hire_price[r] is not None else 0 for r, d in enumerate(deficit)]
 
 
 def make_office_vars(m: cp_model.CpModel, o: OfficeReq, req: Requirements, k: int) -> OfficeVars:
