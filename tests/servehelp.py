@@ -64,7 +64,7 @@ class Server:
 
 
 def wait_for(client: httpx.Client, run_id: int, statuses: tuple[str, ...] = FINAL,
-             timeout: float = 60.0) -> dict[str, Any]:
+             timeout: float = 180.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         run = client.get(f"/api/runs/{run_id}").json()

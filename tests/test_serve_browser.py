@@ -50,7 +50,7 @@ def _shot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def _wait_final(page: Any, timeout: float = 60_000) -> str:
+def _wait_final(page: Any, timeout: float = 240_000) -> str:  # a ceiling for a loaded machine
     """The run page reloads itself when the run ends; its status badge then holds a final status."""
     page.wait_for_function(f"() => '{FINAL}'.includes(document.querySelector('#status').dataset.status)",
                            timeout=timeout)
@@ -186,7 +186,7 @@ def _cancel_a_long_solve(page: Any, server: Server, tmp_path: Path) -> None:
     long.write_bytes(long_yaml())
     run_id = _upload(page, server.url, long, time_limit="120", workers="1", engine="cpsat")
     assert run_id == 5  # the broken upload made no run
-    page.wait_for_selector("#live-levels tbody tr", timeout=60_000)  # a level's best value and bound
+    page.wait_for_selector("#live-levels tbody tr", timeout=120_000)  # a level's best value and bound
     _shot(page, "progress")
     pid = server.worker_pid(run_id)
     page.click("#cancel")
