@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from planner.loading import LoadedScenario
 from planner.plan import Action
@@ -54,15 +55,24 @@ def recount(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]
         for y in loaded.years:
             if y >= a.year:
                 paid[(a.office, y)] = paid.get((a.office, y), 0) + annual + (one_time if y == a.year else 0)
-    unmet = {o.id: {y: _unmet(loaded, tiers[o.id], o, y, actions) for y in loaded.years} for o in offices}
+    # Grouped once: a scan of every action per office-year or per quota was quadratic (a
+    # 10,000-office plan took minutes to verify).
+    by_office: dict[str, list[Action]] = {}
+    hires: dict[tuple[str, str, int], int] = {}  # (role, office, year) → people hired
+    for a in actions:
+        by_office.setdefault(a.office, []).append(a)
+        if a.type == "hire":
+            key = (a.role or "", a.office, a.year)
+            hires[key] = hires.get(key, 0) + (a.count or 0)
+    unmet = {o.id: {y: _unmet(loaded, tiers[o.id], o, y, by_office.get(o.id, [])) for y in loaded.years}
+             for o in offices}
     attained = {oid: {y: not g for y, g in by_year.items()} for oid, by_year in unmet.items()}
 
     def ids(scope: str) -> list[str]:
         return [offices[i].id for i in members.get(scope, ())]
 
     spent = {(b.scope, b.year): sum(paid.get((oid, b.year), 0) for oid in ids(b.scope)) for b in loaded.budgets}
-    hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a in actions if a.type == "hire" and a.role == q.role
-                                            and a.year == q.year and a.office in ids(q.scope))
+    hired = {(q.role, q.scope, q.year): sum(hires.get((q.role, oid, q.year), 0) for oid in ids(q.scope))
              for q in loaded.quotas}
     cells = [(c, sum(attained[oid][c.year] for oid in c.office_ids)) for c in _cells(loaded, tiers, members)]
     weighted = sum(loaded.weights[tiers[oid]] * sum(by_year.values()) for oid, by_year in attained.items())
@@ -89,9 +99,16 @@ def action_cost(loaded: LoadedScenario, a: Action) -> tuple[int, int]:
     return to_yuan(room.one_time), to_yuan(room.annual)
 
 
-def _option(loaded: LoadedScenario, a: Action):  # type: ignore[no-untyped-def]
-    office = next(o for o in loaded.offices if o.id == a.office)
-    return next(h for h in office.housing_options if h.id == a.option)
+_last_options: list[tuple[LoadedScenario, dict[tuple[str, str], Any]]] = []  # one scenario's index
+
+
+def _option(loaded: LoadedScenario, a: Action) -> Any:
+    """The housing option an action takes. Indexed once per scenario (the last one only): a scan
+    of every office per call made verifying a large plan quadratic."""
+    if not _last_options or _last_options[0][0] is not loaded:
+        index = {(o.id, h.id): h for o in loaded.offices for h in o.housing_options}
+        _last_options[:] = [(loaded, index)]
+    return _last_options[0][1][(a.office, a.option or "")]
 
 
 def _counts_by(loaded: LoadedScenario, a: Action, year: int) -> bool:
@@ -105,7 +122,8 @@ def _counts_by(loaded: LoadedScenario, a: Action, year: int) -> bool:
 
 
 def _unmet(loaded: LoadedScenario, tier: str, office: Office, year: int, actions: list[Action]) -> list[str]:
-    """§4: the requirements the office fails at the end of `year` ([] = attained)."""
+    """§4: the requirements the office fails at the end of `year` ([] = attained); `actions`: the
+    plan's actions (those of other offices are ignored)."""
     mine = [a for a in actions if a.office == office.id and _counts_by(loaded, a, year)]
     staff = dict(office.staff)
     area = office.floor_area_m2
