@@ -1,7 +1,7 @@
 """Side-by-side comparison of plans: KPIs per plan and differences per office (`plan compare`).
 
 A plan comes from a `plan.json` already solved (recognised by content: `"format": "plan-result/1"`)
-or from a scenario file, solved here (`load_scenario` → `derive` → `solve` → `make_plan`). Every
+or from a scenario file, solved here (planner/pipeline.py). Every
 figure is read from the plan itself (docs/reference.md §9), so solved and loaded plans compare alike; costs are
 summed in whole yuan (docs/reference.md §1) and only then shown in 万元.
 """
@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import ScenarioError, ScenarioIssue
+from planner.loading import load_scenario
+from planner.pipeline import plan_scenario
 from planner.plan import FORMAT, Action, Churn, EarlierRef, PlanResult, PlanTooLarge, read_plan_bytes
+from planner.replan import from_scenario
 from planner.reports.tables import Names
 from planner.scenario import to_wan, to_yuan
 from planner.solve import SolveParams, SolveStatus
@@ -60,19 +63,12 @@ def solve_scenario_file(path: Path, display: str, params: SolveParams,
                         soft_targets: bool | None = None) -> tuple[PlanResult, Any]:
     """Load, derive, solve and make the plan of one scenario file (with the loaded scenario);
     raises `NoPlanError` without one."""
-    from planner.loading import load_scenario
-    from planner.replan import from_scenario, with_keep
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import solve
-
     loaded = load_scenario(path, display)
     earlier = from_scenario(loaded)  # a scenario from `plan advance` keeps to its plan, as `plan solve` does
-    req = with_keep(derive(loaded, soft_targets=soft_targets), earlier)
-    outcome = solve(req, params)
-    if outcome.solution is None or outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
-        raise NoPlanError(display, outcome.status, outcome.conflict)
-    return make_plan(loaded, req, outcome, earlier), loaded
+    run = plan_scenario(loaded, params, soft_targets=soft_targets, earlier=earlier, verify=False)
+    if run.plan is None:
+        raise NoPlanError(display, run.status, run.outcome.conflict)
+    return run.plan, loaded
 
 
 def load_for_compare(path: Path, params: SolveParams, soft_targets: bool | None = None,

@@ -168,21 +168,21 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
     from planner.compare import kpis
     from planner.errors import ScenarioError
     from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveParams, SolveStatus, solve
+    from planner.pipeline import plan_scenario
+    from planner.solve import SolveParams
 
     try:
         loaded = load_scenario(scenario_path)
     except ScenarioError as exc:  # re-raised plainly: ScenarioError does not survive pickling
         raise SweepError(f"cannot load the scenario where the variant ran: {exc}") from None
     variant = make_variant(loaded, budget_scale, quota_scale)
-    req = derive(variant, soft_targets=params.soft_targets)
     # No process pool of its own for small components: the variants already run one per core
     # (and a Dask worker process, a daemon, may not start children).
-    outcome = solve(req, SolveParams(time_limit=params.time_limit, workers=params.workers or 1,
-                                     seed=params.seed, deterministic=params.deterministic,
-                                     parallel_components=False))
+    run = plan_scenario(variant, SolveParams(time_limit=params.time_limit, workers=params.workers or 1,
+                                             seed=params.seed, deterministic=params.deterministic,
+                                             parallel_components=False),
+                        soft_targets=params.soft_targets, verify=False)
+    req, outcome = run.requirements, run.outcome
     point: dict[str, Any] = {
         "budget_scale": float(_dec(budget_scale)), "quota_scale": float(_dec(quota_scale)),
         "status": outcome.status, "total_budget": to_wan(total_budget_yuan(variant.budgets, req.scope_members())),
@@ -191,9 +191,9 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
         "attainment_last_year": None,
         "target_last_year": dict(variant.targets.get(variant.years[-1], {})),
     }
-    if outcome.solution is None or outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+    plan = run.plan
+    if plan is None:
         return point
-    plan = make_plan(variant, req, outcome)
     k = kpis(plan)
     last = variant.years[-1]
     point.update(
