@@ -28,9 +28,10 @@ from typing import Any
 
 import yaml
 
+from planner.actions import ActionType, Priced, price
 from planner.attainment import initial_state
 from planner.errors import ScenarioError
-from planner.evaluate import Priced, apply, price
+from planner.evaluate import apply
 from planner.loading import ALL, LoadedScenario, load_scenario
 from planner.plan import Action, PlanResult, write_atomic
 from planner.scenario import HousingOption, Office, to_wan
@@ -79,7 +80,7 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
     # Level 4's reference (docs/reference.md §7): the plan's later actions, and its premises under
     # way taken at once (free, counting when the plan had them count).
     kept = [a for a in plan.actions if a.year > through] + [
-        Action(office=o.id, year=through + 1, type="housing", option=h.id, area_m2=h.area_m2)
+        Action(office=o.id, year=through + 1, type=ActionType.HOUSING, option=h.id, area_m2=h.area_m2)
         for o, (_, carried) in zip(loaded.offices, rolled) for h in carried]
     committed = _committed(loaded, done, through)
     budget, budget_notes = _budget(loaded, committed, through)
@@ -111,7 +112,7 @@ def roll_on(loaded: LoadedScenario, plan: PlanResult, through: int) -> tuple[Loa
 def _kept(a: Action) -> dict[str, Any]:
     """An action as a `keep:` entry: what it is, without its costs (the area of an option is the option's)."""
     entry = a.model_dump(exclude_none=True, exclude={"one_time", "annual"})
-    if a.type == "housing":
+    if a.type == ActionType.HOUSING:
         entry.pop("area_m2", None)
     return entry
 
@@ -146,7 +147,7 @@ def _advance_office(o: Office, done: list[tuple[Action, Priced]], through: int,
             apply(state, o, a)
         else:
             carried.append(_carry(o, a, p, through, end))
-    taken = {a.option for a, _ in done if a.type == "housing"}
+    taken = {a.option for a, _ in done if a.type == ActionType.HOUSING}
     rooms = list(o.facilities) + [f for f in sorted(state.facilities) if f not in o.facilities]
     entry = o.model_dump(exclude_none=True, exclude_defaults=True)
     entry.update(staff=state.staff, floor_area_m2=state.floor_area_m2, facilities=rooms)
@@ -165,12 +166,12 @@ def _carry(o: Office, a: Action, p: Priced, through: int, end: int) -> HousingOp
     lead running past the new horizon is kept as it is (the space then never counts within it).
     The new plan takes it whenever the office needs the space (it costs nothing).
     """
-    base = f"build-{a.year}" if a.type == "build" else str(a.option)
+    base = f"build-{a.year}" if a.type == ActionType.BUILD else str(a.option)
     ids = {h.id for h in o.housing_options}
     oid, n = UNDERWAY + base, 2
     while oid in ids:
         oid, n = f"{UNDERWAY}{base}-{n}", n + 1
-    taken = next((h for h in o.housing_options if h.id == a.option), None) if a.type == "housing" else None
+    taken = next((h for h in o.housing_options if h.id == a.option), None) if a.type == ActionType.HOUSING else None
     area = taken.area_m2 if taken is not None else a.area_m2
     assert area is not None
     return HousingOption(id=oid, name=taken.name if taken is not None else None, area_m2=area, one_time=0.0,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from planner.actions import ActionType, spec
 from planner.plan import Action, Churn, ChurnItem, ChurnSide
 
 Key = tuple[str, str, str]  # office, type, item
@@ -29,9 +30,9 @@ def item_of(a: Action) -> str:
 
 
 def quantity(a: Action) -> int | None:
-    if a.type == "hire":
+    if a.type == ActionType.HIRE:
         return a.count
-    return a.area_m2 if a.type in ("lease", "build") else None
+    return a.area_m2 if a.type in (ActionType.LEASE, ActionType.BUILD) else None
 
 
 def slots(actions: Iterable[Action]) -> dict[Slot, int | None]:
@@ -68,8 +69,7 @@ def churn_items(earlier: Sequence[Action], now: Sequence[Action]) -> list[ChurnI
 def _item(key: Key, change: str, earlier: tuple[int, int | None] | None,
           now: tuple[int, int | None] | None) -> ChurnItem:
     office, kind, item = key
-    field = {"hire": "role", "housing": "option", "facility": "facility"}.get(kind)
-    qty = "count" if kind == "hire" else "area_m2" if kind in ("lease", "build") else None
+    field, qty = spec(kind).item, spec(kind).amount
 
     def side(s: tuple[int, int | None] | None) -> ChurnSide | None:
         return None if s is None else ChurnSide(year=s[0], **({qty: s[1]} if qty else {}))
@@ -101,7 +101,7 @@ def check_churn(churn: Churn, actions: Sequence[Action], years: Sequence[int]) -
     for i in churn.actions:
         if i.now is not None:
             listed[(i.office, i.type, i.role or i.option or i.facility or "", i.now.year,
-                    i.now.count if i.type == "hire" else i.now.area_m2)] += 1
+                    i.now.count if i.type == ActionType.HIRE else i.now.area_m2)] += 1
         for s in (i.earlier, i.now):
             if s is not None and s.year not in years:
                 out.append(("churn.actions", f"{i.office} {i.type}: year {s.year} is outside the horizon"))

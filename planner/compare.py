@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.actions import spec
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.loading import load_scenario
 from planner.pipeline import plan_scenario
@@ -165,7 +166,7 @@ def kpis(plan: PlanResult) -> Kpis:
              for y in years for t in TIER_ORDER if counts[(y, t)] and (t != ALL or (y, t) in targets)}
     hires: Counter[str] = Counter()
     for a in plan.actions:
-        if a.type == "hire" and a.role:
+        if spec(a).effect == "staff" and a.role:
             hires[a.role] += a.count or 0
     return Kpis(
         status=plan.status, targets_mode=plan.targets_mode, shortfall=plan.objective.shortfall,
@@ -201,17 +202,13 @@ class OfficeDiff:
 def describe_action(a: Action, names: Names | None = None) -> str:
     """One line per action, e.g. `2022 hire mediators ×2`, `2023 housing annex-lease 150 m²`;
     with Chinese `names`: `2022 招录/聘用 专职人民调解员 ×2`, `2023 用房方案 东侧附楼 150 m²`."""
+    kind = spec(a)
     if names is not None and names.zh:
-        what = [names.what(a)] if a.type in ("hire", "housing", "facility") else []
-        qty = [f"×{a.count}"] if a.type == "hire" else [f"{a.area_m2} m²"] if a.area_m2 else []
+        what = [names.what(a)] if kind.item else []
+        qty = [f"×{a.count}"] if kind.effect == "staff" else [f"{a.area_m2} m²"] if a.area_m2 else []
         return " ".join([str(a.year), names.action(a), *what, *qty])
-    if a.type == "hire":
-        return f"{a.year} hire {a.role} ×{a.count}"
-    if a.type in ("lease", "build"):
-        return f"{a.year} {a.type} {a.area_m2} m²"
-    if a.type == "housing":
-        return f"{a.year} housing {a.option} {a.area_m2} m²"
-    return f"{a.year} facility {a.facility}"
+    qty = [f"×{a.count}"] if kind.effect == "staff" else [f"{a.area_m2} m²"] if kind.effect == "area" else []
+    return " ".join([str(a.year), a.type, *([str(kind.item_of(a))] if kind.item else []), *qty])
 
 
 def actions_by_office(plan: PlanResult, names: Names | None = None) -> dict[str, list[str]]:

@@ -8,65 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.actions import ActionError, ActionType, Priced, area_added, price, spec
 from planner.attainment import OfficeState, initial_state
 from planner.loading import LoadedScenario
 from planner.plan import Action
-from planner.scenario import Office, to_yuan
+from planner.scenario import Office
 from planner.scopes import scopes_of
 from planner.targets import TargetCell, target_cells
-
-
-class ActionError(ValueError):
-    """An action the scenario does not allow (unknown office, unpriced role, ...)."""
-
-
-@dataclass(frozen=True)
-class Priced:
-    one_time: int  # yuan, in the action's year
-    annual: int  # yuan, in the action's year and every later horizon year
-    effective: int  # first year-end at which it counts
-
-
-def price(loaded: LoadedScenario, office: Office, a: Action) -> Priced:
-    """Cost and effective year of one action; raises ActionError when it is not allowed."""
-    costs = loaded.scenario.costs
-    if a.type == "hire":
-        if a.role not in loaded.standard.roles:
-            raise ActionError(f"unknown role {a.role!r}")
-        if a.role not in costs.roles:
-            raise ActionError(f"role {a.role} cannot be hired (no price in costs.roles)")
-        if a.count is None or a.count < 1:
-            raise ActionError("a hire needs count ≥ 1")
-        p = costs.roles[a.role]
-        return Priced(a.count * to_yuan(p.one_time), a.count * to_yuan(p.annual), a.year)
-    if a.type in ("lease", "build"):
-        if a.area_m2 is None or a.area_m2 < 1:
-            raise ActionError(f"a {a.type} needs area_m2 ≥ 1")
-        if a.type == "lease":
-            if costs.housing.lease is None:
-                raise ActionError("the scenario prices no lease (costs.housing.lease)")
-            return Priced(0, a.area_m2 * to_yuan(costs.housing.lease.annual_per_m2), a.year)
-        if costs.housing.build is None:
-            raise ActionError("the scenario prices no build (costs.housing.build)")
-        b = costs.housing.build
-        return Priced(a.area_m2 * to_yuan(b.one_time_per_m2), 0, a.year + b.lead_years)
-    if a.type == "housing":
-        opt = next((h for h in office.housing_options if h.id == a.option), None)
-        if opt is None:
-            raise ActionError(f"office {office.id} has no housing option {a.option!r}")
-        if opt.from_year is not None and a.year < opt.from_year:
-            raise ActionError(f"housing option {opt.id} is taken in {a.year}, before its from_year {opt.from_year}")
-        return Priced(to_yuan(opt.one_time), to_yuan(opt.annual), a.year + opt.lead_years)
-    if a.type == "facility":
-        if a.facility not in loaded.standard.facilities:
-            raise ActionError(f"unknown facility {a.facility!r}")
-        if a.facility in office.facilities:
-            raise ActionError(f"office {office.id} already has {a.facility}")
-        if a.facility not in costs.facilities:
-            raise ActionError(f"facility {a.facility} cannot be set up (no price in costs.facilities)")
-        fc = costs.facilities[a.facility]
-        return Priced(to_yuan(fc.one_time), to_yuan(fc.annual), a.year)
-    raise ActionError(f"unknown action type {a.type!r}")
 
 
 def cost_in_year(p: Priced, action_year: int, year: int) -> int:
@@ -78,14 +26,12 @@ def cost_in_year(p: Priced, action_year: int, year: int) -> int:
 
 def apply(state: OfficeState, office: Office, a: Action) -> None:
     """Add what an effective action brings to a state."""
-    if a.type == "hire" and a.role and a.count:
+    effect = spec(a).effect
+    if effect == "staff" and a.role and a.count:
         state.staff[a.role] = state.staff.get(a.role, 0) + a.count
-    elif a.type in ("lease", "build") and a.area_m2:
-        state.floor_area_m2 += a.area_m2
-    elif a.type == "housing":
-        opt = next(h for h in office.housing_options if h.id == a.option)
-        state.floor_area_m2 += opt.area_m2
-    elif a.type == "facility" and a.facility:
+    elif effect == "area":
+        state.floor_area_m2 += area_added(office, a)
+    elif effect == "room" and a.facility:
         state.facilities.add(a.facility)
 
 
@@ -148,7 +94,7 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
     spent = {(b.scope, b.year): by_scope.get((b.scope, b.year), 0) for b in loaded.budgets}
     hires_by: dict[tuple[str, str, int], int] = {}
     for a, _ in priced:
-        if a.type == "hire" and a.role:
+        if a.type == ActionType.HIRE and a.role:
             for scope in holding[a.office]:
                 key = (a.role, scope, a.year)
                 hires_by[key] = hires_by.get(key, 0) + (a.count or 0)

@@ -19,6 +19,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from planner import actions
+from planner.actions import ActionType
 from planner.loading import LoadedScenario
 from planner.plan import Action, PlanResult
 from planner.scenario import Schedule
@@ -48,27 +50,21 @@ def lead_years(loaded: LoadedScenario | None, action: Action) -> int:
     and without the scenario)."""
     if loaded is None:
         return 0
-    if action.type == "build" and loaded.scenario.costs.housing.build is not None:
-        return loaded.scenario.costs.housing.build.lead_years
-    if action.type == "housing":
-        office = next((o for o in loaded.offices if o.id == action.office), None)
-        option = next((h for h in office.housing_options if h.id == action.option), None) if office else None
-        return option.lead_years if option else 0
-    return 0
+    return actions.lead_years(loaded, next((o for o in loaded.offices if o.id == action.office), None), action)
 
 
 def action_milestones(action: Action, what: str, lead: int, q: Schedule | None = None) -> list[Milestone]:
     """The milestones of one action, in order; `what` names it (e.g. "专职人民调解员 1人", "业务用房 50m²")."""
     y, o, q = action.year, action.office, q or Schedule()
-    if action.type == "hire":
+    if action.type == ActionType.HIRE:
         return [Milestone(y, q.hire_start, o, f"启动招录{what}"), Milestone(y, q.hire_recruited, o, f"完成招录{what}"),
                 Milestone(y, q.hire_in_post, o, f"{what}到岗")]
-    if action.type == "lease":
+    if action.type == ActionType.LEASE:
         return [Milestone(y, q.lease_signed, o, f"签订租赁合同，租赁{what}")]
-    if action.type == "build":
+    if action.type == ActionType.BUILD:
         return [Milestone(y, q.build_start, o, f"新建{what}开工"),
                 Milestone(y + lead, q.build_complete, o, f"新建{what}竣工交付")]
-    if action.type == "housing":
+    if action.type == ActionType.HOUSING:
         taken = [Milestone(y, q.housing_taken, o, f"落实用房方案{what}")]
         return taken + ([Milestone(y + lead, q.housing_in_use, o, f"用房方案{what}交付使用")] if lead else [])
     return [Milestone(y, q.facility_ready, o, f"建成{what}")]  # facility

@@ -25,8 +25,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from planner.actions import ActionType, price, spec
 from planner.attainment import Gap, gaps, initial_state
-from planner.evaluate import compute_figures, cost_in_year, office_gaps, price
+from planner.evaluate import compute_figures, cost_in_year, office_gaps
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.model import build_model
 from planner.model.build import BuiltModel
@@ -289,7 +290,7 @@ class _PlanContext:
         f = compute_figures(loaded, tiers, plan.actions)
         own_hires: dict[tuple[str, str, int], int] = {}
         for a in plan.actions:
-            if a.type == "hire" and a.role:
+            if a.type == ActionType.HIRE and a.role:
                 key = (a.office, a.role, a.year)
                 own_hires[key] = own_hires.get(key, 0) + (a.count or 0)
         return cls(f.attained, f.spent, f.hired, f.cost_by_office_year, own_hires, plan.status == "optimal")
@@ -422,12 +423,12 @@ def office_text(e: OfficeExplanation, loaded: LoadedScenario, lang: str = "zh") 
 
 def _action_text(a: Action, loaded: LoadedScenario, zh: bool) -> str:
     std = loaded.standard
-    if a.type == "hire":
+    if a.type == ActionType.HIRE:
         return f"{a.year} 招录{std.role_zh(a.role or '')} {a.count} 人" if zh else f"{a.year} hire {a.role} ×{a.count}"
-    if a.type in ("lease", "build"):
-        verb = {"lease": "租赁", "build": "新建"}[a.type]
+    if a.type in (ActionType.LEASE, ActionType.BUILD):
+        verb = spec(a).zh
         return f"{a.year} {verb} {a.area_m2} m²" if zh else f"{a.year} {a.type} {a.area_m2} m²"
-    if a.type == "housing":
+    if a.type == ActionType.HOUSING:
         from planner.reports.tables import Names  # an option by its `name` where the scenario gives one
 
         name = Names(loaded, zh).option(a.office, a.option or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from planner.actions import ActionType
 from planner.loading import LoadedScenario
 from planner.plan import Action
 from planner.scenario import Office, to_yuan
@@ -61,7 +62,8 @@ def recount(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]
         return [offices[i].id for i in members.get(scope, ())]
 
     spent = {(b.scope, b.year): sum(paid.get((oid, b.year), 0) for oid in ids(b.scope)) for b in loaded.budgets}
-    hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a in actions if a.type == "hire" and a.role == q.role
+    hired = {(q.role, q.scope, q.year): sum(a.count or 0 for a in actions
+                                            if a.type == ActionType.HIRE and a.role == q.role
                                             and a.year == q.year and a.office in ids(q.scope))
              for q in loaded.quotas}
     cells = [(c, sum(attained[oid][c.year] for oid in c.office_ids)) for c in _cells(loaded, tiers, members)]
@@ -73,16 +75,16 @@ def recount(loaded: LoadedScenario, tiers: dict[str, str], actions: list[Action]
 def action_cost(loaded: LoadedScenario, a: Action) -> tuple[int, int]:
     """§5: (cost in the action's year beyond the annual part, annual cost), count or area included."""
     costs = loaded.scenario.costs
-    if a.type == "hire":
+    if a.type == ActionType.HIRE:
         p = costs.roles[a.role or ""]
         return (a.count or 0) * to_yuan(p.one_time), (a.count or 0) * to_yuan(p.annual)
-    if a.type == "lease":
+    if a.type == ActionType.LEASE:
         assert costs.housing.lease is not None
         return 0, (a.area_m2 or 0) * to_yuan(costs.housing.lease.annual_per_m2)
-    if a.type == "build":
+    if a.type == ActionType.BUILD:
         assert costs.housing.build is not None
         return (a.area_m2 or 0) * to_yuan(costs.housing.build.one_time_per_m2), 0
-    if a.type == "housing":
+    if a.type == ActionType.HOUSING:
         h = _option(loaded, a)
         return to_yuan(h.one_time), to_yuan(h.annual)
     room = costs.facilities[a.facility or ""]
@@ -96,10 +98,10 @@ def _option(loaded: LoadedScenario, a: Action):  # type: ignore[no-untyped-def]
 
 def _counts_by(loaded: LoadedScenario, a: Action, year: int) -> bool:
     """§5: whether the action has taken effect by the end of `year`."""
-    if a.type == "build":
+    if a.type == ActionType.BUILD:
         assert loaded.scenario.costs.housing.build is not None
         return a.year + loaded.scenario.costs.housing.build.lead_years <= year
-    if a.type == "housing":
+    if a.type == ActionType.HOUSING:
         return a.year + _option(loaded, a).lead_years <= year
     return a.year <= year
 
@@ -111,11 +113,11 @@ def _unmet(loaded: LoadedScenario, tier: str, office: Office, year: int, actions
     area = office.floor_area_m2
     rooms = set(office.facilities)
     for a in mine:
-        if a.type == "hire":
+        if a.type == ActionType.HIRE:
             staff[a.role or ""] = staff.get(a.role or "", 0) + (a.count or 0)
-        elif a.type in ("lease", "build"):
+        elif a.type in (ActionType.LEASE, ActionType.BUILD):
             area += a.area_m2 or 0
-        elif a.type == "housing":
+        elif a.type == ActionType.HOUSING:
             area += _option(loaded, a).area_m2
         else:
             rooms.add(a.facility or "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.actions import ActionType
 from planner.churn import churn_items, counts, slots
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.i18n import tr
@@ -100,13 +101,13 @@ def kept_offices(req: Requirements, actions: tuple[Action, ...]) -> dict[str, Ke
             continue
         hires, lease, build, opts, rooms, unreachable = parts[office]
         t = years[year]
-        if kind == "hire" and item in roles:
+        if kind == ActionType.HIRE and item in roles:
             hires[(roles[item], t)] = q
-        elif kind in ("lease", "build"):
-            (lease if kind == "lease" else build)[t] = q
-        elif kind == "housing" and item in options[office] and options[office][item] not in opts:
+        elif kind in (ActionType.LEASE, ActionType.BUILD):
+            (lease if kind == ActionType.LEASE else build)[t] = q
+        elif kind == ActionType.HOUSING and item in options[office] and options[office][item] not in opts:
             opts[options[office][item]] = t
-        elif kind == "facility" and item not in rooms:
+        elif kind == ActionType.FACILITY and item not in rooms:
             rooms[item] = t
         else:  # an unknown role or option, or a second taking of an option or room: never reproduced
             unreachable[0] += 1

@@ -3,7 +3,8 @@ those actions, spending per budget entry, and the objective levels."""
 
 from __future__ import annotations
 
-from planner.evaluate import Figures, compute_figures, office_gaps, price
+from planner.actions import ActionType, price
+from planner.evaluate import Figures, compute_figures, office_gaps
 from planner.loading import LoadedScenario
 from planner.model import Solution
 from planner.plan import (
@@ -34,18 +35,18 @@ def solution_actions(req: Requirements, solution: Solution) -> list[Action]:
         for t, year in enumerate(req.years):
             for r, role in enumerate(req.roles):
                 if d.hires.get((r, t)):
-                    out.append(Action(office=o.id, year=year, type="hire", role=role, count=d.hires[(r, t)]))
+                    out.append(Action(office=o.id, year=year, type=ActionType.HIRE, role=role, count=d.hires[(r, t)]))
             if d.lease.get(t):
-                out.append(Action(office=o.id, year=year, type="lease", area_m2=d.lease[t]))
+                out.append(Action(office=o.id, year=year, type=ActionType.LEASE, area_m2=d.lease[t]))
             if d.build.get(t):
-                out.append(Action(office=o.id, year=year, type="build", area_m2=d.build[t]))
+                out.append(Action(office=o.id, year=year, type=ActionType.BUILD, area_m2=d.build[t]))
             for i, ti in sorted(d.options.items()):
                 if ti == t:
                     h = o.housing_options[i]
-                    out.append(Action(office=o.id, year=year, type="housing", option=h.id, area_m2=h.area_m2))
+                    out.append(Action(office=o.id, year=year, type=ActionType.HOUSING, option=h.id, area_m2=h.area_m2))
             for f, tf in sorted(d.rooms.items()):
                 if tf == t:
-                    out.append(Action(office=o.id, year=year, type="facility", facility=f))
+                    out.append(Action(office=o.id, year=year, type=ActionType.FACILITY, facility=f))
     return out
 
 
@@ -75,7 +76,7 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
         target = attained(mine)
         for i in range(len(mine) - 1, -1, -1):
             p = price(loaded, office, mine[i])
-            if mine[i].type not in ("hire", "facility") or p.one_time or p.annual:
+            if mine[i].type not in (ActionType.HIRE, ActionType.FACILITY) or p.one_time or p.annual:
                 continue
             a = mine[i]
             if ((a.office, a.type, item_of(a), a.year), quantity(a)) in keep:

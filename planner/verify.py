@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.actions import ActionError, ActionType, price
 from planner.classify import classify_all
 from planner.errors import ScenarioError, ScenarioIssue, format_path
-from planner.evaluate import ActionError, price
 from planner.i18n import tr
 from planner.loading import LoadedScenario, load_scenario
 from planner.plan import Action, PlanResult, PlanTooLarge, read_plan_bytes
@@ -79,7 +79,7 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
         if to_yuan(a.one_time) != one_time or to_yuan(a.annual) != annual:
             v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
                                f"the scenario's prices give {to_wan(one_time)} / {to_wan(annual)}"))
-        if a.type == "housing" and a.area_m2 is not None:
+        if a.type == ActionType.HOUSING and a.area_m2 is not None:
             opt = next(h for h in offices[a.office].housing_options if h.id == a.option)
             if a.area_m2 != opt.area_m2:
                 v.append(Violation(where, f"area_m2 {a.area_m2} but option {opt.id} has {opt.area_m2}"))
@@ -121,10 +121,10 @@ def _check_churn(plan: PlanResult, years: list[int]) -> list[Violation]:
 
 def _once_only(actions: list[Action]) -> list[Violation]:
     out = []
-    for key, n in Counter((a.office, a.option) for a in actions if a.type == "housing").items():
+    for key, n in Counter((a.office, a.option) for a in actions if a.type == ActionType.HOUSING).items():
         if n > 1:
             out.append(Violation(f"office {key[0]}", f"housing option {key[1]} taken {n} times (at most once)"))
-    for key, n in Counter((a.office, a.facility) for a in actions if a.type == "facility").items():
+    for key, n in Counter((a.office, a.facility) for a in actions if a.type == ActionType.FACILITY).items():
         if n > 1:
             out.append(Violation(f"office {key[0]}", f"room {key[1]} set up {n} times (at most once)"))
     return out

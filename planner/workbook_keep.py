@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from planner.actions import SPECS
+
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
@@ -16,9 +18,9 @@ if TYPE_CHECKING:
 
 KEEP_SHEET = "原方案行动"
 KEEP_HEADER = ["司法所编号", "年度", "类型", "岗位、用房方案或功能室编号", "数量（人或m²）"]
-TYPE_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
-ITEM = {"hire": "role", "housing": "option", "facility": "facility"}
-AMOUNT = {"hire": "count", "lease": "area_m2", "build": "area_m2"}
+TYPE_ZH = {str(t): s.zh for t, s in SPECS.items()}
+ITEM = {str(t): s.item for t, s in SPECS.items() if s.item}  # the column of what it is about
+AMOUNT = {str(t): s.amount for t, s in SPECS.items() if s.amount}  # the column of how much
 
 
 def read_keep(reader: Any) -> None:

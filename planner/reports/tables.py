@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from planner.actions import spec
 from planner.errors import ScenarioError
 from planner.loading import LoadedScenario, load_standard_file
 from planner.milestones import Milestone, plan_milestones
@@ -20,8 +21,6 @@ from planner.scenario import Office
 from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
 from planner.targets import scope_zh
 
-ACTION_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
-ACTION_EN = {"hire": "hire", "lease": "lease", "build": "build", "housing": "housing option", "facility": "room"}
 TIER_ALL = {"zh": "全部", "en": "all"}
 HEADERS = {
     "summary": {"zh": ["项目", "内容"], "en": ["item", "value"]},
@@ -264,17 +263,18 @@ def _attainment_row(a: Any, key: str) -> list[Any]:
 
 
 def people(a: Action) -> int | None:
-    return a.count if a.type == "hire" else None
+    return a.count if spec(a).effect == "staff" else None
 
 
 def area(a: Action) -> int | None:
-    return a.area_m2 if a.type in ("lease", "build", "housing") else None
+    return a.area_m2 if spec(a).effect == "area" else None
 
 
 def quantity(a: Action) -> str:
-    if a.type == "hire":
+    effect = spec(a).effect
+    if effect == "staff":
         return f"{a.count}人" if a.count else ""
-    if a.type in ("lease", "build", "housing") and a.area_m2:
+    if effect == "area" and a.area_m2:
         return f"{a.area_m2}m²"
     return "1"
 
@@ -290,7 +290,7 @@ class Names:
         self.offices: dict[str, Office] = {o.id: o for o in ctx.loaded.offices} if ctx.loaded else {}
 
     def action(self, a: Action) -> str:
-        return ACTION_ZH[a.type] if self.zh else ACTION_EN[a.type]
+        return spec(a).zh if self.zh else spec(a).en
 
     def role(self, role: str) -> str:
         std = self.ctx.standard
@@ -305,12 +305,12 @@ class Names:
         return std.facilities[fid].name_zh if self.zh else (std.facilities[fid].name_en or fid)
 
     def what(self, a: Action) -> str:
-        if a.type == "hire" and a.role:
-            return self.role(a.role)
-        if a.type == "facility" and a.facility:
-            return self.room(a.facility)
-        if a.type == "housing":
+        """What the action is about: the role, the room, the housing option, else floor area."""
+        item, names = spec(a).item, {"role": self.role, "facility": self.room}
+        if item == "option":
             return self.option(a.office, a.option or "")
+        if item in names and (value := spec(a).item_of(a)):
+            return names[item](value)
         return "业务用房" if self.zh else "floor area"
 
     def named(self, a: Action) -> str:
@@ -376,9 +376,10 @@ class _Names(Names):
         ts = loaded.standard.tiers[tier]  # type: ignore[index]
         std_word = "标准" if self.zh else "standard"
         earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year]
-        if a.type == "hire" and a.role:
+        effect = spec(a).effect
+        if effect == "staff" and a.role:
             before = office.staff.get(a.role, 0) + sum(
-                x.count or 0 for x in earlier if x.type == "hire" and x.role == a.role)
+                x.count or 0 for x in earlier if spec(x).effect == "staff" and x.role == a.role)
             need = ts.min_staff.get(a.role, 0)
             ratio = loaded.standard.caseload_ratios.get(a.role)
             if ratio:  # the most the caseload asks for from this year on
@@ -387,14 +388,13 @@ class _Names(Names):
             after = before + (a.count or 0)
             return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
                 f"{self.what(a)} {before}→{after} ({std_word} {need})"
-        if a.type in ("lease", "build", "housing"):
-            before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier
-                                                if x.type in ("lease", "build", "housing"))
+        if effect == "area":
+            before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier if spec(x).effect == "area")
             after = before + (a.area_m2 or 0)
             need = ts.min_floor_area_m2[office.kind]
             return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
                 f"floor area {before}→{after} m² (standard {need} m²)"
-        if a.type == "facility" and a.facility:
+        if effect == "room" and a.facility:
             alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
                         and any(a.facility in g for g in item.any_of)), None)
             tier_name = ts.name_zh if self.zh else f"{tier} office"
