@@ -15,7 +15,7 @@ from rich.console import Console
 from planner.errors import ScenarioError
 from planner.i18n import LANGS, current_lang, set_lang, tr
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 0, 1, 2, 3, 4, 5
+EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 1, 3, 4, 5  # 2: usage, click's own
 
 # emoji=False: a name containing `:x:` is printed as typed, not as an emoji.
 out = Console(highlight=False, soft_wrap=True, emoji=False)

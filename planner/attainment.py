@@ -72,9 +72,5 @@ def unmet(std: Standard, tier: str, office: Office, year: int, state: OfficeStat
     return [g.text for g in gaps(std, tier, office, year, state)]
 
 
-def attains(std: Standard, tier: str, office: Office, year: int, state: OfficeState) -> bool:
-    return not unmet(std, tier, office, year, state)
-
-
 def initial_state(office: Office) -> OfficeState:
     return OfficeState(dict(office.staff), office.floor_area_m2, set(office.facilities))

@@ -20,6 +20,7 @@ from planner.loading import LoadedScenario
 from planner.plan import Cause, ChurnItem
 from planner.requirements import Requirements
 from planner.scenario import to_wan
+from planner.scopes import ALL
 
 ORDER = ("office", "quota", "budget", "target", "costs", "settings")
 
@@ -54,7 +55,7 @@ def input_changes(before: LoadedScenario, after: LoadedScenario, req: Requiremen
         t0, t1 = before.targets.get(year, {}), after.targets.get(year, {})
         for tier in sorted(set(t0) | set(t1)):
             if t0.get(tier) != t1.get(tier):
-                holds = None if tier == "all" else frozenset(i for i, t in tiers.items() if t == tier)
+                holds = None if tier == ALL else frozenset(i for i, t in tiers.items() if t == tier)
                 out.append(Change(Cause(kind="target", year=year, tier=tier, earlier=t0.get(tier),
                                         now=t1.get(tier)), holds))
     out += _office_changes(before, after)

@@ -127,10 +127,6 @@ class Kpis:
     def cost_per_year(self) -> float:
         return round(self.total_cost / len(self.years), 4) if self.years else 0.0
 
-    @property
-    def all_targets_met(self) -> bool:
-        return self.targets_met == self.targets_total
-
 
 def plan_years(plan: PlanResult) -> tuple[int, ...]:
     years = {int(y) for o in plan.offices for y in o.attained} | {a.year for a in plan.actions}

@@ -8,6 +8,7 @@ from planner.i18n import tr
 from planner.loading import LoadedScenario
 from planner.requirements import OfficeReq, Requirements, derive
 from planner.scenario import to_wan
+from planner.scopes import ALL
 from planner.targets import scope_zh
 
 
@@ -80,7 +81,7 @@ def diagnose(loaded: LoadedScenario) -> list[ScenarioIssue]:
                  if sum(o.needs[t].staff) > 0
                  for c in [cheapest_attainment(o, req, t)] if c is not None and c > 0]
         if costs and b.amount_yuan < min(costs):
-            out.append(issue(("budget", b.year) if b.scope == "all" else ("budget", b.scope, b.year),
+            out.append(issue(("budget", b.year) if b.scope == ALL else ("budget", b.scope, b.year),
                              tr(f"{scope_zh(b.scope)} {b.year} 年预算 {to_wan(b.amount_yuan)} 万元连最便宜的一个达标"
                                 f"（{to_wan(min(costs))} 万元）都付不起",
                                 f"budget {b.scope} {b.year} of {to_wan(b.amount_yuan)} 万元 cannot pay even the "

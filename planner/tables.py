@@ -35,7 +35,6 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     "tier": {"大型": "large", "中型": "medium", "小型": "small", "大": "large", "中": "medium", "小": "small"},
 }
 LIST_FIELDS = {"facilities", "generated"}
-INT_FIELDS = {"population", "gdp_rank", "floor_area_m2"}
 # Office fields a table column may hold as one cell; `staff`, `caseload` and `attributes` take a
 # dotted sub-name; housing options (a list of records) do not fit one row.
 PLAIN_COLUMNS = ("id", "name", "county", "city", "province", "kind", "population", "area_km2", "gdp_rank",

@@ -29,6 +29,7 @@ from planner.loading import load_standard_file
 from planner.plan import write_atomic
 from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario, Schedule
+from planner.scopes import ALL
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
 from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows, open_workbook, sheet_rows
 from planner.workbook_keep import KEEP_SHEET, read_keep, write_keep
@@ -61,7 +62,7 @@ CHOICES: dict[Path_, dict[str, Any]] = {  # Chinese value in a cell → the scen
     ("targets_mode",): {"必须完成": "hard", "尽量完成": "soft"},
     ("keep", "verified"): {"是": True, "否": False},
 }
-TARGET_TIERS = (*TIERS, "all")
+TARGET_TIERS = (*TIERS, ALL)
 TARGET_HEADER = ["年度", *[TIER_ZH[t] + "（达标率）" for t in TIERS], "全部（达标率）"]
 BUDGET_HEADER = ["范围（全市，或县区、地级市、省）", "年度", "金额（万元）"]
 QUOTA_HEADER = ["岗位", "范围（全市，或县区、地级市、省）", "年度", "名额（人）"]

@@ -16,7 +16,6 @@ class BuiltModel:
     model: cp_model.CpModel
     vars: list[OfficeVars]
     target_literals: list[cp_model.IntVar]  # one per hard target cell (req.targets order)
-    shortfalls: list[cp_model.IntVar]  # one per soft target cell
     shortfall: Expr  # level 1
     attained: Expr  # level 2 (weighted), maximised
     total_cost: Expr  # level 3, yuan, minimised
@@ -47,4 +46,4 @@ def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
         from planner.model.churn import office_churn
 
         churn = sum(office_churn(v, req, m.new_bool_var, m.add, k) for k, v in enumerate(vs))
-    return BuiltModel(m, vs, lits, shorts, sum(shorts), attained, total_cost, churn)
+    return BuiltModel(m, vs, lits, sum(shorts), attained, total_cost, churn)

@@ -18,6 +18,7 @@ from planner.loading import LoadedScenario, load_standard_file
 from planner.milestones import Milestone, plan_milestones
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
+from planner.scopes import ALL
 from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
 from planner.targets import scope_zh
 
@@ -199,7 +200,7 @@ def whole_scenario_rows(plan: PlanResult, key: str) -> list[list[Any]]:
         cells.setdefault((a.year, a.tier), []).append(a)
     out = []
     for (year, tier), group in cells.items():
-        if any(a.scope == "all" for a in group):
+        if any(a.scope == ALL for a in group):
             continue  # that row is already the whole scenario's
         offices = [o for o in plan.offices if tier == "all" or o.tier == tier]
         attained = sum(1 for o in offices if o.attained.get(str(year)))

@@ -13,8 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 TIERS: tuple[str, ...] = ("large", "medium", "small")
 TIER_ZH = {"large": "大型", "medium": "中型", "small": "小型"}
-KINDS: tuple[str, ...] = ("township", "subdistrict")
-KIND_ZH = {"township": "乡镇", "subdistrict": "街道"}
 BUILTIN_DIR = Path(__file__).parent
 BUILTIN_IDS: tuple[str, ...] = ("jiangsu-2021", "lianyungang-2019")
 
