@@ -72,7 +72,8 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     plan is found in time, 5 when a plan.json fails verification.
     """
     from planner.compare import NoPlanError, compare as run_compare, load_for_compare
-    from planner.solve import SolveParams, SolveStatus
+    from planner.solve import SolveParams
+    from planner.status import SolveStatus
     from planner.verify import PlanRefused
 
     if len(files) < 2:

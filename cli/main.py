@@ -50,7 +50,8 @@ from planner.reports.cells import write_csv
 from planner.reports.tables import build_tables
 from planner.reports.xlsx import write_xlsx
 from planner.scenario import Scenario
-from planner.solve import SolveControl, SolveParams, SolveStatus
+from planner.solve import SolveControl, SolveParams
+from planner.status import SolveStatus
 from planner.targets import scope_zh
 from planner.verify import PlanRefused, check_plan_file
 

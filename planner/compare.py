@@ -22,8 +22,9 @@ from planner.plan import FORMAT, Action, Churn, EarlierRef, PlanResult, PlanTooL
 from planner.replan import from_scenario
 from planner.reports.tables import Names
 from planner.scenario import to_wan, to_yuan
-from planner.solve import SolveParams, SolveStatus
+from planner.solve import SolveParams
 from planner.standards import TIERS
+from planner.status import SolveStatus
 from planner.targets import ALL, TargetCell
 
 TIER_ORDER = (*TIERS, ALL)

@@ -50,6 +50,7 @@ from planner.reports.tables import (
 )
 from planner.requirements import derive
 from planner.scenario import Schedule
+from planner.status import SolveStatus
 
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -130,7 +131,7 @@ def cn_number(n: int) -> str:
 def _introduction(plan: PlanResult, ctx: Context, n_tasks: int) -> str:
     years = plan_years(plan)
     counties = list(dict.fromkeys(o.county for o in plan.offices))
-    status = "已证明最优" if plan.status == "optimal" else "可行方案，未证明最优"
+    status = "已证明最优" if plan.status == SolveStatus.OPTIMAL else "可行方案，未证明最优"
     std = ctx.standard.name if ctx.standard else plan.standard
     return (f"为推进司法所分类建设，根据《{std}》，结合各司法所现状，经优化测算（{status}），制定本计划。"
             f"本计划涉及{len(counties)}个县（市、区）{len(plan.offices)}个司法所，规划期{_span(years)}，"

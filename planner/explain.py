@@ -17,8 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.model import build_model
 from planner.plan import PlanResult
@@ -26,6 +24,7 @@ from planner.requirements import UNLIMITED, Requirements, limit_amount, with_lim
 from planner.scenario import to_wan
 from planner.solve import SolveParams, check_solver, components, find_conflict, split_requirements
 from planner.standards import TIER_ZH
+from planner.status import SolveStatus, map_status
 from planner.targets import TargetCell, scope_zh
 
 STEP_YUAN = 100  # 0.01 万元
@@ -50,12 +49,11 @@ class Infeasibility:
 def feasible(req: Requirements, time_limit: float = 30.0) -> bool:
     """Can every hard target be met? (Any plan will do: no objective.)"""
     built = build_model(req)
-    for lit in built.target_literals:
-        built.model.add(lit == 1)
-    status = check_solver(time_limit).Solve(built.model)
-    if status == cp_model.UNKNOWN:
+    built.require_targets()
+    status = map_status(check_solver(time_limit).Solve(built.model), built.model)
+    if status == SolveStatus.UNKNOWN:
         raise TimeoutError("feasibility check did not finish")
-    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
 def explain_infeasible(req: Requirements, params: SolveParams = SolveParams(),
@@ -82,7 +80,7 @@ def most_attainable(req: Requirements, cell: TargetCell, time_limit: float = 30.
     t = req.years.index(cell.year)
     built.model.maximize(sum(by_id[i].att[t] for i in cell.office_ids))
     solver = check_solver(time_limit)
-    if solver.Solve(built.model) != cp_model.OPTIMAL:
+    if map_status(solver.Solve(built.model), built.model) != SolveStatus.OPTIMAL:
         raise TimeoutError("could not prove how many offices can attain")
     return int(round(solver.ObjectiveValue()))
 

@@ -25,7 +25,8 @@ from planner.loading import ALL, BudgetEntry, QuotaEntry
 from planner.pool import run_each
 from planner.requirements import Limit, Requirements, limit_amount, with_limit
 from planner.scenario import to_wan
-from planner.solve import SolveParams, SolveStatus, components, solve, split_requirements
+from planner.solve import SolveParams, components, solve, split_requirements
+from planner.status import SolveStatus
 from planner.sweep import plan_processes, scale_budget
 from planner.targets import scope_zh
 

@@ -38,6 +38,7 @@ from planner.scenario import Office, to_wan
 from planner.scopes import scopes_of
 from planner.solve import check_solver
 from planner.standards import TIER_ZH
+from planner.status import SolveStatus, map_status
 from planner.targets import scope_zh
 
 SOLVE_SECONDS = 10.0  # one office alone: milliseconds in practice
@@ -200,10 +201,10 @@ def _solve(sub: Requirements, must: set[int], minimise: Any = None,
     if minimise is not None:
         built.model.minimize(minimise(built))
     solver = check_solver(SOLVE_SECONDS)
-    code = solver.Solve(built.model)
-    if code == cp_model.INFEASIBLE:
+    status = map_status(solver.Solve(built.model), built.model)
+    if status == SolveStatus.INFEASIBLE:
         return None
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or (minimise is not None and code != cp_model.OPTIMAL):
+    if status == SolveStatus.UNKNOWN or (minimise is not None and status != SolveStatus.OPTIMAL):
         raise TimeoutError(f"office {sub.offices[0].id}: no proven answer in {SOLVE_SECONDS:g} s")
     return built, solver
 
@@ -293,7 +294,7 @@ class _PlanContext:
             if a.type == ActionType.HIRE and a.role:
                 key = (a.office, a.role, a.year)
                 own_hires[key] = own_hires.get(key, 0) + (a.count or 0)
-        return cls(f.attained, f.spent, f.hired, f.cost_by_office_year, own_hires, plan.status == "optimal")
+        return cls(f.attained, f.spent, f.hired, f.cost_by_office_year, own_hires, plan.status == SolveStatus.OPTIMAL)
 
 
 def _residual(limit: Limit, o: OfficeReq, ctx: _PlanContext) -> tuple[Limit, int]:

@@ -18,7 +18,8 @@ from planner.plan import PlanResult, reread
 from planner.replan import Earlier, with_keep
 from planner.requirements import Requirements, derive
 from planner.result import make_plan
-from planner.solve import SolveOutcome, SolveParams, SolveStatus, components, solve
+from planner.solve import SolveOutcome, SolveParams, components, solve
+from planner.status import SolveStatus
 from planner.verify import Violation, verify_plan
 
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def solve_coupled(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:
     """The component solved by HiGHS, or None for the caller to solve it with CP-SAT."""
     from planner import mip
-    from planner.solve import SolveOutcome, SolveStatus, StageReport
+    from planner.solve import SolveOutcome, StageReport
+    from planner.status import Level, SolveStatus
 
     if not mip.available():
         return None
@@ -30,12 +31,12 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
                            control=params.control)
     if result.solution is None:
         return None
-    names = ((["shortfall"] if req.soft_targets else []) + ["attained_office_years", "total_cost"]
-             + (["churn"] if req.keep is not None else []))
-    stages = tuple(StageReport(name, "optimal" if proven else "feasible", value,
+    names = (([Level.SHORTFALL] if req.soft_targets else []) + [Level.ATTAINED, Level.TOTAL_COST]
+             + ([Level.CHURN] if req.keep is not None else []))
+    stages = tuple(StageReport(name, SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE, value,
                                float(value) if proven else None, result.seconds if i == 0 else 0.0)
                    for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))
-    status = SolveStatus.OPTIMAL if result.status == "optimal" else SolveStatus.FEASIBLE
+    status = SolveStatus.OPTIMAL if result.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
     import importlib.metadata
 
     import ortools

@@ -25,20 +25,12 @@ from planner.loading import BudgetEntry, QuotaEntry
 from planner.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.pool import ignore_sigint, stop_now
 from planner.requirements import Requirements
+from planner.status import Level, SolveStatus, map_status
 from planner.targets import TargetCell
 
 # Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
 # scenario we tried, because the extra LNS/core workers find the level-2 bound much sooner.
 DEFAULT_WORKERS = 8
-
-
-class SolveStatus:
-    """Outcome statuses; `optimal` only when every level was proven optimal."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    NO_PLAN = "no_plan_found"  # nothing found within the time limit
 
 
 @dataclass(frozen=True)
@@ -107,23 +99,6 @@ class SolveOutcome:
     seed: int
     solver_version: str = ortools.__version__
     conflict: tuple[TargetCell, ...] = ()  # hard target cells in conflict when infeasible
-
-
-_CP_STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.UNKNOWN: "unknown",
-}
-
-
-def map_status(code: int, model: cp_model.CpModel) -> str:
-    """Every CP-SAT status, explicitly; an invalid model is a bug and raises with its reason."""
-    if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"CP-SAT rejected the model: {model.Validate()}")
-    if code not in _CP_STATUS:
-        raise RuntimeError(f"unknown CP-SAT status {code}")
-    return _CP_STATUS[code]
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -285,12 +260,12 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
     T = len(req.years)
     empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
     short = sum(c.required for c in req.targets)
-    stages: tuple[StageReport, ...] = (StageReport("shortfall", "feasible", short, None, 0.0),
-              StageReport("attained_office_years", "feasible", 0, None, 0.0),
-              StageReport("total_cost", "feasible", 0, None, 0.0))
+    stages: tuple[StageReport, ...] = (StageReport(Level.SHORTFALL, SolveStatus.FEASIBLE, short, None, 0.0),
+              StageReport(Level.ATTAINED, SolveStatus.FEASIBLE, 0, None, 0.0),
+              StageReport(Level.TOTAL_COST, SolveStatus.FEASIBLE, 0, None, 0.0))
     if req.keep is not None:  # every earlier action dropped
-        stages += (StageReport("churn", "feasible", sum(req.keep[o.id].size for o in req.offices if o.id in req.keep),
-                               None, 0.0),)
+        dropped = sum(req.keep[o.id].size for o in req.offices if o.id in req.keep)
+        stages += (StageReport(Level.CHURN, SolveStatus.FEASIBLE, dropped, None, 0.0),)
     return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
 
 
@@ -359,7 +334,7 @@ def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
         known = all(r.value is not None for r in reports)
         out.append(StageReport(
             reports[0].name,
-            "optimal" if all(r.status == "optimal" for r in reports) else "feasible",
+            SolveStatus.OPTIMAL if all(r.status == SolveStatus.OPTIMAL for r in reports) else SolveStatus.FEASIBLE,
             sum(r.value or 0 for r in reports) if known else None,
             sum(r.bound or 0.0 for r in reports) if all(r.bound is not None for r in reports) else None,
             sum(r.seconds for r in reports)))
@@ -375,8 +350,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     """
     built = build_model(req, params.pattern_bounds)
     m = built.model
-    for lit in built.target_literals:
-        m.add(lit == 1)
+    built.require_targets()
     C = sum(b.amount_yuan for b in req.budgets) + 1
     A = sum(o.weight for o in req.offices) * len(req.years) + 1
     m.minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
@@ -386,18 +360,18 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     solver, code = _run(m, params, label + "all levels", +1, remaining, started, 1, presolve=False)
     status = map_status(code, m)
     wall = solver.WallTime()
-    if status == "infeasible":
+    if status == SolveStatus.INFEASIBLE:
         return SolveOutcome(SolveStatus.INFEASIBLE, None, (), wall, params.workers, params.seed,
                             conflict=find_conflict(req, params))
-    if status == "unknown":
+    if status == SolveStatus.UNKNOWN:
         # Soft targets always have a plan (doing nothing); hard ones have none yet.
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
     value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
-    levels = ([("shortfall", built.shortfall, +1)] if req.soft_targets else []) + [
-        ("attained_office_years", built.attained, -1), ("total_cost", built.total_cost, +1)]
+    levels = ([(Level.SHORTFALL, built.shortfall, +1)] if req.soft_targets else []) + [
+        (Level.ATTAINED, built.attained, -1), (Level.TOTAL_COST, built.total_cost, +1)]
     # One solve proves every level at once; its time is reported on the first level.
-    stages = [StageReport(name, status, value(expr), float(value(expr)) if status == "optimal" else None,
+    stages = [StageReport(name, status, value(expr), float(value(expr)) if status == SolveStatus.OPTIMAL else None,
                           wall if i == 0 else 0.0) for i, (name, expr, _) in enumerate(levels)]
     solution = built.extract(solver)
     if built.churn is not None:  # level 4 in a stage of its own, levels 1–3 fixed (planner/solve_churn.py)
@@ -405,10 +379,10 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
         fixed = [(expr, sign, value(expr)) for _, expr, sign in levels]
         kept, stage = churn_stage(built, fixed, solver, params, started, label, 1, presolve=False)
-        solution, status = kept or solution, status if stage.status == "optimal" else "feasible"
+        solution, status = kept or solution, status if stage.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
         stages.append(stage)
         wall += stage.seconds
-    return SolveOutcome(SolveStatus.OPTIMAL if status == "optimal" else SolveStatus.FEASIBLE,
+    return SolveOutcome(SolveStatus.OPTIMAL if status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
                         solution, tuple(stages), wall, params.workers, params.seed)
 
 
@@ -416,13 +390,12 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
                   label: str = "") -> SolveOutcome:
     built = build_model(req, params.pattern_bounds)
     m = built.model
-    for lit in built.target_literals:
-        m.add(lit == 1)
+    built.require_targets()
     levels: list[tuple[str, cp_model.LinearExprT, int]] = []
     if req.soft_targets:
-        levels.append(("shortfall", built.shortfall, +1))
-    levels.append(("attained_office_years", built.attained, -1))
-    levels.append(("total_cost", built.total_cost, +1))
+        levels.append((Level.SHORTFALL, built.shortfall, +1))
+    levels.append((Level.ATTAINED, built.attained, -1))
+    levels.append((Level.TOTAL_COST, built.total_cost, +1))
     stages: list[StageReport] = []
     solution: Solution | None = None
     proven = True
@@ -438,11 +411,11 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.maximize(expr)
         solver, code = _run(m, params, label + name, sign, remaining, started, workers)
         status = map_status(code, m)
-        if status == "infeasible":
+        if status == SolveStatus.INFEASIBLE:
             conflict = find_conflict(req, params) if not req.soft_targets else ()
             return SolveOutcome(SolveStatus.INFEASIBLE, None, tuple(stages), time.monotonic() - started,
                                 params.workers, params.seed, conflict=conflict)
-        if status == "unknown":
+        if status == SolveStatus.UNKNOWN:
             stages.append(StageReport(name, status, None, None, solver.WallTime()))
             if solution is None:
                 # Soft targets always have a plan (doing nothing); hard ones have none yet.
@@ -453,7 +426,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
         value = int(round(solver.ObjectiveValue()))
         stages.append(StageReport(name, status, value, solver.BestObjectiveBound(), solver.WallTime()))
         solution = built.extract(solver)
-        proven = proven and status == "optimal"
+        proven = proven and status == SolveStatus.OPTIMAL
         # Fix this level (at the best value found) before optimising the next one.
         if sign > 0:
             m.add(expr <= value)
@@ -479,7 +452,7 @@ def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParam
 
     kept, stage = churn_stage(built, [], solver, params, started, label, workers)
     stages.append(stage)
-    return kept or solution, proven and stage.status == "optimal"
+    return kept or solution, proven and stage.status == SolveStatus.OPTIMAL
 
 
 def _remaining(params: SolveParams, started: float) -> float | None:
@@ -571,8 +544,7 @@ def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
     m.clear_assumptions()
     m.add_assumptions([built.target_literals[i] for i in idx])
     solver = check_solver(30.0)  # one worker: cores come from the sequential search
-    code = solver.Solve(m)
-    if code != cp_model.INFEASIBLE:
+    if map_status(solver.Solve(m), m) != SolveStatus.INFEASIBLE:
         return idx
     found = set(solver.SufficientAssumptionsForInfeasibility())
     core = [i for i in idx if built.target_literals[i].Index() in found]
@@ -581,6 +553,5 @@ def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
 
 def _infeasible_with(req: Requirements, idx: list[int], params: SolveParams) -> bool:
     built = build_model(req)
-    for i in idx:
-        built.model.add(built.target_literals[i] == 1)
-    return check_solver(10.0, params.workers).Solve(built.model) == cp_model.INFEASIBLE
+    built.require_targets(idx)
+    return map_status(check_solver(10.0, params.workers).Solve(built.model), built.model) == SolveStatus.INFEASIBLE

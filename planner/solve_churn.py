@@ -10,9 +10,10 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.model import BuiltModel, Solution
-from planner.solve import SolveParams, StageReport, _hint, _remaining, _run, map_status
+from planner.solve import SolveParams, StageReport, _hint, _remaining, _run
+from planner.status import Level, SolveStatus, map_status
 
-CHURN = "churn"
+CHURN = Level.CHURN
 
 
 def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, int]], solver: cp_model.CpSolver,
@@ -24,19 +25,19 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
     model (+1: minimised, so at most value; −1: maximised, so at least value)."""
     assert built.churn is not None
     if isinstance(built.churn, int):  # nothing the plan decides can change it
-        return None, StageReport(CHURN, "optimal", built.churn, float(built.churn), 0.0)
+        return None, StageReport(CHURN, SolveStatus.OPTIMAL, built.churn, float(built.churn), 0.0)
     m = built.model
     current = int(solver.Value(built.churn))  # the plan found so far: its churn is a bound
     remaining = _remaining(params, started)
     if remaining is not None and remaining <= 0 or params.control is not None and params.control.stopped:
-        return None, StageReport(CHURN, "feasible", current, None, 0.0)
+        return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, 0.0)
     for expr, sign, value in fixed:
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
     _hint(m, solver)
     m.minimize(built.churn)
     found, code = _run(m, params, label + CHURN, +1, remaining, started, workers, presolve=presolve)
     status = map_status(code, m)
-    if status not in ("optimal", "feasible"):  # no time for a first solution: the hint's plan stands
-        return None, StageReport(CHURN, "feasible", current, None, found.WallTime())
+    if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):  # no time for a first solution: the hint stands
+        return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, found.WallTime())
     value = int(round(found.ObjectiveValue()))
     return built.extract(found), StageReport(CHURN, status, value, found.BestObjectiveBound(), found.WallTime())

@@ -23,6 +23,7 @@ from planner.plan import Action, PlanResult, PlanTooLarge, read_plan_bytes
 from planner.recount import Recount, action_cost, recount
 from planner.requirements import derive
 from planner.scenario import to_wan, to_yuan
+from planner.status import Level, SolveStatus
 
 
 @dataclass(frozen=True)
@@ -204,21 +205,22 @@ def _check_stages(plan: PlanResult, f: Recount) -> list[Violation]:
         churn = counts(plan.churn.actions)["churn"]
     for i, s in enumerate(plan.solver.stages):
         where = f"solver.stages[{i}] ({s.level})"
-        actual = {"shortfall": f.shortfall, "attained_office_years": f.attained_office_years,
-                  "total_cost": f.total_cost, **({"churn": churn} if churn is not None else {})}
+        actual: dict[str, int] = {Level.SHORTFALL: f.shortfall, Level.ATTAINED: f.attained_office_years,
+                  Level.TOTAL_COST: f.total_cost, **({Level.CHURN: churn} if churn is not None else {})}
         if s.level not in actual:
-            out.append(Violation(where, "a churn level without the plan's churn section" if s.level == "churn"
+            out.append(Violation(where, "a churn level without the plan's churn section" if s.level == Level.CHURN
                                  else f"unknown level {s.level!r}"))
             continue
-        if plan.status == "optimal" and s.status != "optimal":
+        if plan.status == SolveStatus.OPTIMAL and s.status != SolveStatus.OPTIMAL:
             out.append(Violation(where, f"the plan states status optimal, this level is {s.status}"))
         if s.value is None:
             continue
-        holds = {"shortfall": f.shortfall <= s.value, "attained_office_years": f.attained_office_years >= s.value,
-                 "total_cost": to_yuan(s.value) == f.total_cost,
-                 "churn": churn is not None and churn <= s.value}[s.level]
-        if not holds:
-            shown = to_wan(f.total_cost) if s.level == "total_cost" else actual[s.level]
+        holds: dict[str, bool] = {Level.SHORTFALL: f.shortfall <= s.value,
+                                  Level.ATTAINED: f.attained_office_years >= s.value,
+                                  Level.TOTAL_COST: to_yuan(s.value) == f.total_cost,
+                                  Level.CHURN: churn is not None and churn <= s.value}
+        if not holds[s.level]:
+            shown = to_wan(f.total_cost) if s.level == Level.TOTAL_COST else actual[s.level]
             out.append(Violation(where, f"states the value {s.value:g}, the actions give {shown:g}"))
     return out
 

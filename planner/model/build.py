@@ -24,6 +24,11 @@ class BuiltModel:
     def extract(self, solver: cp_model.CpSolver) -> Solution:
         return extract(solver, self.vars)
 
+    def require_targets(self, cells: list[int] | None = None) -> None:
+        """Make the hard target cells (those of `cells`, indices into req.targets; all by default) constraints."""
+        for i in range(len(self.target_literals)) if cells is None else cells:
+            self.model.add(self.target_literals[i] == 1)
+
 
 def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
     m = cp_model.CpModel()
