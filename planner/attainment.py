@@ -7,9 +7,9 @@ deliberately independent (neither imports the other) so each catches the other's
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+from planner.needs import area_need, staff_need
 from planner.scenario import Office
 from planner.standards import AnyOf, Standard
 
@@ -37,17 +37,13 @@ def gaps(std: Standard, tier: str, office: Office, year: int, state: OfficeState
     ts = std.tiers[tier]  # type: ignore[index]
     out: list[Gap] = []
     for role in std.roles:  # rule 1 and rule 2: per-role minimum and caseload ratios
-        have = state.staff.get(role, 0)
-        need = ts.min_staff.get(role, 0)
-        ratio = std.caseload_ratios.get(role)
-        if ratio is not None:
-            need = max(need, math.ceil(office.caseload_in(ratio.field, year) / ratio.per_worker))
+        have, need = state.staff.get(role, 0), staff_need(std, tier, office, role, year)
         if have < need:
             out.append(Gap(f"{role} {have} < {need}", f"{std.role_zh(role)} {have} 人，需 {need} 人"))
     total = sum(state.staff.values())  # rule 3
     if total < ts.min_total_staff:
         out.append(Gap(f"total staff {total} < {ts.min_total_staff}", f"总人数 {total} 人，需 {ts.min_total_staff} 人"))
-    need_area = ts.min_floor_area_m2[office.kind]  # rule 4
+    need_area = area_need(std, tier, office)  # rule 4
     if state.floor_area_m2 < need_area:
         out.append(Gap(f"floor area {state.floor_area_m2} < {need_area} m²",
                        f"业务用房 {state.floor_area_m2} m²，需 {need_area} m²"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from planner.classify import classify_all
 from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry
+from planner.needs import area_need, staff_need
 from planner.scenario import to_yuan
 from planner.scopes import scope_members
 from planner.standards import AnyOf
@@ -124,16 +125,8 @@ def derive(loaded: LoadedScenario, soft_targets: bool | None = None) -> Requirem
     for o in loaded.offices:
         c = classes[o.id]
         ts = std.tiers[c.tier]  # type: ignore[index]
-        needs = []
-        for y in years:
-            staff = []
-            for r in roles:
-                need = ts.min_staff.get(r, 0)
-                ratio = std.caseload_ratios.get(r)
-                if ratio is not None:
-                    need = max(need, -(-o.caseload_in(ratio.field, y) // ratio.per_worker))
-                staff.append(need)
-            needs.append(YearNeed(tuple(staff), ts.min_total_staff, ts.min_floor_area_m2[o.kind]))
+        needs = [YearNeed(tuple(staff_need(std, c.tier, o, r, y) for r in roles), ts.min_total_staff,
+                          area_need(std, c.tier, o)) for y in years]
         rooms = tuple(
             tuple(tuple(g) for g in item.any_of) if isinstance(item, AnyOf) else ((item,),)
             for item in ts.facilities)

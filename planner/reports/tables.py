@@ -7,15 +7,15 @@ action, with ids and an empty requirement column (`load_context` says why on its
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from planner.actions import spec
+from planner.actions import lead_years, spec
 from planner.errors import ScenarioError
 from planner.loading import LoadedScenario, load_standard_file
 from planner.milestones import Milestone, plan_milestones
+from planner.needs import area_need, staff_need
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
 from planner.scopes import ALL
@@ -369,40 +369,54 @@ class _Names(Names):
                  tier_label(o.tier, "zh" if self.zh else "en")] + cells + sums + [due, tail])
 
     def closes(self, a: Action) -> str:
-        """The requirement the task works towards: have → have after（standard）."""
+        """The requirement the task works towards: have → have after（standard）. `have` counts the
+        office's earlier actions that have taken effect by the year this one does (a build's area
+        only after its lead time)."""
         loaded, office = self.ctx.loaded, self.offices.get(a.office)
         if loaded is None or office is None:
             return ""
         tier = self.records[a.office].tier
-        ts = loaded.standard.tiers[tier]  # type: ignore[index]
-        std_word = "标准" if self.zh else "standard"
-        earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year]
+        effective = a.year + lead_years(loaded, office, a)
+        earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year
+                   and x.year + lead_years(loaded, office, x) <= effective]
         effect = spec(a).effect
         if effect == "staff" and a.role:
-            before = office.staff.get(a.role, 0) + sum(
-                x.count or 0 for x in earlier if spec(x).effect == "staff" and x.role == a.role)
-            need = ts.min_staff.get(a.role, 0)
-            ratio = loaded.standard.caseload_ratios.get(a.role)
-            if ratio:  # the most the caseload asks for from this year on
-                need = max([need] + [math.ceil(office.caseload_in(ratio.field, y) / ratio.per_worker)
-                                     for y in loaded.years if y >= a.year])
-            after = before + (a.count or 0)
-            return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
-                f"{self.what(a)} {before}→{after} ({std_word} {need})"
+            return self._closes_staff(loaded, office, tier, a, earlier)
         if effect == "area":
-            before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier if spec(x).effect == "area")
-            after = before + (a.area_m2 or 0)
-            need = ts.min_floor_area_m2[office.kind]
-            return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
-                f"floor area {before}→{after} m² (standard {need} m²)"
+            return self._closes_area(loaded, office, tier, a, earlier)
         if effect == "room" and a.facility:
-            alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
-                        and any(a.facility in g for g in item.any_of)), None)
-            tier_name = ts.name_zh if self.zh else f"{tier} office"
-            extra = ""
-            if alt is not None:  # e.g. 依法治理室+法治宣传室 or the merged 法治建设室
-                extra = (": " if not self.zh else "：") + (" 或 " if self.zh else " or ").join(
-                    "+".join(self.room(f) for f in group) for group in alt.any_of)
-            return f"{self.what(a)} 无→有（{tier_name}{std_word}{extra}）" if self.zh else \
-                f"{self.what(a)} none→present ({tier_name} {std_word}{extra})"
+            return self._closes_room(loaded, tier, a)
         return ""
+
+    def _closes_staff(self, loaded: LoadedScenario, office: Office, tier: str, a: Action,
+                      earlier: list[Action]) -> str:
+        role = a.role or ""
+        before = office.staff.get(role, 0) + sum(
+            x.count or 0 for x in earlier if spec(x).effect == "staff" and x.role == role)
+        # the most the standard asks for from this year on (a caseload may grow)
+        need = max(staff_need(loaded.standard, tier, office, role, y) for y in loaded.years if y >= a.year)
+        after = before + (a.count or 0)
+        std_word = "标准" if self.zh else "standard"
+        return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
+            f"{self.what(a)} {before}→{after} ({std_word} {need})"
+
+    def _closes_area(self, loaded: LoadedScenario, office: Office, tier: str, a: Action,
+                     earlier: list[Action]) -> str:
+        before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier if spec(x).effect == "area")
+        after = before + (a.area_m2 or 0)
+        need = area_need(loaded.standard, tier, office)
+        return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
+            f"floor area {before}→{after} m² (standard {need} m²)"
+
+    def _closes_room(self, loaded: LoadedScenario, tier: str, a: Action) -> str:
+        ts = loaded.standard.tiers[tier]  # type: ignore[index]
+        alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
+                    and any(a.facility in g for g in item.any_of)), None)
+        std_word = "标准" if self.zh else "standard"
+        tier_name = ts.name_zh if self.zh else f"{tier} office"
+        extra = ""
+        if alt is not None:  # e.g. 依法治理室+法治宣传室 or the merged 法治建设室
+            extra = (": " if not self.zh else "：") + (" 或 " if self.zh else " or ").join(
+                "+".join(self.room(f) for f in group) for group in alt.any_of)
+        return f"{self.what(a)} 无→有（{tier_name}{std_word}{extra}）" if self.zh else \
+            f"{self.what(a)} none→present ({tier_name} {std_word}{extra})"
