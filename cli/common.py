@@ -217,12 +217,12 @@ def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | N
 
 def scenario_inputs(loaded: Any) -> list[Path]:
     """The files a loaded scenario was read from: itself, its office table, its standard file."""
-    from planner.standards import BUILTIN_IDS
+    from planner.standards import is_builtin, standard_path
 
     folder = Path(loaded.file).parent
     files = [Path(loaded.file)]
     if isinstance(loaded.scenario.offices, str):
         files.append(folder / loaded.scenario.offices)
-    if loaded.standard_ref not in BUILTIN_IDS:
-        files.append(folder / loaded.standard_ref)
+    if not is_builtin(loaded.standard_ref):
+        files.append(standard_path(loaded.standard_ref, folder))
     return files

@@ -36,7 +36,7 @@ from planner.loading import ALL, LoadedScenario, load_scenario
 from planner.plan import Action, PlanResult, write_atomic
 from planner.scenario import HousingOption, Office, to_wan
 from planner.scopes import scopes_of
-from planner.standards import BUILTIN_IDS
+from planner.standards import is_builtin, standard_path
 from planner.verify import verify_plan
 
 UNDERWAY = "underway-"  # id prefix of carried premises
@@ -225,9 +225,9 @@ def _quotas(loaded: LoadedScenario, through: int) -> dict[str, Any]:
 def _standard_ref(loaded: LoadedScenario, source: Path, output: Path) -> str:
     """A built-in id stays; a path is rewritten relative to the new file's folder."""
     ref = loaded.standard_ref
-    if ref in BUILTIN_IDS:
+    if is_builtin(ref):
         return ref
-    return Path(os.path.relpath((source.parent / ref).resolve(), output.parent.resolve())).as_posix()
+    return Path(os.path.relpath(standard_path(ref, source.parent).resolve(), output.parent.resolve())).as_posix()
 
 
 def _scenario_data(loaded: LoadedScenario, through: int, source: Path, output: Path,

@@ -26,9 +26,7 @@ def never_attains(o: OfficeReq, req: Requirements, t: int) -> str | None:
         return tr("总人数不足，且没有可招聘的岗位", "total staff short and no role can be hired")
     if need.floor_area_m2 > o.area0:
         routes = req.lease_per_m2 is not None or (req.build_per_m2 is not None and t >= req.build_lead_years)
-        opts = sum(h.area_m2 for h in o.housing_options
-                   if req.years.index(max(h.first_year, req.years[0])) + h.lead_years <= t
-                   if h.first_year <= req.years[t])
+        opts = sum(h.area_m2 for h in o.housing_options if h.counts_by(req.years, t))
         if not routes and o.area0 + opts < need.floor_area_m2:
             return tr(f"业务用房 {o.area0} < {need.floor_area_m2} m²，且租赁、新建或用房方案都无法补足",
                       f"floor area {o.area0} < {need.floor_area_m2} m² and no lease, build or housing option closes it")

@@ -24,7 +24,7 @@ from planner.errors import ScenarioError, ScenarioIssue, excerpt, format_path
 from planner.i18n import current_lang, tr
 from planner.scenario import Office, Scenario, to_yuan
 from planner.scopes import ALL, scope_kinds, scopes_of
-from planner.standards import BUILTIN_IDS, TIERS, Standard, builtin_path
+from planner.standards import BUILTIN_IDS, TIERS, Standard, is_builtin, standard_path
 from planner.tables import VALUE_ALIASES, read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
 
@@ -147,11 +147,11 @@ def _load_standard(raw: dict[str, Any], base: Path, smap: SourceMap,
         raise ScenarioError([smap.issue(("standard",), tr(
             f"必填：内置标准编号（{'、'.join(BUILTIN_IDS)}）或标准文件路径",
             f"required: a built-in standard id ({', '.join(BUILTIN_IDS)}) or a path to a standard file"))])
-    if ref in BUILTIN_IDS:
-        return load_standard_file(builtin_path(ref), f"<built-in standard {ref}>"), ref
+    if is_builtin(ref):
+        return load_standard_file(standard_path(ref, base), f"<built-in standard {ref}>"), ref
     if not _outside_allowed(allow_outside):
         _refuse_outside(base, ref, ("standard",), smap)
-    candidate = base / ref
+    candidate = standard_path(ref, base)
     if not _is_file(candidate):
         hint = difflib.get_close_matches(ref, BUILTIN_IDS, n=1)
         extra = _did_you_mean(hint[0]) if hint else tr(f"；内置标准：{'、'.join(BUILTIN_IDS)}",

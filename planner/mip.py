@@ -231,7 +231,7 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
         if req.build_per_m2 is not None:
             c.build = [var(gap if t + req.build_lead_years < T else 0) for t in range(T)]
         for i, opt in enumerate(o.housing_options):
-            xs = [var(1 if req.years[t] >= opt.first_year and t + opt.lead_years < T else 0) for t in range(T)]
+            xs = [var(1 if opt.takeable(req.years, t) else 0) for t in range(T)]
             _constr(h, sum(xs) <= 1)
             c.options[i] = xs
     needed = {f for item in o.rooms for alt in item for f in alt} - o.facilities0

@@ -256,8 +256,7 @@ def route_blockers(req: Requirements, o: OfficeReq, t: int) -> list[tuple[str, s
         out.append(("no role can be hired to reach the total staff", "无可招录岗位，总人数无法达到"))
     area_gap = need.floor_area_m2 - o.area0
     if area_gap > 0 and req.lease_per_m2 is None and (req.build_per_m2 is None or t < req.build_lead_years):
-        usable = sum(h.area_m2 for h in o.housing_options
-                     if req.years.index(h.first_year) + h.lead_years <= t)
+        usable = sum(h.area_m2 for h in o.housing_options if h.counts_by(req.years, t))
         if usable < area_gap:
             out.append((f"no housing route: {area_gap} m² more needed by {req.years[t]}, and no lease, no build "
                         f"in time and housing options of only {usable} m² that count by then",

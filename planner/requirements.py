@@ -34,6 +34,14 @@ class HousingOptionReq:
     first_year: int  # earliest year it may be taken (≥ horizon start)
     lead_years: int
 
+    def takeable(self, years: tuple[int, ...], t: int) -> bool:
+        """Whether it may be taken in year index `t` and still count within the horizon."""
+        return years[t] >= self.first_year and t + self.lead_years < len(years)
+
+    def counts_by(self, years: tuple[int, ...], t: int) -> bool:
+        """Whether, taken at the earliest, its area counts by the end of year index `t`."""
+        return years.index(self.first_year) + self.lead_years <= t
+
 
 @dataclass(frozen=True)
 class OfficeReq:

@@ -54,9 +54,7 @@ def _area_bound(o: OfficeReq, req: Requirements, t: int, T: int) -> int | None:
     if req.build_per_m2 is not None and t - req.build_lead_years >= 0:
         per_m2.append(req.build_per_m2)
     rate = min(per_m2) if per_m2 else None
-    usable = [h for h in o.housing_options
-              if req.years.index(max(h.first_year, req.years[0])) + h.lead_years <= t
-              and h.first_year <= req.years[t]]
+    usable = [h for h in o.housing_options if h.counts_by(req.years, t)]
     best: float = gap * rate if rate is not None else INF
     for k in range(1, min(len(usable), 4) + 1):
         for combo in itertools.combinations(usable, k):

@@ -78,7 +78,7 @@ def make_office_vars(m: cp_model.CpModel, o: OfficeReq, req: Requirements, k: in
             v.build = [m.new_int_var(0, area_gap, f"b_{k}_{t}") if t + req.build_lead_years < T else 0
                        for t in range(T)]
         for i, h in enumerate(o.housing_options):
-            years = [t for t in range(T) if req.years[t] >= h.first_year and t + h.lead_years < T]
+            years = [t for t in range(T) if h.takeable(req.years, t)]
             if years:
                 v.options[i] = [m.new_bool_var(f"x_{k}_{i}_{t}") if t in years else 0 for t in range(T)]
                 m.add(sum(v.options[i]) <= 1)

@@ -19,7 +19,7 @@ from planner.needs import area_need, staff_need
 from planner.plan import Action, PlanResult
 from planner.scenario import Office
 from planner.scopes import ALL
-from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
+from planner.standards import TIER_ZH, AnyOf, Standard, standard_path
 from planner.targets import scope_zh
 
 TIER_ALL = {"zh": "全部", "en": "all"}
@@ -108,7 +108,7 @@ def load_context(plan: PlanResult, loaded: LoadedScenario | None, verified: bool
     source = scenario or Path(plan.scenario.file)
     ctx = Context(verified=False)
     ref = plan.standard
-    path = builtin_path(ref) if ref in BUILTIN_IDS else source.parent / ref
+    path = standard_path(ref, source.parent)
     try:
         ctx.standard = load_standard_file(path, str(path))
     except (ScenarioError, OSError):

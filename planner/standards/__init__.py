@@ -117,3 +117,14 @@ def facility_ids(items: list[FacilityItem]) -> list[str]:
 
 def builtin_path(standard_id: str) -> Path:
     return BUILTIN_DIR / f"{standard_id}.yaml"
+
+
+def is_builtin(ref: str) -> bool:
+    """Whether a scenario's `standard:` is a built-in id (else a path to a standard file)."""
+    return ref in BUILTIN_IDS
+
+
+def standard_path(ref: str, folder: Path) -> Path:
+    """The file a scenario's `standard:` names: a built-in id's shipped file, else the path
+    relative to the scenario's folder. The one place that resolves a standard reference."""
+    return builtin_path(ref) if is_builtin(ref) else folder / ref
