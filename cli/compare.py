@@ -32,6 +32,7 @@ from cli.common import (
 )
 from planner.i18n import current_lang, tr
 from planner.standards import TIER_ZH
+from planner.sweep import SweepPoint
 
 COMPARE_EPILOG = """\b
 Examples:
@@ -271,7 +272,7 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
     _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed(), as_csv)
 
 
-def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None, as_json: bool,
+def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as_json: bool,
                   seconds: float, as_csv: bool = False) -> None:
     from planner.sweep import cheapest_meeting_targets, sweep_report
 
@@ -290,7 +291,7 @@ def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None
         _write_chart(results, best, title, prefix)
 
 
-def _sweep_csv(results: list[dict[str, Any]], best: int | None) -> None:
+def _sweep_csv(results: list[SweepPoint], best: int | None) -> None:
     """The frontier, one row per variant, figures unformatted (cells.write_csv: BOM, neutralised)."""
     from planner.reports.cells import write_csv
 
@@ -321,7 +322,7 @@ def _check_chart_possible(explicit: bool) -> None:
         err.print(f"[yellow]warning[/yellow] {user_text(CHART_MISSING)}")
 
 
-def _write_chart(results: list[dict[str, Any]], best: int | None, title: str, prefix: Path) -> None:
+def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix: Path) -> None:
     from planner.charts import ChartUnavailable, frontier_chart
 
     try:
@@ -339,7 +340,7 @@ def _pct(rates: dict[str, float] | None, tier: str) -> str:
     return f"{rates[tier]:.0%}"
 
 
-def _frontier_table(results: list[dict[str, Any]], best: int | None) -> Table:
+def _frontier_table(results: list[SweepPoint], best: int | None) -> Table:
     several_q = len({p["quota_scale"] for p in results}) > 1 or any(p["quota_scale"] != 1 for p in results)
     show_status = {p["status"] for p in results} != {"optimal"}  # all optimal: said once below
     last = results[0]["last_year"]
@@ -369,7 +370,7 @@ def _frontier_table(results: list[dict[str, Any]], best: int | None) -> Table:
     return t
 
 
-def _cheapest_line(results: list[dict[str, Any]], best: int | None) -> str:
+def _cheapest_line(results: list[SweepPoint], best: int | None) -> str:
     if best is None:
         with_plan = [p for p in results if p["objective"] is not None]
         if not with_plan:
@@ -378,11 +379,11 @@ def _cheapest_line(results: list[dict[str, Any]], best: int | None) -> str:
             return f"no variant has a plan ({why})"
         top = max(with_plan, key=lambda p: p["total_budget"])
         return (f"no scale meets every target; at ×{top['budget_scale']:g} ({top['total_budget']:,.2f} 万元) "
-                f"the shortfall is still {top['objective']['shortfall']}")
+                f"the shortfall is still {(top['objective'] or {})['shortfall']}")
     p = results[best]
     quota = f", quota ×{p['quota_scale']:g}" if p["quota_scale"] != 1 else ""
     return (f"★ cheapest scale meeting every target 最低达标预算: budget ×{p['budget_scale']:g}{quota} = "
-            f"{p['total_budget']:,.2f} 万元 (plan cost {p['objective']['total_cost']:,.2f} 万元)")
+            f"{p['total_budget']:,.2f} 万元 (plan cost {(p['objective'] or {})['total_cost']:,.2f} 万元)")
 
 
 class _SweepProgress:
@@ -398,7 +399,7 @@ class _SweepProgress:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def done(self, finished: int, total: int, point: dict[str, Any]) -> None:
+    def done(self, finished: int, total: int, point: SweepPoint) -> None:
         self.finished = finished
         self._draw()
 

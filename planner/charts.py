@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.sweep import SweepPoint
 
 CHART_MISSING = ("drawing the chart needs matplotlib, the optional chart extra: "
                  "pip install 'justice-office-planner[chart]' (or pass --no-chart)")
@@ -90,7 +93,7 @@ def _labels(chinese: bool) -> dict[str, str]:
     return zh if chinese else en
 
 
-def frontier_chart(points: Sequence[dict[str, Any]], cheapest: int | None, title: str,
+def frontier_chart(points: Sequence[SweepPoint], cheapest: int | None, title: str,
                    prefix: Path) -> ChartResult:
     """Write `prefix.png` and `prefix.svg`: attained office-years and shortfall against the budget
     scale (top), last-year attainment rate per tier against its target (bottom)."""
@@ -131,24 +134,24 @@ def _save(fig: Any, path: Path, ext: str) -> None:
     write_atomic(path, buf.getvalue())
 
 
-def _series(points: Sequence[dict[str, Any]]) -> dict[float, list[dict[str, Any]]]:
+def _series(points: Sequence[SweepPoint]) -> dict[float, list[SweepPoint]]:
     """Points with a plan, per quota scale, by budget scale."""
-    by_q: dict[float, list[dict[str, Any]]] = {}
+    by_q: dict[float, list[SweepPoint]] = {}
     for p in sorted(points, key=lambda p: (p["quota_scale"], p["budget_scale"])):
         if p["objective"] is not None:
             by_q.setdefault(p["quota_scale"], []).append(p)
     return by_q
 
 
-def _draw_top(ax: Any, points: Sequence[dict[str, Any]], cheapest: int | None, L: dict[str, str]) -> None:
+def _draw_top(ax: Any, points: Sequence[SweepPoint], cheapest: int | None, L: dict[str, str]) -> None:
     by_q = _series(points)
     right = ax.twinx()
     for n, (q, pts) in enumerate(by_q.items()):
         suffix = f" ({L['quota']} ×{q:g})" if len(by_q) > 1 else ""
         xs = [p["budget_scale"] for p in pts]
-        ax.plot(xs, [p["objective"]["attained_office_years"] for p in pts], marker="o", color=f"C{n}",
+        ax.plot(xs, [_objective(p)["attained_office_years"] for p in pts], marker="o", color=f"C{n}",
                 label=L["aoy"] + suffix)
-        right.plot(xs, [p["objective"]["shortfall"] for p in pts], marker="s", linestyle="--",
+        right.plot(xs, [_objective(p)["shortfall"] for p in pts], marker="s", linestyle="--",
                    color=f"C{n}", alpha=0.6, label=L["short"] + suffix)
     no_plan = [p["budget_scale"] for p in points if p["objective"] is None]
     if no_plan:
@@ -162,7 +165,7 @@ def _draw_top(ax: Any, points: Sequence[dict[str, Any]], cheapest: int | None, L
         c = points[cheapest]
         ax.axvline(c["budget_scale"], color="green", linestyle=":", linewidth=1.5)
         ax.annotate(f"{L['cheapest']}\n×{c['budget_scale']:g} = {c['total_budget']:,.2f} {L['unit']}",
-                    xy=(c["budget_scale"], c["objective"]["attained_office_years"]),
+                    xy=(c["budget_scale"], _objective(c)["attained_office_years"]),
                     xytext=(8, -30), textcoords="offset points", color="green", fontsize=9)
     handles = ax.get_legend_handles_labels()
     handles2 = right.get_legend_handles_labels()
@@ -174,7 +177,13 @@ def _draw_top(ax: Any, points: Sequence[dict[str, Any]], cheapest: int | None, L
         top.set_xlabel(L["x_top"])
 
 
-def _base_budget(points: Sequence[dict[str, Any]]) -> float | None:
+def _objective(p: SweepPoint) -> dict[str, Any]:
+    """The objective of a point drawn as a plan (the series hold those only)."""
+    assert p["objective"] is not None
+    return p["objective"]
+
+
+def _base_budget(points: Sequence[SweepPoint]) -> float | None:
     """Total budget at scale 1, for the top axis (budget = scale × this, up to yuan rounding)."""
     for p in points:
         if p["budget_scale"] > 0:
@@ -182,14 +191,14 @@ def _base_budget(points: Sequence[dict[str, Any]]) -> float | None:
     return None
 
 
-def _draw_bottom(ax: Any, points: Sequence[dict[str, Any]], L: dict[str, str]) -> None:
+def _draw_bottom(ax: Any, points: Sequence[SweepPoint], L: dict[str, str]) -> None:
     by_q = _series(points)
     names = dict(zip(TIER_COLOURS, L["tiers"].split("|")))
     targets: dict[str, float] = {}
     for n, (q, pts) in enumerate(by_q.items()):
         style = ["-", "-.", ":", "--"][n % 4]
         for tier, colour in TIER_COLOURS.items():
-            ys = [(p["budget_scale"], p["attainment_last_year"].get(tier)) for p in pts]
+            ys = [(p["budget_scale"], (p["attainment_last_year"] or {}).get(tier)) for p in pts]
             ys = [(x, y) for x, y in ys if y is not None]
             if ys:
                 label = names[tier] + (f" ({L['quota']} ×{q:g})" if len(by_q) > 1 else "")

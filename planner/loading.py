@@ -22,10 +22,10 @@ from pydantic import BaseModel, ValidationError
 
 from planner.errors import ScenarioError, ScenarioIssue, excerpt, format_path
 from planner.i18n import current_lang, tr
+from planner.office_table import VALUE_ALIASES, read_office_table
 from planner.scenario import Office, Scenario, to_yuan
 from planner.scopes import ALL, scope_kinds, scopes_of
 from planner.standards import BUILTIN_IDS, TIERS, Standard, is_builtin, standard_path
-from planner.tables import VALUE_ALIASES, read_office_table
 from planner.yamlsrc import SourceMap, load_yaml
 
 _WHAT_ZH = {"role": "岗位", "facility": "功能室", "caseload field": "业务量字段", "attribute": "条件属性"}
@@ -473,14 +473,15 @@ class _Checker:
         self.check_places()
         self.check_costs()
         self.check_targets()
-        self.budgets = self.limits(self.sc.budget, ("budget",), money=True)
+        self.budgets = [BudgetEntry(scope, year, amount)
+                        for scope, year, amount in self.limits(self.sc.budget, ("budget",), money=True)]
         self.check_budget_cover()
         for role, shape in self.sc.quotas.items():
             if role not in self.std.roles:
                 self.unknown(("quotas", role), "role", role, list(self.std.roles))
                 continue
-            for b in self.limits(shape, ("quotas", role), money=False):
-                self.quotas.append(QuotaEntry(role, b.scope, b.year, b.amount_yuan))
+            for scope, year, people in self.limits(shape, ("quotas", role), money=False):
+                self.quotas.append(QuotaEntry(role, scope, year, people))
         self.check_keep()
 
     def check_keep(self) -> None:
@@ -572,15 +573,16 @@ class _Checker:
         source = self.sc.targets if self.sc.targets is not None else self.std.default_targets
         return {y: {t: r for t, r in rates.items()} for y, rates in sorted(source.items()) if y in self.years}
 
-    def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[BudgetEntry]:
-        out: list[BudgetEntry] = []
+    def limits(self, shape: dict[Any, Any], at: tuple[Any, ...], money: bool) -> list[tuple[str, int, int]]:
+        """(scope, year, amount) of a budget (yuan) or one role's quota (people)."""
+        out: list[tuple[str, int, int]] = []
         for key, value in shape.items():
             if isinstance(key, int):
                 if isinstance(value, dict):
                     self.err(at + (key,), tr("年份后只写一个数额；分县区的数额写在县区名下",
                                              "a year takes one amount; per-county amounts go under the county"))
                 elif self.year_ok(at + (key,), key):
-                    out.append(BudgetEntry(ALL, key, self._amount(value, money, at + (key,))))
+                    out.append((ALL, key, self._amount(value, money, at + (key,))))
             else:
                 if not self.scope_ok(at + (key,), str(key)):
                     continue
@@ -591,7 +593,7 @@ class _Checker:
                     continue
                 for y, amount in value.items():
                     if self.year_ok(at + (key, y), y):
-                        out.append(BudgetEntry(key, y, self._amount(amount, money, at + (key, y))))
+                        out.append((key, y, self._amount(amount, money, at + (key, y))))
         return out
 
     def _amount(self, value: float, money: bool, loc: tuple[Any, ...]) -> int:

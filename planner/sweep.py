@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from planner.i18n import tr
 from planner.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
@@ -148,6 +148,23 @@ def _outermost(amount: dict[str, int], members: Mapping[str, Sequence[int]] | No
 # ---------------------------------------------------------------- one variant, anywhere
 
 
+class SweepPoint(TypedDict):
+    """One frontier point, plain data (it travels to and from processes and Dask workers, and is
+    printed as JSON): the scales, the scaled total budget and, when a plan was found, its figures."""
+
+    budget_scale: float
+    quota_scale: float
+    status: str
+    total_budget: float  # 万元, every budget entry of the variant
+    targets_total: int
+    last_year: int
+    seconds: float
+    objective: dict[str, Any] | None  # the plan's objective (plan.json's), None without a plan
+    targets_met: int | None
+    attainment_last_year: dict[str, float] | None  # tier or "all" → attained rate
+    target_last_year: dict[str, float]
+
+
 @dataclass(frozen=True)
 class VariantParams:
     """Solver settings of every variant; plain data so it pickles to processes and Dask workers."""
@@ -160,7 +177,7 @@ class VariantParams:
 
 
 def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
-                  quota_scale: float | str | Decimal, params: VariantParams) -> dict[str, Any]:
+                  quota_scale: float | str | Decimal, params: VariantParams) -> SweepPoint:
     """Load the scenario, scale it, solve it: one frontier point as plain data.
 
     Pure: it depends on its arguments and the file's content only, so it may run in this process,
@@ -183,7 +200,7 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
                                              parallel_components=False),
                         soft_targets=params.soft_targets, verify=False)
     req, outcome = run.requirements, run.outcome
-    point: dict[str, Any] = {
+    point: SweepPoint = {
         "budget_scale": float(_dec(budget_scale)), "quota_scale": float(_dec(quota_scale)),
         "status": outcome.status, "total_budget": to_wan(total_budget_yuan(variant.budgets, req.scope_members())),
         "targets_total": len(req.targets), "last_year": variant.years[-1],
@@ -196,30 +213,30 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
         return point
     k = kpis(plan)
     last = variant.years[-1]
-    point.update(
-        objective=plan.objective.model_dump(), targets_met=k.targets_met,
-        attainment_last_year={t: round(r.rate, 4) for t in (*TIERS, ALL)
-                              if (r := k.attainment.get((last, t))) is not None and r.rate is not None})
+    point["objective"] = plan.objective.model_dump()
+    point["targets_met"] = k.targets_met
+    point["attainment_last_year"] = {t: round(r.rate, 4) for t in (*TIERS, ALL)
+                                     if (r := k.attainment.get((last, t))) is not None and r.rate is not None}
     return point
 
 
-def meets_all_targets(point: dict[str, Any]) -> bool:
+def meets_all_targets(point: SweepPoint) -> bool:
     return point["objective"] is not None and point["targets_met"] == point["targets_total"]
 
 
-def cheapest_meeting_targets(points: Sequence[dict[str, Any]]) -> int | None:
+def cheapest_meeting_targets(points: Sequence[SweepPoint]) -> int | None:
     """Index of the point with the smallest total budget whose plan meets every target."""
     ok = [i for i, p in enumerate(points) if meets_all_targets(p)]
     if not ok:
         return None
-    return min(ok, key=lambda i: (points[i]["total_budget"], points[i]["objective"]["total_cost"],
+    return min(ok, key=lambda i: (points[i]["total_budget"], (points[i]["objective"] or {})["total_cost"],
                                   points[i]["quota_scale"]))
 
 
 # ---------------------------------------------------------------- running many
 
 
-OnDone = Callable[[int, int, dict[str, Any]], None]  # (done, total, point)
+OnDone = Callable[[int, int, SweepPoint], None]  # (done, total, point)
 
 
 def plan_processes(variants: int, workers: int | None, cpus: int | None = None) -> tuple[int, int]:
@@ -235,7 +252,7 @@ def plan_processes(variants: int, workers: int | None, cpus: int | None = None) 
 
 
 def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
-              dask_address: str | None = None, on_done: OnDone | None = None) -> list[dict[str, Any]]:
+              dask_address: str | None = None, on_done: OnDone | None = None) -> list[SweepPoint]:
     """Solve every (budget scale, quota scale) variant; results in the order of `points`."""
     path = str(Path(scenario_path).resolve())  # workers may run elsewhere (another cwd)
     if dask_address:
@@ -245,12 +262,12 @@ def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal
 
 
 def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
-               processes: int, on_done: OnDone | None) -> list[dict[str, Any]]:
+               processes: int, on_done: OnDone | None) -> list[SweepPoint]:
     from planner.pool import run_each
 
     finished = 0
 
-    def report(_: int, point: dict[str, Any]) -> None:
+    def report(_: int, point: SweepPoint) -> None:
         nonlocal finished
         finished += 1
         if on_done:
@@ -295,7 +312,7 @@ def check_scheduler(address: str, seconds: float = DASK_CONNECT_SECONDS) -> None
 
 
 def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
-              on_done: OnDone | None) -> list[dict[str, Any]]:
+              on_done: OnDone | None) -> list[SweepPoint]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -307,7 +324,7 @@ def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]]
         raise SweepError(tr(f"无法连接 {address} 上的 Dask 调度器：{exc}",
                             f"cannot reach the Dask scheduler at {address}: {exc}")) from None
     tag = uuid.uuid4().hex[:8]  # our own task keys: never mistaken for another client's cached results
-    results: dict[int, dict[str, Any]] = {}
+    results: dict[int, SweepPoint] = {}
     with client:
         futures = [client.submit(solve_variant, path, b, q, params, key=f"plan-sweep-{tag}-{i}", pure=False)
                    for i, (b, q) in enumerate(points)]
@@ -323,7 +340,7 @@ def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]]
     return [results[i] for i in range(len(points))]
 
 
-def sweep_report(points: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def sweep_report(points: Sequence[SweepPoint]) -> dict[str, Any]:
     """What `plan sweep --json` prints."""
     best = cheapest_meeting_targets(points)
     return {"points": list(points),

@@ -2,7 +2,7 @@
 
 One sheet per part of the scenario file (docs/reference.md §8), with Chinese headers:
 说明 (read by people only), 基本设置, 达标目标, 预算, 编制, 费用标准, 司法所 (the office-table format of
-`planner.tables`) and 用房方案 (housing options, one row each). `read_workbook` turns it into the same
+`planner.office_table`) and 用房方案 (housing options, one row each). `read_workbook` turns it into the same
 raw dict the YAML loader validates, with a `WorkbookMap` so every error names its cell:
 `情景.xlsx: 预算!C4: budget.海陵区.2022: …`. `write_workbook` writes a validated scenario back,
 so YAML → XLSX → YAML gives an equal scenario.
@@ -26,12 +26,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.i18n import tr
 from planner.loading import load_standard_file
+from planner.office_table import (
+    HEADER_ALIASES,
+    _cell,
+    check_workbook_size,
+    offices_from_rows,
+    open_workbook,
+    sheet_rows,
+)
 from planner.plan import write_atomic
 from planner.reports.cells import keep_text, sheet_value
 from planner.scenario import Office, Scenario, Schedule
 from planner.scopes import ALL
 from planner.standards import BUILTIN_IDS, TIER_ZH, TIERS, Standard, builtin_path
-from planner.tables import HEADER_ALIASES, _cell, check_workbook_size, offices_from_rows, open_workbook, sheet_rows
 from planner.workbook_keep import KEEP_SHEET, read_keep, write_keep
 from planner.yamlsrc import SourceMap
 
