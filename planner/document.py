@@ -33,14 +33,8 @@ from lxml import etree
 
 from planner.milestones import QUARTERS_ZH, plan_milestones
 from planner.plan import PlanResult
+from planner.reports.labels import T_ACTION, T_ANNUAL, T_COUNTY, T_OFFICE, T_ONE_TIME, T_WHAT, T_YEAR
 from planner.reports.tables import (
-    T_ACTION,
-    T_ANNUAL,
-    T_COUNTY,
-    T_OFFICE,
-    T_ONE_TIME,
-    T_WHAT,
-    T_YEAR,
     Context,
     Names,
     Table,

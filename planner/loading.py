@@ -527,28 +527,38 @@ class _Checker:
             for a in o.attributes:
                 if a not in self.std.attributes:
                     self.unknown(at + ("attributes", a), "attribute", a, attrs)
-            ids: set[str] = set()
-            for j, h in enumerate(o.housing_options):
-                if h.id in ids:
-                    self.err(at + ("housing_options", j, "id"), tr(f"用房方案编号 {h.id!r} 重复",
-                                                                   f"duplicate housing option id {h.id!r}"))
-                ids.add(h.id)
-                if h.from_year is not None and h.from_year > self.years[-1]:
-                    self.err(at + ("housing_options", j, "from_year"),
-                             tr(f"{h.from_year} 年晚于规划期末 {self.years[-1]} 年",
-                                f"year {h.from_year} is after the horizon's end {self.years[-1]}"))
-            if o.population is None:
-                self.warn(at + ("population",), tr(
-                    f"司法所 {o.id}：常住人口为空；规模只按面积判断，可能因此分到较低类别",
-                    f"office {o.id}: population is empty; its size is judged by area alone, which may put it "
-                    "in a lower tier"))
-            if o.gdp_rank is None:
-                self.warn(at + ("gdp_rank",), tr(
-                    f"司法所 {o.id}：缺少 gdp_rank，经济条件视为满足",
-                    f"office {o.id}: no gdp_rank; the economy criterion is treated as met"))
-            if o.demand is None:
-                self.warn(at + ("demand",), tr(f"司法所 {o.id}：缺少 demand，法治需求条件视为满足",
-                                               f"office {o.id}: no demand; the demand criterion is treated as met"))
+            self.check_housing_options(o, at)
+            self.warn_missing(o, at)
+        self.warn_gdp_ranks()
+
+    def check_housing_options(self, o: Office, at: tuple[Any, ...]) -> None:
+        ids: set[str] = set()
+        for j, h in enumerate(o.housing_options):
+            if h.id in ids:
+                self.err(at + ("housing_options", j, "id"), tr(f"用房方案编号 {h.id!r} 重复",
+                                                               f"duplicate housing option id {h.id!r}"))
+            ids.add(h.id)
+            if h.from_year is not None and h.from_year > self.years[-1]:
+                self.err(at + ("housing_options", j, "from_year"),
+                         tr(f"{h.from_year} 年晚于规划期末 {self.years[-1]} 年",
+                            f"year {h.from_year} is after the horizon's end {self.years[-1]}"))
+
+    def warn_missing(self, o: Office, at: tuple[Any, ...]) -> None:
+        """Empty classification inputs: the criterion is judged without them."""
+        if o.population is None:
+            self.warn(at + ("population",), tr(
+                f"司法所 {o.id}：常住人口为空；规模只按面积判断，可能因此分到较低类别",
+                f"office {o.id}: population is empty; its size is judged by area alone, which may put it "
+                "in a lower tier"))
+        if o.gdp_rank is None:
+            self.warn(at + ("gdp_rank",), tr(
+                f"司法所 {o.id}：缺少 gdp_rank，经济条件视为满足",
+                f"office {o.id}: no gdp_rank; the economy criterion is treated as met"))
+        if o.demand is None:
+            self.warn(at + ("demand",), tr(f"司法所 {o.id}：缺少 demand，法治需求条件视为满足",
+                                           f"office {o.id}: no demand; the demand criterion is treated as met"))
+
+    def warn_gdp_ranks(self) -> None:
         per_county = Counter(o.county for o in self.offices)
         for i, o in enumerate(self.offices):
             n = per_county[o.county]

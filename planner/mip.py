@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,37 +240,44 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
         c.rooms[f] = [var(1) for _ in range(T)]
         _constr(h, sum(c.rooms[f]) <= 1)
     for t in range(T):
-        for r, n in enumerate(o.needs[t].staff):
-            g = n - o.staff0[r]
-            if g > 0:
-                _constr(h, (sum(c.hires[r][: t + 1]) if r in c.hires else 0) - g * c.att[t] >= 0)
-        g = o.needs[t].total_staff - sum(o.staff0)
-        if g > 0:
-            _constr(h, sum(x for xs in c.hires.values() for x in xs[: t + 1]) - g * c.att[t] >= 0)
-        g = o.needs[t].floor_area_m2 - o.area0
-        if g > 0:
-            supply = sum(c.lease[: t + 1]) + sum(c.build[: max(0, t - req.build_lead_years + 1)]) + sum(
-                o.housing_options[i].area_m2 * xs[s] for i, xs in c.options.items() for s in range(T)
-                if s + o.housing_options[i].lead_years <= t)
-            _constr(h, supply - g * c.att[t] >= 0)
-        for item in o.rooms:
-            if any(set(alt) <= o.facilities0 for alt in item):
-                continue
-            picks = []
-            for alt in item:
-                if not all(f in o.facilities0 or f in c.rooms for f in alt):
-                    continue
-                z = var(1)
-                for f in alt:
-                    if f not in o.facilities0:
-                        _constr(h, sum(c.rooms[f][: t + 1]) - z >= 0)
-                picks.append(z)
-            _constr(h, sum(picks) - c.att[t] >= 0)
+        _attainment_rows(h, req, o, c, t, var)
     # The cost terms are the CP-SAT model's own (one definition of what an office-year costs).
     from planner.model.constraints import office_cost
 
     office_costs = [office_cost(c, req, t) for t in range(T)]  # type: ignore[arg-type]
     return c, office_costs
+
+
+def _attainment_rows(h: Any, req: Requirements, o: OfficeReq, c: _OfficeCols, t: int,
+                     var: Callable[[float], Any]) -> None:
+    """Year t's rows: attained only when staff, total staff, floor area and rooms are met."""
+    T = len(req.years)
+    for r, n in enumerate(o.needs[t].staff):
+        g = n - o.staff0[r]
+        if g > 0:
+            _constr(h, (sum(c.hires[r][: t + 1]) if r in c.hires else 0) - g * c.att[t] >= 0)
+    g = o.needs[t].total_staff - sum(o.staff0)
+    if g > 0:
+        _constr(h, sum(x for xs in c.hires.values() for x in xs[: t + 1]) - g * c.att[t] >= 0)
+    g = o.needs[t].floor_area_m2 - o.area0
+    if g > 0:
+        supply = sum(c.lease[: t + 1]) + sum(c.build[: max(0, t - req.build_lead_years + 1)]) + sum(
+            o.housing_options[i].area_m2 * xs[s] for i, xs in c.options.items() for s in range(T)
+            if s + o.housing_options[i].lead_years <= t)
+        _constr(h, supply - g * c.att[t] >= 0)
+    for item in o.rooms:
+        if any(set(alt) <= o.facilities0 for alt in item):
+            continue
+        picks = []
+        for alt in item:
+            if not all(f in o.facilities0 or f in c.rooms for f in alt):
+                continue
+            z = var(1)
+            for f in alt:
+                if f not in o.facilities0:
+                    _constr(h, sum(c.rooms[f][: t + 1]) - z >= 0)
+            picks.append(z)
+        _constr(h, sum(picks) - c.att[t] >= 0)
 
 
 def _extract(c: _OfficeCols, x: list[float]) -> OfficeDecisions:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.plan import PlanResult
-from planner.reports.tables import UNVERIFIED, Context, Table, build_tables, plan_years, scope_label, tier_label
+from planner.reports.labels import UNVERIFIED
+from planner.reports.tables import Context, Table, build_tables, plan_years, scope_label, tier_label
 from planner.standards import TIERS
 
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
