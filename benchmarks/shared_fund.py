@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -68,7 +69,9 @@ def goals(time_limit: float, only: str | None) -> None:
         if only and only not in name:
             continue
         path = make()
-        row = {"instance": name, "file": path.name, **{s: measure(s, path, time_limit) for s in solvers}}
+        load = os.getloadavg()[0]  # the machine is shared: say how loaded it was
+        row = {"instance": name, "file": path.name, **{s: measure(s, path, time_limit) for s in solvers},
+               "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
         rows.append(row)
         print(json.dumps(row), flush=True)
     out = HERE / "results" / f"{datetime.date.today()}-shared.json"

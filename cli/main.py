@@ -322,6 +322,7 @@ from cli.document import convert, document, template  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
+from cli.serve import serve  # noqa: E402
 
 cli.add_command(generate)
 cli.add_command(export)
@@ -333,6 +334,7 @@ cli.add_command(sweep)
 cli.add_command(document)
 cli.add_command(template)
 cli.add_command(convert)
+cli.add_command(serve)
 
 
 def main() -> None:

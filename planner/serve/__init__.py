@@ -1,0 +1,1 @@
+"""`plan serve`: the local web workbench (docs/workbench.md) and its JSON API (docs/api.md)."""

@@ -1,0 +1,20 @@
+"""The OpenAPI schema of `plan serve`'s JSON API: `python -m planner.serve.openapi > docs/openapi.json`."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def schema() -> dict[str, Any]:
+    from planner.serve.app import Settings, create_app
+
+    with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
+        app = create_app(Settings(data=Path(tmp))).fastapi
+        return dict(app.openapi())
+
+
+if __name__ == "__main__":
+    print(json.dumps(schema(), ensure_ascii=False, indent=2))
