@@ -12,11 +12,10 @@ from planner.actions import ActionType, spec
 from planner.classify import Classification
 from planner.i18n import tr
 from planner.plan import PlanResult
+from planner.reports.labels import STATUS_ZH
 from planner.scenario import Office
 from planner.standards import TIER_ZH
 from planner.targets import scope_zh
-
-STATUS_ZH = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）"}
 
 
 def classification_table(offices: list[Office], classes: dict[str, Classification]) -> Table:

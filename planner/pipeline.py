@@ -61,7 +61,7 @@ def prepare(loaded: LoadedScenario, soft_targets: bool | None = None, keep: Earl
     name for the message), refused when the model would not fit in memory."""
     req = with_keep(derive(loaded, soft_targets=soft_targets), keep)
     if check_size is not None:
-        check_model_size(req, max(len(c) for c in components(req)), check_size)
+        check_model_size(req, max((len(c) for c in components(req)), default=0), check_size)
     return req
 
 

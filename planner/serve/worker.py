@@ -1,5 +1,5 @@
-"""One run of `plan serve`, in its own process: load → derive → solve → make_plan → verify (as `plan
-solve`), then explanations and every output, written to the history in one transaction.
+"""One run of `plan serve`, in its own process: load → derive → solve → make_plan → verify
+(planner/pipeline.py, as `plan solve`), then explanations and every output, written to the history in one transaction.
 
 The process reads the run from the database, writes its progress there as the search goes, and
 sets the final status. It never prints a traceback to the user: an unexpected error is the run's
@@ -110,36 +110,31 @@ class Progress:
 
 
 def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
-    from planner.limits import check_model_size
     from planner.loading import load_scenario
-    from planner.plan import reread
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveParams, SolveStatus, components, solve
-    from planner.verify import verify_plan
+    from planner.pipeline import plan_requirements, prepare
+    from planner.solve import SolveParams
+    from planner.status import SolveStatus
 
     progress = Progress(store, run_id, p["time_limit"])
     progress.phase("loading")
     loaded = load_scenario(path, display, allow_outside=False)
-    req = derive(loaded, soft_targets=True if p.get("soft_targets") else None)
-    check_model_size(req, max((len(c) for c in components(req)), default=0), display)
+    req = prepare(loaded, soft_targets=True if p.get("soft_targets") else None, check_size=display)
     params = SolveParams(time_limit=p["time_limit"], workers=p["workers"], seed=p.get("seed", 0),
                          progress=progress.solver, engine=p.get("engine", "auto"), parallel_components=False)
     progress.phase("solving")
-    outcome = solve(req, params)
+    run = plan_requirements(loaded, req, params)
     quiet = replace(params, progress=None)
-    if outcome.status == SolveStatus.INFEASIBLE:
+    if run.status == SolveStatus.INFEASIBLE:
         progress.phase("explaining")
-        _infeasible(store, run_id, outcome.conflict, loaded, req, quiet if p.get("explain") else None)
+        _infeasible(store, run_id, run.outcome.conflict, loaded, req, quiet if p.get("explain") else None)
         return
-    if outcome.status == SolveStatus.NO_PLAN:
+    if run.plan is None:
         store.finish(run_id, "failed", tr(f"{p['time_limit']:g} 秒内未找到方案；请加大时间限制",
                                           f"no plan found within {p['time_limit']:g} s; give a longer time limit"))
         return
-    plan = reread(make_plan(loaded, req, outcome))
-    violations = verify_plan(loaded, plan)
-    if violations:
-        store.finish(run_id, "failed", "\n".join(map(str, violations)))
+    plan = run.plan
+    if run.violations:
+        store.finish(run_id, "failed", "\n".join(map(str, run.violations)))
         return
     if p.get("explain"):
         from planner.explain import explain_plan
