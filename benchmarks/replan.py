@@ -29,8 +29,8 @@ def cut_copy(path: Path, folder: Path, scope: str) -> Path:
     """The scenario with the budget entry of `scope` in the second year cut by 10 % (to whole yuan)."""
     import yaml
 
-    from planner.loading import load_scenario
-    from planner.scenario import to_wan
+    from planner.io.loading import load_scenario
+    from planner.io.scenario import to_wan
 
     loaded = load_scenario(path)
     entry = next(b for b in loaded.budgets if b.year == loaded.years[1] and b.scope == scope)
@@ -47,10 +47,10 @@ def cut_copy(path: Path, folder: Path, scope: str) -> Path:
 
 
 def run(path: Path, scope: str, workers: int, time_limit: float, folder: Path) -> None:
-    from planner.loading import load_scenario
+    from planner.analysis.replan import from_plan_file
+    from planner.io.loading import load_scenario
     from planner.pipeline import plan_scenario
-    from planner.replan import from_plan_file
-    from planner.solve import SolveParams
+    from planner.solver.solve import SolveParams
 
     params = SolveParams(time_limit=time_limit, workers=workers)
     print(path.name)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 
 def instance(n: int, years: int, seed: int, tightness: float) -> Path:
-    from planner.generate import generate, write_scenario
+    from planner.analysis.generate import generate, write_scenario
 
     path = HERE / "instances" / f"n{n}_y{years}_s{seed}_t{tightness}.yaml"
     if not path.exists():
@@ -37,9 +37,9 @@ def instance(n: int, years: int, seed: int, tightness: float) -> Path:
 
 def run_cpsat(path: Path, time_limit: float, engine: str = "auto") -> dict:
     """End to end as `plan solve` does it: load, derive, solve, plan, verify."""
-    from planner.loading import load_scenario
+    from planner.io.loading import load_scenario
     from planner.pipeline import plan_requirements, prepare
-    from planner.solve import SolveParams, solve
+    from planner.solver.solve import SolveParams, solve
 
     solve_s = 0.0
 
@@ -67,8 +67,8 @@ def run_cpsat(path: Path, time_limit: float, engine: str = "auto") -> dict:
 def run_highs(path: Path, time_limit: float, patterns: bool = False) -> dict:
     from mip_peer import solve_mip
 
-    from planner.loading import load_scenario
-    from planner.requirements import derive
+    from planner.io.loading import load_scenario
+    from planner.rules.requirements import derive
 
     t0 = time.monotonic()
     req = derive(load_scenario(path))

@@ -30,9 +30,9 @@ from cli.common import (
     solve_options,
     user_text,
 )
+from planner.analysis.sweep import SweepPoint
 from planner.i18n import current_lang, tr
-from planner.standards import TIER_ZH
-from planner.sweep import SweepPoint
+from planner.io.standards import TIER_ZH
 
 COMPARE_EPILOG = """\b
 Examples:
@@ -72,10 +72,10 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     mixed. Exit 3 when a scenario's hard targets are infeasible (use --soft-targets), 4 when no
     plan is found in time, 5 when a plan.json fails verification.
     """
-    from planner.compare import NoPlanError, compare as run_compare, load_for_compare
-    from planner.solve import SolveParams
-    from planner.status import SolveStatus
-    from planner.verify import PlanRefused
+    from planner.analysis.compare import NoPlanError, compare as run_compare, load_for_compare
+    from planner.rules.verify import PlanRefused
+    from planner.solver.solve import SolveParams
+    from planner.solver.status import SolveStatus
 
     if len(files) < 2:
         raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
@@ -116,7 +116,7 @@ def _label(p: Any) -> str:
 
 def _compare_terminal(plans: list[Any]) -> None:
     from cli.replan import print_compare_churn
-    from planner.compare import kpi_rows, kpis, office_differences, plan_names
+    from planner.analysis.compare import kpi_rows, kpis, office_differences, plan_names
 
     labels = _labels(plans)
     t = Table(title="对比 Comparison (A is the baseline)")
@@ -162,7 +162,7 @@ def _compare_csv(plans: list[Any]) -> None:
     any plans and every office whose actions differ, with each plan's value in its column, then
     the churn of each plan against the first (cli/replan.py)."""
     from cli.replan import churn_csv_rows
-    from planner.compare import actions_by_office, kpi_rows, kpis, plan_names
+    from planner.analysis.compare import actions_by_office, kpi_rows, kpis, plan_names
     from planner.reports.cells import write_csv
 
     rows: list[list[Any]] = []
@@ -228,8 +228,7 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
     last-year attainment per tier, cost, targets met and shortfall, and marks (★) the cheapest scale
     that meets every target. Variants run in parallel, one per core, or on a Dask cluster (--dask).
     """
-    from planner.loading import load_scenario
-    from planner.sweep import (
+    from planner.analysis.sweep import (
         SweepError,
         VariantParams,
         grid,
@@ -237,6 +236,7 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
         plan_processes,
         run_sweep,
     )
+    from planner.io.loading import load_scenario
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be combined")
@@ -274,7 +274,7 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
 
 def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as_json: bool,
                   seconds: float, as_csv: bool = False) -> None:
-    from planner.sweep import cheapest_meeting_targets, sweep_report
+    from planner.analysis.sweep import cheapest_meeting_targets, sweep_report
 
     best = cheapest_meeting_targets(results)
     if as_json:
@@ -312,7 +312,7 @@ def _sweep_csv(results: list[SweepPoint], best: int | None) -> None:
 
 
 def _check_chart_possible(explicit: bool) -> None:
-    from planner.charts import CHART_MISSING
+    from planner.reports.charts import CHART_MISSING
 
     try:
         import matplotlib  # noqa: F401
@@ -323,7 +323,7 @@ def _check_chart_possible(explicit: bool) -> None:
 
 
 def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix: Path) -> None:
-    from planner.charts import ChartUnavailable, frontier_chart
+    from planner.reports.charts import ChartUnavailable, frontier_chart
 
     try:
         chart = frontier_chart(results, best, title, prefix)
@@ -404,7 +404,7 @@ class _SweepProgress:
         self._draw()
 
     def _draw(self) -> None:
-        from planner.sweep import eta
+        from planner.analysis.sweep import eta
 
         if not self.enabled:
             return

@@ -25,8 +25,8 @@ from cli.common import (
     user_text as escape,
 )
 from planner.i18n import tr
-from planner.scopes import ALL
-from planner.targets import scope_zh
+from planner.rules.scopes import ALL
+from planner.rules.targets import scope_zh
 
 EPILOG = """\b
 Examples:
@@ -62,10 +62,10 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
        and what 10% less (one less) costs, ranked (re-solves run in parallel).
     The same content goes into plan.json with `plan solve --explain`.
     """
-    from planner.explain import explain_infeasible, explain_plan
-    from planner.loading import load_scenario
+    from planner.analysis.explain import explain_infeasible, explain_plan
+    from planner.io.loading import load_scenario
     from planner.pipeline import prepare
-    from planner.solve import SolveParams
+    from planner.solver.solve import SolveParams
 
     loaded = load_scenario(scenario)
     _check_offices(office_ids, [o.id for o in loaded.offices])

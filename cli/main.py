@@ -36,24 +36,24 @@ from cli.common import (
 from cli.render import classification_table, plan_summary
 from cli.replan import earlier_plan, keep_options, print_churn
 from cli.running import Ticker, exit_now, in_thread, stop_on_signals
-from planner.classify import classify_all
-from planner.diagnose import diagnose
+from planner.analysis.diagnose import diagnose
+from planner.analysis.explain import explain_plan
+from planner.analysis.replan import Earlier
 from planner.errors import ScenarioError, ScenarioIssue
-from planner.explain import explain_plan
 from planner.i18n import tr
-from planner.loading import LoadedScenario, load_scenario
+from planner.io.loading import LoadedScenario, load_scenario
+from planner.io.scenario import Scenario
 from planner.pipeline import PlanRun, plan_scenario
 from planner.plan import PlanResult, write_atomic
-from planner.remote import RemoteError
-from planner.replan import Earlier
 from planner.reports.cells import write_csv
 from planner.reports.tables import build_tables
 from planner.reports.xlsx import write_xlsx
-from planner.scenario import Scenario
-from planner.solve import SolveControl, SolveParams
-from planner.status import SolveStatus
-from planner.targets import scope_zh
-from planner.verify import PlanRefused, check_plan_file
+from planner.rules.classify import classify_all
+from planner.rules.targets import scope_zh
+from planner.rules.verify import PlanRefused, check_plan_file
+from planner.solver.remote import RemoteError
+from planner.solver.solve import SolveControl, SolveParams
+from planner.solver.status import SolveStatus
 
 EPILOG = """\b
 Examples:
@@ -296,7 +296,7 @@ def _check_writable(folder: Path) -> None:
 
 
 def _report_infeasible(run: PlanRun) -> None:
-    """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
+    """The targets in conflict, as `plan explain` words them (planner/analysis/explain.py), and the limits
     they compete for (planner/pipeline.py)."""
     err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr(
         "：硬性目标在现有预算与名额下无法全部实现。",

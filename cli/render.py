@@ -8,14 +8,14 @@ from typing import Any
 from rich.table import Table
 
 from cli.common import user_text as u
-from planner.actions import ActionType, spec
-from planner.classify import Classification
 from planner.i18n import tr
+from planner.io.scenario import Office
+from planner.io.standards import TIER_ZH
 from planner.plan import PlanResult
 from planner.reports.labels import STATUS_ZH
-from planner.scenario import Office
-from planner.standards import TIER_ZH
-from planner.targets import scope_zh
+from planner.rules.actions import ActionType, spec
+from planner.rules.classify import Classification
+from planner.rules.targets import scope_zh
 
 
 def classification_table(offices: list[Office], classes: dict[str, Classification]) -> Table:

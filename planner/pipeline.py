@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.limits import check_model_size
-from planner.loading import BudgetEntry, LoadedScenario, load_scenario
+from planner.analysis.replan import Earlier, with_keep
+from planner.io.loading import BudgetEntry, LoadedScenario, load_scenario
 from planner.plan import PlanResult, reread
-from planner.replan import Earlier, with_keep
-from planner.requirements import Requirements, derive
-from planner.result import make_plan
-from planner.solve import SolveOutcome, SolveParams, components, solve
-from planner.status import SolveStatus
-from planner.verify import Violation, verify_plan
+from planner.rules.requirements import Requirements, derive
+from planner.rules.verify import Violation, verify_plan
+from planner.solver.limits import check_model_size
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveOutcome, SolveParams, components, solve
+from planner.solver.status import SolveStatus
 
 
 @dataclass(frozen=True)

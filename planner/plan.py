@@ -10,8 +10,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from planner.actions import ActionType
 from planner.i18n import tr
+from planner.rules.actions import ActionType
 
 TypeOfAction = Annotated[ActionType, PlainSerializer(str)]  # dumped as its plain string (YAML, CSV, JSON)
 

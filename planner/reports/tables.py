@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from planner.actions import lead_years, spec
+from planner.analysis.milestones import Milestone, plan_milestones
 from planner.errors import ScenarioError
-from planner.loading import LoadedScenario, load_standard_file
-from planner.milestones import Milestone, plan_milestones
-from planner.needs import area_need, staff_need
+from planner.io.loading import LoadedScenario, load_standard_file
+from planner.io.scenario import Office
+from planner.io.standards import TIER_ZH, AnyOf, Standard, standard_path
 from planner.plan import Action, PlanResult
 from planner.reports.labels import (
     HEADERS,
@@ -35,10 +35,10 @@ from planner.reports.labels import (
     VERIFIED,
     WHOLE,
 )
-from planner.scenario import Office
-from planner.scopes import ALL
-from planner.standards import TIER_ZH, AnyOf, Standard, standard_path
-from planner.targets import scope_zh
+from planner.rules.actions import lead_years, spec
+from planner.rules.needs import area_need, staff_need
+from planner.rules.scopes import ALL
+from planner.rules.targets import scope_zh
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ Outputs = dict[str, tuple[str, bytes]]
 
 def main(folder: str, run_id: int) -> None:
     """The worker process's entry point (planner/serve/runner.py starts it)."""
-    from planner.pool import ignore_sigint
+    from planner.solver.pool import ignore_sigint
 
     ignore_sigint()  # Ctrl-C on the server reaches the whole group: the server decides
     _leave_with_parent()
@@ -83,7 +83,7 @@ class Progress:
         self.lock = threading.Lock()
 
     def solver(self, p: Any) -> None:
-        """A planner.solve.Progress: the level (and component) searched, best value and bound."""
+        """A planner.solver.solve.Progress: the level (and component) searched, best value and bound."""
         label = _LABEL.match(p.stage)
         level = label.group(3) if label else p.stage
         with self.lock:
@@ -110,10 +110,10 @@ class Progress:
 
 
 def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
-    from planner.loading import load_scenario
+    from planner.io.loading import load_scenario
     from planner.pipeline import plan_requirements, prepare
-    from planner.solve import SolveParams
-    from planner.status import SolveStatus
+    from planner.solver.solve import SolveParams
+    from planner.solver.status import SolveStatus
 
     progress = Progress(store, run_id, p["time_limit"])
     progress.phase("loading")
@@ -137,7 +137,7 @@ def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
         store.finish(run_id, "failed", "\n".join(map(str, run.violations)))
         return
     if p.get("explain"):
-        from planner.explain import explain_plan
+        from planner.analysis.explain import explain_plan
 
         progress.phase("explaining")
         section = explain_plan(loaded, req, plan, quiet, processes=1,
@@ -150,7 +150,7 @@ def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
 
 def plan_outputs(plan: Any, loaded: Any) -> Outputs:
     """plan.json, the HTML report and the workbook in Chinese and English, the Word draft."""
-    from planner.document import build_document
+    from planner.reports.document import build_document
     from planner.reports.html import render_report
     from planner.reports.tables import Context, build_tables
     from planner.reports.xlsx import write_xlsx
@@ -171,7 +171,7 @@ def plan_outputs(plan: Any, loaded: Any) -> Outputs:
 def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any, params: Any) -> None:
     """The targets in conflict, as `plan solve` names them; with explanations, also the figure of
     each limit that restores feasibility (`plan explain`)."""
-    from planner.explain import conflict_heading, explain_infeasible, target_need
+    from planner.analysis.explain import conflict_heading, explain_infeasible, target_need
 
     lines = [tr(*conflict_heading(len(conflict))) + tr("：", ":")] + ["  " + tr(*target_need(c)) for c in conflict]
     explanation: dict[str, Any] = {"conflict_zh": [conflict_heading(len(conflict))[0]]
@@ -188,9 +188,16 @@ def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any,
 
 def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
     """The variants in turn in this one process (the server runs at most N processes at once)."""
-    from planner.loading import load_scenario
-    from planner.pool import run_each
-    from planner.sweep import VariantParams, cheapest_meeting_targets, grid, parse_scales, solve_variant, sweep_report
+    from planner.analysis.sweep import (
+        VariantParams,
+        cheapest_meeting_targets,
+        grid,
+        parse_scales,
+        solve_variant,
+        sweep_report,
+    )
+    from planner.io.loading import load_scenario
+    from planner.solver.pool import run_each
 
     progress = Progress(store, run_id, p["time_limit"])
     loaded = load_scenario(path, display, allow_outside=False)
@@ -204,7 +211,7 @@ def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
     out: Outputs = {"sweep.json": ("application/json",
                                    json.dumps(sweep_report(results), ensure_ascii=False, indent=2).encode())}
     message = None
-    from planner.charts import ChartUnavailable, frontier_chart
+    from planner.reports.charts import ChartUnavailable, frontier_chart
 
     try:
         chart = frontier_chart(results, best, loaded.scenario.name, path.parent / "frontier")

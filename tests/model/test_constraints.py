@@ -1,4 +1,4 @@
-"""One small CP-SAT model per constraint family of planner/model/constraints.py, each solved twice:
+"""One small CP-SAT model per constraint family of planner/solver/model/constraints.py, each solved twice:
 once where the family can be met (feasible) and once where it cannot (infeasible).
 
 Each model is one office's variables (`make_office_vars`) with only the family under test, the
@@ -16,10 +16,10 @@ from pathlib import Path
 from handplan import load
 from ortools.sat.python import cp_model
 
-from planner.model import constraints as c
-from planner.model.variables import OfficeVars, make_office_vars
-from planner.requirements import Requirements, derive
-from planner.status import SolveStatus, map_status
+from planner.rules.requirements import Requirements, derive
+from planner.solver.model import constraints as c
+from planner.solver.model.variables import OfficeVars, make_office_vars
+from planner.solver.status import SolveStatus, map_status
 
 ROOMS = ["public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
          "enforcement_management_room", "five_stations"]

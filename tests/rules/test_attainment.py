@@ -7,10 +7,10 @@ asserts the exact gap, then the smallest change that closes it.
 
 from __future__ import annotations
 
-from planner.attainment import OfficeState, gaps
-from planner.loading import load_standard_file
-from planner.scenario import Office
-from planner.standards import Standard, builtin_path
+from planner.io.loading import load_standard_file
+from planner.io.scenario import Office
+from planner.io.standards import Standard, builtin_path
+from planner.rules.attainment import OfficeState, gaps
 
 STD = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
 ROOMS = {"public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
