@@ -53,15 +53,36 @@ def read_plan_for_verify(path: Path) -> tuple[PlanResult | None, list[Violation]
 
 def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
     """Every violation of docs/reference.md §4–§6 and every false claim in the plan; [] = the plan holds."""
-    v: list[Violation] = []
     tiers = {oid: c.tier for oid, c in classify_all(loaded.offices, loaded.standard).items()}
-    offices = {o.id: o for o in loaded.offices}
+    v = _check_header(loaded, plan)
+    good, bad = _check_actions(loaded, plan)
+    v += bad + _once_only(good)
+    f = recount(loaded, tiers, good, derive(loaded).scope_members())
+    v += _check_offices(loaded, plan, tiers, f)
+    v += _check_limits(loaded, plan, f)
+    v += _check_targets(loaded, plan, f)
+    v += _check_objective(plan, f)
+    v += _check_stages(plan, f) + _check_churn(plan, loaded.years)
+    return v
+
+
+def _check_header(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
+    """The plan is this scenario's: its standard and its name (the title of every report and sheet)."""
+    v: list[Violation] = []
     if plan.standard != loaded.standard_ref:
         v.append(Violation("standard", f"plan is for {plan.standard!r}, the scenario uses {loaded.standard_ref!r}"))
-    if plan.scenario.name != loaded.scenario.name:  # the title of every report and sheet
+    if plan.scenario.name != loaded.scenario.name:
         v.append(Violation("scenario.name", f"stated {plan.scenario.name!r}, the scenario is named "
                            f"{loaded.scenario.name!r}"))
+    return v
+
+
+def _check_actions(loaded: LoadedScenario, plan: PlanResult) -> tuple[list[Action], list[Violation]]:
+    """(the actions the scenario allows, what is wrong with each action): office, year, whether it
+    is allowed, its stated costs (verify's own recount, not the plan writer's pricing), an option's area."""
+    offices = {o.id: o for o in loaded.offices}
     good: list[Action] = []
+    v: list[Violation] = []
     for i, a in enumerate(plan.actions):
         where = f"actions[{i}] ({a.office} {a.year} {a.type})"
         if a.office not in offices:
@@ -75,7 +96,6 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
         except ActionError as exc:
             v.append(Violation(where, str(exc)))
             continue
-        # Costs from verify's own recount, not from the plan writer's pricing.
         one_time, annual = action_cost(loaded, a)
         if to_yuan(a.one_time) != one_time or to_yuan(a.annual) != annual:
             v.append(Violation(where, f"costs stated as one_time {a.one_time} / annual {a.annual} 万元, "
@@ -85,10 +105,13 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             if a.area_m2 != opt.area_m2:
                 v.append(Violation(where, f"area_m2 {a.area_m2} but option {opt.id} has {opt.area_m2}"))
         good.append(a)
-    v += _once_only(good)
-    f = recount(loaded, tiers, good, derive(loaded).scope_members())
-    v += _check_offices(loaded, plan, tiers, f)
-    for b in loaded.budgets:  # docs/reference.md §6 budgets
+    return good, v
+
+
+def _check_limits(loaded: LoadedScenario, plan: PlanResult, f: Recount) -> list[Violation]:
+    """docs/reference.md §6: every budget and quota holds, and the stated spending is the actions'."""
+    v: list[Violation] = []
+    for b in loaded.budgets:
         spent = f.spent[(b.scope, b.year)]
         if spent > b.amount_yuan:
             v.append(Violation(f"budget {b.scope} {b.year}",
@@ -102,13 +125,10 @@ def verify_plan(loaded: LoadedScenario, plan: PlanResult) -> list[Violation]:
             v.append(Violation(f"spending {b.scope} {b.year}",
                                f"states spent {s.spent} of {s.budget}; the actions spend "
                                f"{to_wan(f.spent[(b.scope, b.year)])} of {to_wan(b.amount_yuan)}"))
-    for q in loaded.quotas:  # docs/reference.md §6 quotas
+    for q in loaded.quotas:
         n = f.hired[(q.role, q.scope, q.year)]
         if n > q.amount:
             v.append(Violation(f"quota {q.role} {q.scope} {q.year}", f"hires {n}, over the quota of {q.amount}"))
-    v += _check_targets(loaded, plan, f)
-    v += _check_objective(plan, f)
-    v += _check_stages(plan, f) + _check_churn(plan, loaded.years)
     return v
 
 
