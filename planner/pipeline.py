@@ -17,9 +17,10 @@ from planner.io.loading import BudgetEntry, LoadedScenario, load_scenario
 from planner.plan import PlanResult, reread
 from planner.rules.requirements import Requirements, derive
 from planner.rules.verify import Violation, verify_plan
+from planner.solver.components import components
 from planner.solver.limits import check_model_size
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveOutcome, SolveParams, components, solve
+from planner.solver.solve import SolveOutcome, SolveParams, solve
 from planner.solver.status import SolveStatus
 
 

@@ -53,7 +53,8 @@ def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path:
 
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
-    from planner.solver.solve import SolveParams, SolveStatus, components, solve
+    from planner.solver.components import components
+    from planner.solver.solve import SolveParams, SolveStatus, solve
 
     path = tmp_path / "cities.yaml"
     write_scenario(generate(110, seed=3, tightness=1.5, soft=True, scopes=Scopes(budget="city", cities=2)), path)

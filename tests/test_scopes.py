@@ -253,7 +253,7 @@ def test_the_city_fund_example_has_one_fund_a_year_and_county_quotas_and_targets
 
 
 def test_offices_sharing_a_city_fund_form_one_component_and_the_limits_follow_them(tmp_path: Path) -> None:
-    from planner.solver.solve import components, split_requirements
+    from planner.solver.components import components, split_requirements
 
     loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "戊市": {2022: 5}},
                                quotas={"posts": {"乙县": {2022: 1}}}), tmp_path, "s.yaml")

@@ -105,7 +105,7 @@ def attribute(items: list[ChurnItem], changes: list[Change], req: Requirements) 
     """The items with their causes (kept items have none)."""
     if not changes:
         return items
-    from planner.solver.solve import components
+    from planner.solver.components import components
 
     ids = [o.id for o in req.offices]
     group: dict[str, frozenset[str]] = {}

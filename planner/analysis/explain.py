@@ -3,7 +3,7 @@ conflict, each limit's restoring figure, in plain Chinese and English. `explain_
 rest of the explanations of a plan: each office's path (`office_explain`) and the marginal values
 of budgets and quotas (`marginal`).
 
-Method: the conflicting target cells come from `solve.find_conflict` (CP-SAT assumptions, then a
+Method: the conflicting target cells come from `solver.conflict.find_conflict` (CP-SAT assumptions, then a
 deletion filter). Only the component holding them matters (limits elsewhere cannot interact).
 Limits (budget and quota entries) are shrunk to a minimal set by a deletion filter: a limit is
 dropped (made unlimited) when the rest still cannot be met. For each limit of that set alone, a
@@ -23,9 +23,11 @@ from planner.io.standards import TIER_ZH
 from planner.plan import PlanResult
 from planner.rules.requirements import UNLIMITED, Requirements, limit_amount, with_limit
 from planner.rules.targets import TargetCell, scope_zh
+from planner.solver.components import components, split_requirements
+from planner.solver.conflict import find_conflict
 from planner.solver.model import build_model
-from planner.solver.solve import SolveParams, check_solver, components, find_conflict, split_requirements
-from planner.solver.status import SolveStatus, map_status
+from planner.solver.solve import SolveParams
+from planner.solver.status import SolveStatus, check_solver, map_status
 
 STEP_YUAN = 100  # 0.01 万元
 

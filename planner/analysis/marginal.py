@@ -4,7 +4,7 @@ office-years, target shortfall and total cost; ranked, so a planner sees which l
 
 Method: each variant changes exactly one entry (budget ×1.1 / ×0.9 in whole yuan, halves up, as
 `sweep.scale_budget`; quota +1 / −1 when it is ≥ 1) and everything else stays as in the scenario.
-Changing an amount never changes the components (`solve.components` links offices by an entry's
+Changing an amount never changes the components (`solver.components.components` links offices by an entry's
 scope, not its amount), and the lexicographic optimum is the sum of the components' optima, so only
 the components an entry touches are re-solved; each is compared with its own baseline, solved once
 with the same parameters. A delta is variant − baseline, summed over the touched components, of
@@ -26,8 +26,9 @@ from planner.io.loading import ALL, BudgetEntry, QuotaEntry
 from planner.io.scenario import to_wan
 from planner.rules.requirements import Limit, Requirements, limit_amount, with_limit
 from planner.rules.targets import scope_zh
+from planner.solver.components import components, split_requirements
 from planner.solver.pool import run_each
-from planner.solver.solve import SolveParams, components, solve, split_requirements
+from planner.solver.solve import SolveParams, solve
 from planner.solver.status import SolveStatus
 
 UP, DOWN = Decimal("1.1"), Decimal("0.9")

@@ -38,8 +38,7 @@ from planner.rules.scopes import scopes_of
 from planner.solver.model import build_model
 from planner.solver.model.build import BuiltModel
 from planner.solver.model.constraints import office_cost
-from planner.solver.solve import check_solver
-from planner.solver.status import SolveStatus, map_status
+from planner.solver.status import SolveStatus, check_solver, map_status
 
 SOLVE_SECONDS = 10.0  # one office alone: milliseconds in practice
 

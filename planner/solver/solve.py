@@ -21,9 +21,10 @@ from typing import Literal
 import ortools
 from ortools.sat.python import cp_model
 
-from planner.io.loading import BudgetEntry, QuotaEntry
 from planner.rules.requirements import Requirements
 from planner.rules.targets import TargetCell
+from planner.solver.components import components, split_requirements
+from planner.solver.conflict import find_conflict
 from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.solver.pool import ignore_sigint, stop_now
 from planner.solver.status import Level, SolveStatus, map_status
@@ -274,59 +275,6 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
 SMALL_COMPONENT = 40
 
 
-def components(req: Requirements) -> list[list[int]]:
-    """Groups of office indices linked by a shared budget entry, quota entry or target cell."""
-    parent = list(range(len(req.offices)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def link(members: list[int]) -> None:
-        for j in members[1:]:
-            a, b = find(members[0]), find(j)
-            if a != b:
-                parent[b] = a
-
-    members = req.scope_members()
-    index = req.office_index()
-    for scope in {b.scope for b in req.budgets} | {q.scope for q in req.quotas}:
-        link(list(members.get(scope, ())))
-    for cell in req.targets:
-        link([index[i] for i in cell.office_ids])
-    groups: dict[int, list[int]] = {}
-    for i in range(len(req.offices)):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
-def split_requirements(req: Requirements, parts: list[list[int]]) -> list[Requirements]:
-    """Each component's requirements: its offices and the limits and cells that touch them.
-
-    One pass over budgets, quotas and cells (grouped by scope), not one pass per component."""
-    comp_of_office = {req.offices[i].id: k for k, idx in enumerate(parts) for i in idx}
-    comp_of_index = {i: k for k, idx in enumerate(parts) for i in idx}
-    comps_of_scope = {scope: sorted({comp_of_index[i] for i in members if i in comp_of_index})
-                      for scope, members in req.scope_members().items()}
-    budgets: list[list[BudgetEntry]] = [[] for _ in parts]
-    quotas: list[list[QuotaEntry]] = [[] for _ in parts]
-    cells: list[list[TargetCell]] = [[] for _ in parts]
-    for b in req.budgets:
-        for k in comps_of_scope.get(b.scope, ()):
-            budgets[k].append(b)
-    for q in req.quotas:
-        for k in comps_of_scope.get(q.scope, ()):
-            quotas[k].append(q)
-    for c in req.targets:
-        kc = comp_of_office.get(c.office_ids[0])  # a cell never spans components
-        if kc is not None:
-            cells[kc].append(c)
-    return [replace(req, offices=tuple(req.offices[i] for i in idx), budgets=tuple(budgets[k]),
-                    quotas=tuple(quotas[k]), targets=tuple(cells[k])) for k, idx in enumerate(parts)]
-
-
 def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
     out = []
     for level in range(min(len(p.stages) for p in parts)):
@@ -509,49 +457,3 @@ def _hint(m: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     hint = m.Proto().solution_hint
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
-
-
-def check_solver(time_limit: float, workers: int = 1) -> cp_model.CpSolver:
-    """A solver for the small checks around a plan (feasibility, explanations, conflicts): a time
-    limit, and CP-SAT's own SIGINT hook off (it aborts the process; interrupts are ours)."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.catch_sigint_signal = False
-    return solver
-
-
-def find_conflict(req: Requirements, params: SolveParams) -> tuple[TargetCell, ...]:
-    """Hard target cells that cannot all be met together, shrunk to a minimal set.
-
-    CP-SAT returns a sufficient set of failed assumptions; each cell is then dropped in turn and
-    kept out when the rest stays infeasible (deletion filter), so every cell named matters.
-    """
-    if not req.targets:
-        return ()
-    built = build_model(req)
-    lits = built.target_literals
-    core = _core(built, list(range(len(lits))), params)
-    for c in list(core):
-        trial = [x for x in core if x != c]
-        if trial and _infeasible_with(req, trial, params):
-            core = trial
-    return tuple(req.targets[i] for i in core)
-
-
-def _core(built: BuiltModel, idx: list[int], params: SolveParams) -> list[int]:
-    m = built.model
-    m.clear_assumptions()
-    m.add_assumptions([built.target_literals[i] for i in idx])
-    solver = check_solver(30.0)  # one worker: cores come from the sequential search
-    if map_status(solver.Solve(m), m) != SolveStatus.INFEASIBLE:
-        return idx
-    found = set(solver.SufficientAssumptionsForInfeasibility())
-    core = [i for i in idx if built.target_literals[i].Index() in found]
-    return core or idx
-
-
-def _infeasible_with(req: Requirements, idx: list[int], params: SolveParams) -> bool:
-    built = build_model(req)
-    built.require_targets(idx)
-    return map_status(check_solver(10.0, params.workers).Solve(built.model), built.model) == SolveStatus.INFEASIBLE

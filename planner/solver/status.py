@@ -1,4 +1,5 @@
-"""Statuses and level names (docs/reference.md §7, §9), and CP-SAT's raw statuses read in one place.
+"""Statuses and level names (docs/reference.md §7, §9), CP-SAT's raw statuses read in one place, and
+the CP-SAT solver of the small checks around a plan.
 
 The enums are StrEnums: their values are plan.json's strings, and they compare equal to them.
 """
@@ -47,3 +48,12 @@ def map_status(code: int, model: cp_model.CpModel | None = None) -> SolveStatus:
         raise RuntimeError(f"unknown CP-SAT status {code}")
     return _CP_STATUS[code]
 
+
+def check_solver(time_limit: float, workers: int = 1) -> cp_model.CpSolver:
+    """A solver for the small checks around a plan (feasibility, explanations, conflicts): a time
+    limit, and CP-SAT's own SIGINT hook off (it aborts the process; interrupts are ours)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    return solver
