@@ -317,12 +317,13 @@ def _report_infeasible(run: PlanRun) -> None:
 
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
-from cli.compare import compare, sweep  # noqa: E402
+from cli.compare import compare  # noqa: E402
 from cli.document import convert, document, template  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
 from cli.serve import serve  # noqa: E402
+from cli.sweep import sweep  # noqa: E402
 
 cli.add_command(generate)
 cli.add_command(export)
