@@ -12,8 +12,6 @@ import threading
 import time
 from types import FrameType
 
-import psutil
-
 from planner.i18n import tr
 
 
@@ -86,6 +84,8 @@ def exit_now(code: int, flush: bool = True) -> None:
     (a pool worker inside CP-SAT would otherwise search on, up to its time limit). From a signal
     handler, `flush=False`: the interrupted thread may hold a stream's lock."""
 
+
+    import psutil  # only on the way out
 
     with contextlib.suppress(Exception):
         for child in psutil.Process().children(recursive=True):
