@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve()
 REPO = HERE.parents[2]
 DATA = REPO / "scenarios/data/taizhou_towns.csv"
 OUT = REPO / "scenarios/2022.yaml"
-STANDARDS = REPO / "planner/standards"
+STANDARDS = REPO / "planner/io/standards"
 SEED = 2022
 YEARS = (2022, 2023)
 
