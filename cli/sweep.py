@@ -25,6 +25,7 @@ from cli.common import (
 )
 from planner.analysis.sweep import SweepPoint
 from planner.io.standards import TIER_ZH
+from planner.solver.status import SolveStatus
 
 SWEEP_EPILOG = """\b
 Examples:
@@ -129,7 +130,7 @@ def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as
     else:
         print_table(_frontier_table(results, best))
         out.print(_cheapest_line(results, best))
-        if all(p["status"] == "optimal" for p in results):
+        if all(p["status"] == SolveStatus.OPTIMAL for p in results):
             out.print("every point is proven optimal (最优)")
         out.print(f"{len(results)} variants solved in {seconds:.1f} s")
     if prefix is not None:
@@ -187,7 +188,7 @@ def _pct(rates: dict[str, float] | None, tier: str) -> str:
 
 def _frontier_table(results: list[SweepPoint], best: int | None) -> Table:
     several_q = len({p["quota_scale"] for p in results}) > 1 or any(p["quota_scale"] != 1 for p in results)
-    show_status = {p["status"] for p in results} != {"optimal"}  # all optimal: said once below
+    show_status = {p["status"] for p in results} != {SolveStatus.OPTIMAL}  # all optimal: said once below
     last = results[0]["last_year"]
     tiers = [t for t in ("large", "medium", "small", "all")
              if any(t in (p["attainment_last_year"] or {}) for p in results)]
@@ -219,7 +220,8 @@ def _cheapest_line(results: list[SweepPoint], best: int | None) -> str:
     if best is None:
         with_plan = [p for p in results if p["objective"] is not None]
         if not with_plan:
-            why = ("hard targets infeasible at every scale" if all(p["status"] == "infeasible" for p in results)
+            infeasible = all(p["status"] == SolveStatus.INFEASIBLE for p in results)
+            why = ("hard targets infeasible at every scale" if infeasible
                    else "infeasible or no plan found within --time-limit")
             return f"no variant has a plan ({why})"
         top = max(with_plan, key=lambda p: p["total_budget"])

@@ -25,6 +25,7 @@ from typing import Any
 
 from planner.rules.requirements import OfficeReq, Requirements
 from planner.solver.model.variables import OfficeDecisions, OfficeVars, Solution
+from planner.solver.status import SolveStatus
 
 
 def available() -> bool:
@@ -110,7 +111,7 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
     try:
         return _solve_mip(req, time_limit, threads, patterns, control, t0)
     except _Infeasible:
-        return MipResult("infeasible", (), (), None, time.monotonic() - t0, time.monotonic() - t0)
+        return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, time.monotonic() - t0)
 
 
 def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patterns: bool, control: Any,
@@ -178,7 +179,7 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
         if ms == highspy.HighsModelStatus.kInfeasible:
             if control is not None:
                 control._solver = None
-            return MipResult("infeasible", (), (), None, time.monotonic() - t0, build_seconds)
+            return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, build_seconds)
         if h.getInfo().primal_solution_status != 2:  # no feasible solution
             break
         value = round(h.getInfo().objective_function_value)
@@ -194,7 +195,7 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
         return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
     x = list(last.col_value)
     solution = Solution(tuple(_extract(c, x) for c in cols))
-    status = "optimal" if len(values) == len(levels) and all(proven) else "feasible"
+    status = SolveStatus.OPTIMAL if len(values) == len(levels) and all(proven) else SolveStatus.FEASIBLE
     return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
 
 

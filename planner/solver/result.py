@@ -22,6 +22,7 @@ from planner.rules.evaluate import Figures, compute_figures, office_gaps
 from planner.rules.requirements import Requirements
 from planner.solver.model import Solution
 from planner.solver.solve import SolveOutcome
+from planner.solver.status import Level
 
 
 class ModelCheckerDisagreement(RuntimeError):
@@ -139,7 +140,7 @@ def attainment_records(f: Figures) -> list[AttainmentRecord]:
 def _level_value(name: str, v: float | None) -> float | None:
     if v is None:
         return None
-    return to_wan(int(round(v))) if name == "total_cost" else v
+    return to_wan(int(round(v))) if name == Level.TOTAL_COST else v
 
 
 def _cross_check(outcome: SolveOutcome, f: Figures, churn: int | None = None) -> None:
@@ -148,11 +149,11 @@ def _cross_check(outcome: SolveOutcome, f: Figures, churn: int | None = None) ->
     for s in outcome.stages:
         if s.value is None:
             continue
-        given = {'shortfall': f.shortfall, 'attained_office_years': f.attained_office_years,
-                 'total_cost': f.total_cost, 'churn': churn}[s.name]
-        ok = {"shortfall": f.shortfall <= s.value,
-              "attained_office_years": f.attained_office_years >= s.value,
-              "total_cost": f.total_cost == s.value,
-              "churn": churn is not None and churn <= s.value}[s.name]
+        given = {Level.SHORTFALL: f.shortfall, Level.ATTAINED: f.attained_office_years,
+                 Level.TOTAL_COST: f.total_cost, Level.CHURN: churn}[Level(s.name)]
+        ok = {Level.SHORTFALL: f.shortfall <= s.value,
+              Level.ATTAINED: f.attained_office_years >= s.value,
+              Level.TOTAL_COST: f.total_cost == s.value,
+              Level.CHURN: churn is not None and churn <= s.value}[Level(s.name)]
         if not ok:
             raise ModelCheckerDisagreement(f"{s.name}: the model claims {s.value}, the actions give {given}")
