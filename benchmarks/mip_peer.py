@@ -1,6 +1,6 @@
 """The benchmark peer: the same problem as a direct MIP in HiGHS (`highspy`, the `bench` extra).
 
-The formulation is `planner/mip.py` (one piece of code for both uses); `patterns=True` adds the
+The formulation is `planner/solver/mip.py` (one piece of code for both uses); `patterns=True` adds the
 CP-SAT model's redundant pattern rows (docs/benchmarks.md reports both where measured).
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.mip import solve_mip as _solve
-from planner.requirements import Requirements
+from planner.rules.requirements import Requirements
+from planner.solver.mip import solve_mip as _solve
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ def cut_copy(path: Path, folder: Path, scope: str) -> Path:
     """The scenario with the budget entry of `scope` in the second year cut by 10 % (to whole yuan)."""
     import yaml
 
-    from planner.loading import load_scenario
-    from planner.scenario import to_wan
+    from planner.io.loading import load_scenario
+    from planner.io.scenario import to_wan
 
     loaded = load_scenario(path)
     entry = next(b for b in loaded.budgets if b.year == loaded.years[1] and b.scope == scope)
@@ -47,30 +47,31 @@ def cut_copy(path: Path, folder: Path, scope: str) -> Path:
 
 
 def run(path: Path, scope: str, workers: int, time_limit: float, folder: Path) -> None:
-    from planner.loading import load_scenario
-    from planner.replan import from_plan_file, with_keep
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveParams, solve
+    from planner.analysis.replan import from_plan_file
+    from planner.io.loading import load_scenario
+    from planner.pipeline import plan_scenario
+    from planner.solver.solve import SolveParams
 
     params = SolveParams(time_limit=time_limit, workers=workers)
     print(path.name)
     loaded = load_scenario(path)
-    plan = make_plan(loaded, derive(loaded), solve(derive(loaded), params))
+    plan = plan_scenario(loaded, params, verify=False).plan
+    assert plan is not None
     earlier_file = folder / f"{path.stem}.json"
     earlier_file.write_text(plan.to_json(), encoding="utf-8")
     cut = load_scenario(cut_copy(path, folder, scope))
     earlier = from_plan_file(earlier_file, cut)
-    for label, keep in (("afresh", None), ("kept", earlier)):
-        req = with_keep(derive(cut), keep)
+    for label, keep in (("afresh", False), ("kept", True)):
         started = time.monotonic()
-        outcome = solve(req, params)
+        # churn measured against the earlier plan either way; kept only in the model with `keep`
+        run = plan_scenario(cut, params, earlier=earlier, keep=keep, verify=False)
         seconds = time.monotonic() - started
-        new = make_plan(cut, req, outcome, earlier)  # churn measured against the earlier plan either way
-        assert new.churn is not None
+        new, outcome = run.plan, run.outcome
+        assert new is not None and new.churn is not None
         levels = ", ".join(f"{s.name} {s.value} ({s.status})" for s in outcome.stages)
         print(f"  {label:6} {seconds:6.1f} s  {levels}; churn {new.churn.churn} (kept {new.churn.kept}, "
-              f"moved {new.churn.moved}, changed {new.churn.changed}, dropped {new.churn.dropped}, new {new.churn.new})")
+              f"moved {new.churn.moved}, changed {new.churn.changed}, dropped {new.churn.dropped}, "
+              f"new {new.churn.new})")
 
 
 def main() -> None:

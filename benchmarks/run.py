@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 
 def instance(n: int, years: int, seed: int, tightness: float) -> Path:
-    from planner.generate import generate, write_scenario
+    from planner.analysis.generate import generate, write_scenario
 
     path = HERE / "instances" / f"n{n}_y{years}_s{seed}_t{tightness}.yaml"
     if not path.exists():
@@ -37,32 +37,38 @@ def instance(n: int, years: int, seed: int, tightness: float) -> Path:
 
 def run_cpsat(path: Path, time_limit: float, engine: str = "auto") -> dict:
     """End to end as `plan solve` does it: load, derive, solve, plan, verify."""
-    from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveParams, solve
-    from planner.verify import verify_plan
+    from planner.io.loading import load_scenario
+    from planner.pipeline import plan_requirements, prepare
+    from planner.solver.solve import SolveParams, solve
+
+    solve_s = 0.0
+
+    def timed(req, params):  # type: ignore[no-untyped-def]
+        nonlocal solve_s
+        started = time.monotonic()
+        outcome = solve(req, params)
+        solve_s = time.monotonic() - started
+        return outcome
 
     t0 = time.monotonic()
     loaded = load_scenario(path)
     t1 = time.monotonic()
-    req = derive(loaded)
+    req = prepare(loaded)
     t2 = time.monotonic()
-    outcome = solve(req, SolveParams(time_limit=time_limit, engine=engine))
-    t3 = time.monotonic()
-    plan = make_plan(loaded, req, outcome) if outcome.solution is not None else None
-    violations = verify_plan(loaded, plan) if plan is not None else []
+    run = plan_requirements(loaded, req, SolveParams(time_limit=time_limit, engine=engine), solver=timed)
     t4 = time.monotonic()
+    outcome = run.outcome
     return {"engine": engine, "status": outcome.status, "levels": [s.value for s in outcome.stages],
             "bounds": [s.bound for s in outcome.stages], "load_s": t1 - t0, "derive_s": t2 - t1,
-            "solve_s": t3 - t2, "plan_verify_s": t4 - t3, "total_s": t4 - t0, "violations": len(violations)}
+            "solve_s": solve_s, "plan_verify_s": t4 - t2 - solve_s, "total_s": t4 - t0,
+            "violations": len(run.violations)}
 
 
 def run_highs(path: Path, time_limit: float, patterns: bool = False) -> dict:
     from mip_peer import solve_mip
 
-    from planner.loading import load_scenario
-    from planner.requirements import derive
+    from planner.io.loading import load_scenario
+    from planner.rules.requirements import derive
 
     t0 = time.monotonic()
     req = derive(load_scenario(path))

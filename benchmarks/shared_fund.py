@@ -34,7 +34,7 @@ def shared_instance(n: int, seed: int = 1, years: int = 3, tightness: float = 1.
                     folder: Path = HERE / "instances", scope: str = "all", groups: int | None = None) -> Path:
     """A generated scenario with shared funds (`plan generate --budget-scope SCOPE`, with
     `--cities`/`--provinces` GROUPS), made once, then reused."""
-    from planner.generate import Scopes, generate, write_scenario
+    from planner.analysis.generate import Scopes, generate, write_scenario
 
     path = folder / f"{scope}{groups or ''}_n{n}_y{years}_s{seed}_t{tightness}.yaml"
     if not path.exists():
@@ -88,9 +88,9 @@ def agree_one(n: int, seed: int, tightness: float, time_limit: float,
     """One coupled instance solved by CP-SAT alone and by the HiGHS peer; levels compared."""
     from mip_peer import solve_mip
 
-    from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.solve import SolveParams, solve
+    from planner.io.loading import load_scenario
+    from planner.rules.requirements import derive
+    from planner.solver.solve import SolveParams, solve
 
     req = derive(load_scenario(shared_instance(n, seed, tightness=tightness, folder=folder)))
     t0 = time.monotonic()

@@ -15,7 +15,7 @@ What is measured (docs/benchmarks.md, section "Sweeps"):
   default: one process per core) and sequentially in one process with 1 and with 2 CP-SAT workers.
 
 `plan sweep` has no switch for "one process": `--workers` sets CP-SAT workers per variant, never the
-number of processes. The sequential runs therefore call `planner.sweep._run_local(..., processes=1)`
+number of processes. The sequential runs therefore call `planner.analysis.sweep._run_local(..., processes=1)`
 in a child Python (this script with `--sequential`), which is exactly what `plan sweep` does on one
 core, so both sides pay the same start-up and the same per-variant work.
 
@@ -200,7 +200,7 @@ def frontier(points: list[dict[str, Any]] | None) -> list[tuple[Any, ...]] | Non
 
 def sequential(scenario: str, budget_scales: str, cp_workers: int) -> None:
     """The sweep in this one process, variant after variant (what `plan sweep` does on one core)."""
-    from planner.sweep import VariantParams, _run_local, grid, parse_scales, sweep_report
+    from planner.analysis.sweep import VariantParams, _run_local, grid, parse_scales, sweep_report
 
     points = grid(parse_scales(budget_scales), parse_scales("1"))
     results = _run_local(str(Path(scenario).resolve()), points, VariantParams(workers=cp_workers),

@@ -15,7 +15,7 @@ from rich.console import Console
 from planner.errors import ScenarioError
 from planner.i18n import LANGS, current_lang, set_lang, tr
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 0, 1, 2, 3, 4, 5
+EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 1, 3, 4, 5  # 2: usage, click's own
 
 # emoji=False: a name containing `:x:` is printed as typed, not as an emoji.
 out = Console(highlight=False, soft_wrap=True, emoji=False)
@@ -63,10 +63,10 @@ def no_plan_within(seconds: float | None) -> str:
 
 
 def print_conflict(conflict: Any) -> None:
-    """Hard targets that cannot all be met, as `plan explain` words them (planner/explain.py)."""
+    """Hard targets that cannot all be met, as `plan explain` words them (planner/analysis/explain.py)."""
     from rich.markup import escape
 
-    from planner.explain import conflict_heading, target_need
+    from planner.analysis.explain import conflict_heading, target_need
 
     err.print(escape(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
     for c in conflict:
@@ -95,7 +95,7 @@ def lang_option(fn: F) -> F:
 
 def solve_options(fn: F) -> F:
     """The options every solving command shares."""
-    from planner.solve import DEFAULT_WORKERS
+    from planner.solver.solve import DEFAULT_WORKERS
 
     options = [
         click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
@@ -128,7 +128,7 @@ def allow_outside_option(fn: F) -> F:
             return
         import os
 
-        from planner.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
+        from planner.io.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
 
         old = os.environ.get(ALLOW_OUTSIDE_ENV)
         os.environ[ALLOW_OUTSIDE_ENV] = "1"
@@ -177,10 +177,10 @@ SHOWN_VIOLATIONS = 20  # the rest are counted; `plan verify` lists them all
 
 def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool = False,
                       loaded: Any = None) -> Any:
-    """`planner.verify.check_plan_file` for a command: notes on stderr; a plan that fails is each
+    """`planner.rules.verify.check_plan_file` for a command: notes on stderr; a plan that fails is each
     violation listed and exit 5, nothing written."""
     from planner.i18n import tr
-    from planner.verify import PlanRefused, check_plan_file
+    from planner.rules.verify import PlanRefused, check_plan_file
 
     try:
         checked = check_plan_file(plan_file, scenario, force=force, loaded=loaded)
@@ -217,12 +217,12 @@ def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | N
 
 def scenario_inputs(loaded: Any) -> list[Path]:
     """The files a loaded scenario was read from: itself, its office table, its standard file."""
-    from planner.standards import BUILTIN_IDS
+    from planner.io.standards import is_builtin, standard_path
 
     folder = Path(loaded.file).parent
     files = [Path(loaded.file)]
     if isinstance(loaded.scenario.offices, str):
         files.append(folder / loaded.scenario.offices)
-    if loaded.standard_ref not in BUILTIN_IDS:
-        files.append(folder / loaded.standard_ref)
+    if not is_builtin(loaded.standard_ref):
+        files.append(standard_path(loaded.standard_ref, folder))
     return files

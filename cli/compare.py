@@ -1,21 +1,17 @@
-"""`plan compare` (plans side by side) and `plan sweep` (the budget/quota frontier)."""
+"""`plan compare`: plans side by side (docs/compare-sweep.md)."""
 
 from __future__ import annotations
 
 import json
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import click
-from rich.cells import cell_len
 from rich.table import Table
 
 from cli.common import (
     EXIT_INFEASIBLE,
-    EXIT_INPUT,
     EXIT_NO_PLAN,
     EXIT_VIOLATIONS,
     allow_outside_option,
@@ -26,12 +22,10 @@ from cli.common import (
     print_conflict,
     print_table,
     reports_input_errors,
-    scenario_argument,
     solve_options,
     user_text,
 )
 from planner.i18n import current_lang, tr
-from planner.standards import TIER_ZH
 
 COMPARE_EPILOG = """\b
 Examples:
@@ -39,14 +33,6 @@ Examples:
   plan compare out/2022/plan.json my/2022-low.yaml --soft-targets
   plan compare a.yaml b.yaml c.yaml --csv > compare.csv
 """
-
-SWEEP_EPILOG = """\b
-Examples:
-  plan sweep scenarios/2022.yaml --budget-scale 0.6:1.4:0.1
-  plan sweep scenarios/2022.yaml --budget-scale 0.8,1,1.2 --quota-scale 0.5:1:0.25
-  plan sweep scenarios/2022.yaml --budget-scale 0.5:1.5:0.05 --dask tcp://10.0.0.5:8786
-"""
-
 
 # ---------------------------------------------------------------- compare
 
@@ -71,9 +57,10 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     mixed. Exit 3 when a scenario's hard targets are infeasible (use --soft-targets), 4 when no
     plan is found in time, 5 when a plan.json fails verification.
     """
-    from planner.compare import NoPlanError, compare as run_compare, load_for_compare
-    from planner.solve import SolveParams, SolveStatus
-    from planner.verify import PlanRefused
+    from planner.analysis.compare import NoPlanError, compare as run_compare, load_for_compare
+    from planner.rules.verify import PlanRefused
+    from planner.solver.solve import SolveParams
+    from planner.solver.status import SolveStatus
 
     if len(files) < 2:
         raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
@@ -114,7 +101,7 @@ def _label(p: Any) -> str:
 
 def _compare_terminal(plans: list[Any]) -> None:
     from cli.replan import print_compare_churn
-    from planner.compare import kpi_rows, kpis, office_differences, plan_names
+    from planner.analysis.compare import kpi_rows, kpis, office_differences, plan_names
 
     labels = _labels(plans)
     t = Table(title="对比 Comparison (A is the baseline)")
@@ -160,7 +147,7 @@ def _compare_csv(plans: list[Any]) -> None:
     any plans and every office whose actions differ, with each plan's value in its column, then
     the churn of each plan against the first (cli/replan.py)."""
     from cli.replan import churn_csv_rows
-    from planner.compare import actions_by_office, kpi_rows, kpis, plan_names
+    from planner.analysis.compare import actions_by_office, kpi_rows, kpis, plan_names
     from planner.reports.cells import write_csv
 
     rows: list[list[Any]] = []
@@ -185,247 +172,3 @@ def _compare_csv(plans: list[Any]) -> None:
             rows.append(["actions", oid, name, "", *acts])
     rows += churn_csv_rows(plans)
     write_csv(sys.stdout, ["section", "metric", "label", "year", *(_label(p) for p in plans)], rows)
-
-
-# ---------------------------------------------------------------- sweep
-
-
-@click.command(epilog=SWEEP_EPILOG)
-@scenario_argument
-@click.option("--budget-scale", default="1", show_default=True, metavar="SCALES",
-              help="Budget multipliers: start:stop:step (stop included), a comma list, or one value.")
-@click.option("--quota-scale", default="1", show_default=True, metavar="SCALES",
-              help="Post-quota multipliers, same forms; quotas are rounded down to whole people.")
-@click.option("--hard", is_flag=True,
-              help="Keep the targets hard (a variant that cannot meet them is `infeasible`). "
-                   "Default: soft, so every point has a plan and a shortfall.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds per variant.")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=None,
-              help="CP-SAT workers per variant [default: cores ÷ parallel variants, at least 1; "
-                   "1 on a Dask cluster].")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every search.")
-@click.option("--deterministic", is_flag=True, help="Deterministic search even under a time limit.")
-@click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
-              help="Run the variants on this existing Dask distributed scheduler instead of local processes.")
-@click.option("--chart", "chart_prefix", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the chart to PREFIX.png and PREFIX.svg [default: out/<scenario stem>/sweep].")
-@click.option("--no-chart", is_flag=True, help="Draw no chart.")
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"points": [{"budget_scale", "quota_scale", "status", "objective", ...}]}.')
-@click.option("--csv", "as_csv", is_flag=True, help="Print the frontier as one CSV table (UTF-8 with BOM).")
-@lang_option
-@reports_input_errors
-def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_limit: float,
-          workers: int | None, seed: int, deterministic: bool, dask_address: str | None,
-          chart_prefix: Path | None, no_chart: bool, as_json: bool, as_csv: bool) -> None:
-    """Solve the scenario at many budget (and quota) scales and print the frontier.
-
-    Each variant scales every budget entry (to the nearest yuan) and every post quota (down to whole
-    people) of the scenario. The frontier shows, per scale, the total budget, attained office-years,
-    last-year attainment per tier, cost, targets met and shortfall, and marks (★) the cheapest scale
-    that meets every target. Variants run in parallel, one per core, or on a Dask cluster (--dask).
-    """
-    from planner.loading import load_scenario
-    from planner.sweep import (
-        SweepError,
-        VariantParams,
-        grid,
-        parse_scales,
-        plan_processes,
-        run_sweep,
-    )
-
-    if as_json and as_csv:
-        raise click.UsageError("--json and --csv cannot be combined")
-    scales = []
-    for name, text in (("--budget-scale", budget_scale), ("--quota-scale", quota_scale)):
-        try:
-            scales.append(parse_scales(text))
-        except SweepError as exc:
-            raise click.BadParameter(str(exc), param_hint=name) from None
-    try:
-        points = grid(*scales)
-    except SweepError as exc:
-        raise click.UsageError(str(exc)) from None
-    loaded = load_scenario(scenario)  # invalid input is reported here, once, before any solving
-    prefix = None if no_chart else (chart_prefix or Path("out") / scenario.stem / "sweep")
-    if prefix is not None:
-        _check_chart_possible(explicit=chart_prefix is not None)
-    params = VariantParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                           soft_targets=not hard)
-    where = f"Dask cluster {dask_address}" if dask_address else "{} local processes × {} CP-SAT workers".format(
-        *plan_processes(len(points), workers))
-    err.print(f"sweep: {len(points)} variants of {user_text(str(scenario))} on {user_text(where)}")
-    progress = _SweepProgress(len(points), enabled=sys.stderr.isatty())
-    try:
-        with progress:
-            results = run_sweep(scenario, points, params, dask_address, on_done=progress.done)
-    except SweepError as exc:
-        err.print(f"[red]error[/red] {user_text(str(exc))}")
-        sys.exit(EXIT_INPUT)
-    except KeyboardInterrupt:
-        err.print(f"interrupted after {progress.finished} of {len(points)} variants; nothing was written")
-        sys.exit(130)
-    _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed(), as_csv)
-
-
-def _finish_sweep(results: list[dict[str, Any]], title: str, prefix: Path | None, as_json: bool,
-                  seconds: float, as_csv: bool = False) -> None:
-    from planner.sweep import cheapest_meeting_targets, sweep_report
-
-    best = cheapest_meeting_targets(results)
-    if as_json:
-        click.echo(json.dumps(sweep_report(results), ensure_ascii=False, indent=2))
-    elif as_csv:
-        _sweep_csv(results, best)
-    else:
-        print_table(_frontier_table(results, best))
-        out.print(_cheapest_line(results, best))
-        if all(p["status"] == "optimal" for p in results):
-            out.print("every point is proven optimal (最优)")
-        out.print(f"{len(results)} variants solved in {seconds:.1f} s")
-    if prefix is not None:
-        _write_chart(results, best, title, prefix)
-
-
-def _sweep_csv(results: list[dict[str, Any]], best: int | None) -> None:
-    """The frontier, one row per variant, figures unformatted (cells.write_csv: BOM, neutralised)."""
-    from planner.reports.cells import write_csv
-
-    tiers = [t for t in ("large", "medium", "small", "all")
-             if any(t in (p["attainment_last_year"] or {}) for p in results)]
-    header = ["budget_scale", "quota_scale", "total_budget", "status", "shortfall", "attained_office_years",
-              *(f"attainment_last_year.{t}" for t in tiers), "total_cost", "targets_met", "targets_total",
-              "cheapest_meeting_targets"]
-    rows = []
-    for i, p in enumerate(results):
-        obj = p["objective"] or {}
-        rates = p["attainment_last_year"] or {}
-        rows.append([p["budget_scale"], p["quota_scale"], p["total_budget"], p["status"], obj.get("shortfall", ""),
-                     obj.get("attained_office_years", ""), *(rates.get(t, "") for t in tiers),
-                     obj.get("total_cost", ""), "" if p["targets_met"] is None else p["targets_met"],
-                     p["targets_total"], "yes" if i == best else ""])
-    write_csv(sys.stdout, header, rows)
-
-
-def _check_chart_possible(explicit: bool) -> None:
-    from planner.charts import CHART_MISSING
-
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        if explicit:
-            raise click.UsageError(CHART_MISSING) from None
-        err.print(f"[yellow]warning[/yellow] {user_text(CHART_MISSING)}")
-
-
-def _write_chart(results: list[dict[str, Any]], best: int | None, title: str, prefix: Path) -> None:
-    from planner.charts import ChartUnavailable, frontier_chart
-
-    try:
-        chart = frontier_chart(results, best, title, prefix)
-    except ChartUnavailable:
-        return  # already warned before solving
-    for w in chart.warnings:
-        err.print(f"[yellow]warning[/yellow] {user_text(w)}")
-    err.print("chart written to " + ", ".join(user_text(str(p)) for p in chart.paths))
-
-
-def _pct(rates: dict[str, float] | None, tier: str) -> str:
-    if not rates or tier not in rates:
-        return "—"
-    return f"{rates[tier]:.0%}"
-
-
-def _frontier_table(results: list[dict[str, Any]], best: int | None) -> Table:
-    several_q = len({p["quota_scale"] for p in results}) > 1 or any(p["quota_scale"] != 1 for p in results)
-    show_status = {p["status"] for p in results} != {"optimal"}  # all optimal: said once below
-    last = results[0]["last_year"]
-    tiers = [t for t in ("large", "medium", "small", "all")
-             if any(t in (p["attainment_last_year"] or {}) for p in results)]
-    headers = ["", "预算系数\nbudget ×", *(["配额系数\nquota ×"] if several_q else []), "总预算\n万元",
-               *(["状态\nstatus"] if show_status else []), "缺口\nshortfall", "达标所·年\noffice-yrs",
-               *(f"{TIER_ZH.get(x, '全部')}\n{x}" for x in tiers), "总费用\n万元", "目标\nmet"]
-    rows = []
-    for i, p in enumerate(results):
-        obj = p["objective"]
-        rows.append(["★" if i == best else "", f"{p['budget_scale']:g}",
-                     *([f"{p['quota_scale']:g}"] if several_q else []), f"{p['total_budget']:,.2f}",
-                     *([p["status"]] if show_status else []),
-                     "—" if obj is None else str(obj["shortfall"]),
-                     "—" if obj is None else str(obj["attained_office_years"]),
-                     *(_pct(p["attainment_last_year"], tier) for tier in tiers),
-                     "—" if obj is None else f"{obj['total_cost']:,.2f}",
-                     "—" if p["targets_met"] is None else f"{p['targets_met']}/{p['targets_total']}"])
-    t = Table(title=f"预算—达标前沿 Budget frontier (达标率 = attainment in {last})")
-    for k, h in enumerate(headers):
-        # Figures and header words are never cut: a header wraps only between its lines.
-        width = max(max(cell_len(r[k]) for r in rows), *(cell_len(line) for line in h.split("\n")))
-        t.add_column(h, justify="left" if "status" in h else "right", min_width=width, no_wrap=True)
-    for i, r in enumerate(rows):
-        t.add_row(*r, style="bold green" if i == best else None)
-    return t
-
-
-def _cheapest_line(results: list[dict[str, Any]], best: int | None) -> str:
-    if best is None:
-        with_plan = [p for p in results if p["objective"] is not None]
-        if not with_plan:
-            why = ("hard targets infeasible at every scale" if all(p["status"] == "infeasible" for p in results)
-                   else "infeasible or no plan found within --time-limit")
-            return f"no variant has a plan ({why})"
-        top = max(with_plan, key=lambda p: p["total_budget"])
-        return (f"no scale meets every target; at ×{top['budget_scale']:g} ({top['total_budget']:,.2f} 万元) "
-                f"the shortfall is still {top['objective']['shortfall']}")
-    p = results[best]
-    quota = f", quota ×{p['quota_scale']:g}" if p["quota_scale"] != 1 else ""
-    return (f"★ cheapest scale meeting every target 最低达标预算: budget ×{p['budget_scale']:g}{quota} = "
-            f"{p['total_budget']:,.2f} 万元 (plan cost {p['objective']['total_cost']:,.2f} 万元)")
-
-
-class _SweepProgress:
-    """`sweep: 3/9 variants · 12.1 s elapsed · ~24 s left` on stderr, for terminals only."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.finished = total, enabled, 0
-        self.started = time.monotonic()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def done(self, finished: int, total: int, point: dict[str, Any]) -> None:
-        self.finished = finished
-        self._draw()
-
-    def _draw(self) -> None:
-        from planner.sweep import eta
-
-        if not self.enabled:
-            return
-        left = eta(self.finished, self.total, self.elapsed())
-        rest = "" if left is None else f" · ~{left:.0f} s left"
-        with self._lock:
-            sys.stderr.write(f"\r\033[Ksweep: {self.finished}/{self.total} variants · "
-                             f"{self.elapsed():.1f} s elapsed{rest}")
-            sys.stderr.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            self._draw()
-
-    def __enter__(self) -> Self:
-        self.started = time.monotonic()
-        if self.enabled:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self.enabled and self._thread.is_alive():
-            self._thread.join()
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()

@@ -25,8 +25,8 @@ from cli.common import (
     user_text as escape,
 )
 from planner.i18n import tr
-from planner.scopes import ALL
-from planner.targets import scope_zh
+from planner.rules.scopes import ALL
+from planner.rules.targets import scope_zh
 
 EPILOG = """\b
 Examples:
@@ -62,16 +62,16 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
        and what 10% less (one less) costs, ranked (re-solves run in parallel).
     The same content goes into plan.json with `plan solve --explain`.
     """
-    from planner.explain import explain_infeasible, explain_plan
-    from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.solve import SolveParams
+    from planner.analysis.explain import explain_infeasible, explain_plan
+    from planner.io.loading import load_scenario
+    from planner.pipeline import prepare
+    from planner.solver.solve import SolveParams
 
     loaded = load_scenario(scenario)
     _check_offices(office_ids, [o.id for o in loaded.offices])
     plan = _read_plan(plan_file, loaded) if plan_file else None
     soft = True if soft_targets or (plan is not None and plan.targets_mode == "soft") else None
-    req = derive(loaded, soft_targets=soft)
+    req = prepare(loaded, soft_targets=soft)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     message: dict[str, Any] = {"feasible": True, "text_zh": "全部硬性目标均可实现。" if not req.soft_targets else
                                "软目标模式：目标缺口计入目标函数，不会不可行。",
@@ -123,14 +123,13 @@ def _read_plan(plan_file: Path, loaded: Any) -> Any:
 
 
 def _solve(loaded: Any, req: Any, params: Any) -> Any:
-    from planner.result import make_plan
-    from planner.solve import SolveStatus, solve
+    from planner.pipeline import plan_requirements
 
-    outcome = solve(req, params)
-    if outcome.solution is None or outcome.status == SolveStatus.NO_PLAN:
+    run = plan_requirements(loaded, req, params, verify=False)
+    if run.plan is None:
         err.print(no_plan_within(params.time_limit))
         sys.exit(EXIT_NO_PLAN)
-    return make_plan(loaded, req, outcome)
+    return run.plan
 
 
 def _infeasibility(result: Any) -> dict[str, Any]:

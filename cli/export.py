@@ -126,8 +126,8 @@ def advance(scenario: Path, plan_file: Path, through: int, output: Path, force: 
     are carried as free housing options; recurring costs already committed are taken off the
     remaining budgets (see docs/outputs.md).
     """
-    from planner.advance import AdvanceError, advance_scenario
-    from planner.loading import load_scenario
+    from planner.analysis.advance import AdvanceError, advance_scenario
+    from planner.io.loading import load_scenario
 
     loaded = load_scenario(scenario)
     refuse_overwriting([output], [plan_file, *scenario_inputs(loaded)], overwrite)

@@ -1,4 +1,4 @@
-"""`plan generate`: synthetic scenarios with documented distributions (planner/generate.py)."""
+"""`plan generate`: synthetic scenarios with documented distributions (planner/analysis/generate.py)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from cli.common import lang_option
 def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool,
              budget_scope: str, target_scope: str, cities: int | None, provinces: int | None, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""
-    from planner.generate import Scopes, generate as make, write_scenario
+    from planner.analysis.generate import Scopes, generate as make, write_scenario
 
     scenario = make(offices, seed, years, tightness, start_year, soft,
                     Scopes(budget_scope, target_scope, cities, provinces))

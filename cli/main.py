@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
-import threading
-import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
 from typing import Literal
 
 import click
@@ -26,6 +23,8 @@ from cli.common import (
     no_plan_within,
     out,
     overwrite_option,
+    print_conflict,
+    print_table,
     progress_line,
     refuse_overwriting,
     reports_input_errors,
@@ -34,8 +33,24 @@ from cli.common import (
     solve_options,
     user_text,
 )
-from cli.replan import keep_options
+from cli.render import classification_table, plan_summary
+from cli.replan import earlier_plan, keep_options, print_churn
+from cli.running import Ticker, exit_now, in_thread, stop_on_signals
+from planner.analysis.diagnose import diagnose
+from planner.analysis.explain import explain_plan
+from planner.analysis.replan import Earlier
+from planner.errors import ScenarioError, ScenarioIssue
 from planner.i18n import tr
+from planner.io.loading import LoadedScenario, load_scenario
+from planner.io.scenario import Scenario
+from planner.pipeline import PlanRun, plan_scenario
+from planner.plan import PlanResult, write_atomic
+from planner.rules.classify import classify_all
+from planner.rules.targets import scope_zh
+from planner.rules.verify import PlanRefused, check_plan_file
+from planner.solver.remote import RemoteError
+from planner.solver.solve import SolveControl, SolveParams
+from planner.solver.status import SolveStatus
 
 EPILOG = """\b
 Examples:
@@ -69,8 +84,6 @@ def validate(scenario: Path) -> None:
 
     Exit 0 when valid (warnings do not fail), 1 with file:line: field: message for each error.
     """
-    from planner.diagnose import diagnose
-    from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
     warnings = loaded.warnings + diagnose(loaded)
@@ -92,8 +105,6 @@ def validate(scenario: Path) -> None:
 @reports_input_errors
 def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     """Each office's tier (大型/中型/小型) and the reason, per docs/reference.md §3."""
-    from planner.classify import classify_all
-    from planner.loading import load_scenario
 
     loaded = load_scenario(scenario)
     for warning in loaded.warnings:  # e.g. an empty population cell: the tier below may rest on it
@@ -106,16 +117,11 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     if as_json:
         click.echo(json.dumps({"offices": rows}, ensure_ascii=False, indent=2))
     elif as_csv:
-        from planner.reports.cells import write_csv
+        from planner.reports.cells import write_csv  # openpyxl: imported when used (start-up, see _write_xlsx)
 
         header = list(rows[0]) if rows else ["id"]
         write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
     else:
-        from collections import Counter
-
-        from cli.common import print_table
-        from cli.render import classification_table
-
         print_table(classification_table(loaded.offices, classes))
         mix = Counter(c.tier for c in classes.values())
         out.print(tr(f"{len(rows)} 个司法所：大型 {mix['large']}，中型 {mix['medium']}，小型 {mix['small']}",
@@ -126,8 +132,6 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
 @lang_option
 def schema() -> None:
     """Print the JSON Schema of the scenario file (for editor autocompletion; see docs/editors.md)."""
-    from planner.scenario import Scenario
-
     data = Scenario.model_json_schema()
     data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     data["title"] = "司法所分类建设 planner scenario"
@@ -168,74 +172,27 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
     (the targets in conflict are named), 4 no plan within the time limit, 5 the plan failed
     verification (a bug: please report it), or the --keep plan did.
     """
-    from cli.replan import earlier_plan, print_churn
-    from planner.loading import load_scenario
-    from planner.plan import reread
-    from planner.replan import with_keep
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveControl, SolveParams, SolveStatus, solve as run_solve
-    from planner.verify import verify_plan
-
     control = SolveControl()  # signals from here on stop the search and keep the best plan
-    with _stop_on_signals(control):
+    with stop_on_signals(control):
         loaded = load_scenario(scenario)
         target = (out_dir or Path("out") / scenario.stem) / "plan.json"
         refuse_overwriting([target, xlsx], [*scenario_inputs(loaded), keep], overwrite)
         _check_writable(target.parent)
         earlier = earlier_plan(keep, no_keep, force, loaded)
-        req = with_keep(derive(loaded, soft_targets=True if soft_targets else None), earlier)
-        from planner.limits import check_model_size
-        from planner.solve import components
-
-        check_model_size(req, max(len(c) for c in components(req)), str(scenario))
-        ticker = _Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
+        ticker = Ticker(enabled=not quiet and not as_json and sys.stderr.isatty())
         params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
                              progress=ticker.update, control=control, engine=engine, dask_address=dask_address)
-        from planner.remote import RemoteError
-
-        try:
-            with ticker:
-                outcome = _in_thread(lambda: run_solve(req, params))
-        except RemoteError as exc:
-            err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
-            sys.exit(EXIT_INPUT)
-        if outcome.status == SolveStatus.INFEASIBLE:
-            _report_infeasible(outcome.conflict, loaded, req)
-            sys.exit(EXIT_INFEASIBLE)
-        if outcome.status == SolveStatus.NO_PLAN:
-            err.print(no_plan_within(time_limit))
-            sys.exit(EXIT_NO_PLAN)
-        plan = reread(make_plan(loaded, req, outcome, earlier))  # verified as it will be read back
-        violations = verify_plan(loaded, plan)
-        if violations:
-            for v in violations:
-                err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
-            err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
-                         "the solver's plan failed verification; nothing was written (please report this)"))
-            sys.exit(EXIT_VIOLATIONS)
-        from planner.plan import write_atomic
-
+        run, plan = _solved_plan(loaded, earlier, params, soft_targets, str(scenario), ticker)
+        talk = not quiet and not as_json
         section = None
         if with_explanations and not control.stopped:
-            from planner.explain import explain_plan
-
-            if not quiet and not as_json:
-                err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
-                             "explaining the plan (each office, marginal values of budgets and quotas) …"))
-            show = progress_line(enabled=not quiet and not as_json)
-            section = _in_thread(lambda: explain_plan(loaded, req, plan, replace(params, progress=None, control=None),
-                                                      progress=show), control)
-            show("")
+            section = _explanations(run, plan, params, talk)
             if section is not None:
                 plan = plan.model_copy(update={"explanations": section})
         text = plan.to_json()
         write_atomic(target, text)
         if xlsx is not None:
-            from planner.reports.tables import build_tables
-            from planner.reports.xlsx import write_xlsx
-
-            write_xlsx(build_tables(plan, loaded), xlsx)
+            _write_xlsx(plan, loaded, xlsx)
         if control.stopped and not quiet:
             skipped = tr("，未附解释", ", without explanations") if with_explanations and section is None else ""
             err.print(tr("已中断：已写入目前找到的最好方案（已核验）",
@@ -243,16 +200,56 @@ def solve(scenario: Path, out_dir: Path | None, time_limit: float, workers: int,
         if as_json:
             click.echo(text, nl=False)
         elif not quiet:
-            from cli.render import plan_summary
-
-            names = {r: loaded.standard.role_zh(r) for r in loaded.standard.roles}
-            for part in [] if control.stopped else plan_summary(plan, names):  # interrupted: out at once
-                out.print(part)
-            if not control.stopped:
-                print_churn(plan, loaded)
-            out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
+            _print_solved(plan, loaded, target, stopped=control.stopped)
         if control.stopped:  # promptly: the interpreter's clean-up of pools and threads takes seconds
-            _exit_now(0)  # an abandoned explaining thread's solver processes are ended too
+            exit_now(0)  # an abandoned explaining thread's solver processes are ended too
+
+
+def _solved_plan(loaded: LoadedScenario, earlier: Earlier | None, params: SolveParams, soft_targets: bool,
+                 file: str, ticker: Ticker) -> tuple[PlanRun, PlanResult]:
+    """The chain (planner/pipeline.py) in a thread that signals can interrupt; exits with the
+    conflict (3), no plan (4) or the violations (5) when there is no verified plan."""
+    try:
+        with ticker:
+            run = in_thread(lambda: plan_scenario(loaded, params, soft_targets=True if soft_targets else None,
+                                                  earlier=earlier, check_size=file))
+    except RemoteError as exc:
+        err.print(f"[red]{tr('错误', 'error')}[/red] {_esc(str(exc))}")
+        sys.exit(EXIT_INPUT)
+    if run.status == SolveStatus.INFEASIBLE:
+        _report_infeasible(run)
+        sys.exit(EXIT_INFEASIBLE)
+    if run.plan is None:
+        err.print(no_plan_within(params.time_limit))
+        sys.exit(EXIT_NO_PLAN)
+    if run.violations:
+        for v in run.violations:
+            err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+        err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
+                     "the solver's plan failed verification; nothing was written (please report this)"))
+        sys.exit(EXIT_VIOLATIONS)
+    return run, run.plan
+
+
+def _explanations(run: PlanRun, plan: PlanResult, params: SolveParams, talk: bool) -> object:
+    """`--explain`: the explanations section, or None when a signal stopped it."""
+    if talk:
+        err.print(tr("正在解释方案（各司法所路径、预算与名额的边际价值）…",
+                     "explaining the plan (each office, marginal values of budgets and quotas) …"))
+    show = progress_line(enabled=talk)
+    quiet = replace(params, progress=None, control=None)
+    section = in_thread(lambda: explain_plan(run.loaded, run.requirements, plan, quiet, progress=show), params.control)
+    show("")
+    return section
+
+
+def _print_solved(plan: PlanResult, loaded: LoadedScenario, target: Path, stopped: bool) -> None:
+    names = {r: loaded.standard.role_zh(r) for r in loaded.standard.roles}
+    for part in [] if stopped else plan_summary(plan, names):  # interrupted: out at once
+        out.print(part)
+    if not stopped:
+        print_churn(plan, loaded)
+    out.print(_esc(tr(f"方案已写入 {target}（已核验）", f"plan written to {target} (verified)")))
 
 
 @cli.command(epilog="\b\nExample:\n  plan verify scenarios/2022.yaml out/2022/plan.json")
@@ -267,9 +264,6 @@ def verify(scenario: Path, plan_file: Path, force: bool) -> None:
     Exit 0 when every rule and every stated figure holds, 5 with each violation listed (also when
     the plan was solved from another version of the scenario, unless --force).
     """
-    from planner.loading import load_scenario
-    from planner.verify import PlanRefused, check_plan_file
-
     loaded = load_scenario(scenario)
     try:
         checked = check_plan_file(plan_file, force=force, loaded=loaded)
@@ -289,10 +283,17 @@ def verify(scenario: Path, plan_file: Path, force: bool) -> None:
 _esc = user_text
 
 
+def _write_xlsx(plan: PlanResult, loaded: LoadedScenario, target: Path) -> None:
+    """`--xlsx`. openpyxl (180 modules) is imported here, not at start-up: imported with the module,
+    `python -c "import cli.main"` took 0.9–1.8 s longer (7 runs each on the shared 2-core machine)."""
+    from planner.reports.tables import build_tables
+    from planner.reports.xlsx import write_xlsx
+
+    write_xlsx(build_tables(plan, loaded), target)
+
+
 def _check_writable(folder: Path) -> None:
     """Refuse an unwritable output folder before any solving starts."""
-    from planner.errors import ScenarioError, ScenarioIssue
-
     probe = folder
     while not probe.exists():
         probe = probe.parent
@@ -302,152 +303,35 @@ def _check_writable(folder: Path) -> None:
             f"output folder cannot be written ({probe} is not a writable folder)"))])
 
 
-def _report_infeasible(conflict: tuple, loaded, req) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """The targets in conflict, as `plan explain` words them (planner/explain.py), and the limits
-    they compete for."""
-    from cli.common import print_conflict
-    from planner.targets import scope_zh
-
+def _report_infeasible(run: PlanRun) -> None:
+    """The targets in conflict, as `plan explain` words them (planner/analysis/explain.py), and the limits
+    they compete for (planner/pipeline.py)."""
     err.print(f"[red]{tr('不可行', 'infeasible')}[/red]" + tr(
         "：硬性目标在现有预算与名额下无法全部实现。",
         ": the hard targets cannot all be met within the budgets and quotas."))
-    if conflict:
-        print_conflict(conflict)
-        index = req.office_index()
-        offices = {index[i] for c in conflict for i in c.office_ids}
-        members = req.scope_members()
-        last = max(c.year for c in conflict)
-        limits = [b for b in loaded.budgets  # those paying for a conflicting office
-                  if b.year <= last and not offices.isdisjoint(members.get(b.scope, ()))]
+    if run.outcome.conflict:
+        print_conflict(run.outcome.conflict)
+        limits = run.competing_budgets()
         if limits:
+            quotas = bool(run.loaded.quotas)
             names = tr("、".join(f"{scope_zh(b.scope)} {b.year} 年预算" for b in limits)
-                       + ("、岗位名额" if loaded.quotas else ""),
-                       ", ".join(f"budget {b.scope} {b.year}" for b in limits)
-                       + (", post quotas" if loaded.quotas else ""))
+                       + ("、岗位名额" if quotas else ""),
+                       ", ".join(f"budget {b.scope} {b.year}" for b in limits) + (", post quotas" if quotas else ""))
             err.print(_esc(tr("它们争用的限额：", "Limits they compete for: ") + names))
     err.print(tr("加 --soft-targets 可查看能达到的最好方案；`plan explain` 给出使目标可行的预算或名额数字。",
                  "Run with --soft-targets to see the best achievable plan, "
                  "or `plan explain` for the restoring figures."))
 
 
-def _in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
-    """Run `work` in a thread while the main thread waits in Python, so that SIGINT/SIGTERM
-    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code).
-    With `abandon_on` (a SolveControl), a stop returns None at once and leaves the thread behind."""
-    import contextvars
-
-    box: dict[str, object] = {}
-    context = contextvars.copy_context()  # the thread speaks the command's --lang
-
-    def target() -> None:
-        try:
-            box["result"] = context.run(work)
-        except BaseException as exc:  # re-raised in the main thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-        if abandon_on is not None and abandon_on.stopped:
-            return None
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["result"]
-
-
-class _Ticker:
-    """A live progress line on stderr (terminals only) once a solve takes over a second."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.stage, self.best, self.bound = "building model", None, None
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def update(self, p) -> None:  # type: ignore[no-untyped-def]
-        self.stage, self.best, self.bound = p.stage, p.best, p.bound
-
-    def __enter__(self) -> "_Ticker":
-        if self.enabled:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        if self.enabled and self._thread.is_alive():
-            self._thread.join()
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-
-    def _run(self) -> None:
-        while not self._done.wait(0.25):
-            elapsed = time.monotonic() - self.started
-            if elapsed < 1.0:
-                continue
-            gap = ""
-            if self.best is not None and self.bound is not None:
-                g = abs(self.best - self.bound) / max(1.0, abs(self.best))
-                gap = f" gap {g:.2%}"
-            best = f" best {self.best:g} bound {self.bound:g}" if self.best is not None else ""
-            sys.stderr.write(f"\r\033[Ksolving: {self.stage}{best}{gap} · {elapsed:.1f} s (Ctrl-C keeps the best plan)")
-            sys.stderr.flush()
-
-
-def _exit_now(code: int, flush: bool = True) -> None:
-    """Exit without waiting for threads or process pools; their solver processes are ended first
-    (a pool worker inside CP-SAT would otherwise search on, up to its time limit). From a signal
-    handler, `flush=False`: the interrupted thread may hold a stream's lock."""
-    import contextlib
-
-    import psutil
-
-    with contextlib.suppress(Exception):
-        for child in psutil.Process().children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.terminate()
-    if flush:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    os._exit(code)
-
-
-class _stop_on_signals:
-    """SIGINT/SIGTERM stop the search; the best plan found so far is still written (explanations
-    not yet made are skipped). A second signal exits at once."""
-
-    def __init__(self, control) -> None:  # type: ignore[no-untyped-def]
-        self.control = control
-        self.previous: dict[int, object] = {}
-
-    def _handler(self, signum: int, frame: FrameType | None) -> None:
-        if self.control.stopped:  # the second signal: no more waiting
-            # Raw write: rich and the buffered stream may be mid-write in the interrupted thread.
-            os.write(2, (tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written")
-                         + "\n").encode())
-            _exit_now(128 + signum, flush=False)
-        self.control.stop()
-
-    def __enter__(self) -> "_stop_on_signals":
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self.previous[sig] = signal.signal(sig, self._handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self.previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
-
-
 # Commands defined in their own modules register here, one line each.
 # (keep this block just above main())
-from cli.compare import compare, sweep  # noqa: E402
+from cli.compare import compare  # noqa: E402
 from cli.document import convert, document, template  # noqa: E402
 from cli.explain import explain  # noqa: E402
 from cli.export import advance, export, report  # noqa: E402
 from cli.generate import generate  # noqa: E402
 from cli.serve import serve  # noqa: E402
+from cli.sweep import sweep  # noqa: E402
 
 cli.add_command(generate)
 cli.add_command(export)

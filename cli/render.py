@@ -8,15 +8,14 @@ from typing import Any
 from rich.table import Table
 
 from cli.common import user_text as u
-from planner.classify import Classification
 from planner.i18n import tr
+from planner.io.scenario import Office
+from planner.io.standards import TIER_ZH
 from planner.plan import PlanResult
-from planner.scenario import Office
-from planner.standards import TIER_ZH
-from planner.targets import scope_zh
-
-TYPE_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
-STATUS_ZH = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）"}
+from planner.reports.labels import STATUS_ZH
+from planner.rules.actions import ActionType, spec
+from planner.rules.classify import Classification
+from planner.rules.targets import scope_zh
 
 
 def classification_table(offices: list[Office], classes: dict[str, Classification]) -> Table:
@@ -69,9 +68,9 @@ def plan_summary(plan: PlanResult, role_names: dict[str, str] | None = None) -> 
     counts = Counter(a.type for a in plan.actions)
     hires: Counter[str] = Counter()
     for act in plan.actions:
-        if act.type == "hire" and act.role:
+        if act.type == ActionType.HIRE and act.role:
             hires[act.role] += act.count or 0
-    line = tr("，".join(f"{TYPE_ZH[k]} {n}" for k, n in sorted(counts.items())) or "无",
+    line = tr("，".join(f"{spec(k).zh} {n}" for k, n in sorted(counts.items())) or "无",
               ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none")
     zh = role_names or {}
     people = (tr("；招录：" + "，".join(f"{zh.get(r, r)} {n} 人" for r, n in sorted(hires.items())),

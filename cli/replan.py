@@ -1,5 +1,5 @@
 """`plan solve --keep PLAN / --no-keep`: the earlier plan a re-plan stays close to, and its churn
-summary (docs/reference.md §7 level 4, §9 `churn`; planner/replan.py)."""
+summary (docs/reference.md §7 level 4, §9 `churn`; planner/analysis/replan.py)."""
 
 from __future__ import annotations
 
@@ -34,10 +34,10 @@ def keep_options(fn: F) -> F:
 
 
 def earlier_plan(keep: Path | None, no_keep: bool, force: bool, loaded: Any) -> Any:
-    """The earlier plan to keep to (planner.replan.Earlier) or None; a plan that fails verification
+    """The earlier plan to keep to (planner.analysis.replan.Earlier) or None; a plan that fails verification
     is each violation listed and exit 5."""
-    from planner.replan import from_plan_file, from_scenario
-    from planner.verify import PlanRefused
+    from planner.analysis.replan import from_plan_file, from_scenario
+    from planner.rules.verify import PlanRefused
 
     if keep is not None and no_keep:
         raise click.UsageError("--keep and --no-keep cannot be combined")
@@ -79,7 +79,7 @@ def print_churn(plan: Any, loaded: Any) -> None:
 def print_compare_churn(base: Any, other: Any, b: str, o: str) -> None:
     """`plan compare`: how plan `o` changes plan `b`'s actions in its horizon, with the causes."""
     from cli.render import churn_line, churn_table
-    from planner.compare import plan_churn
+    from planner.analysis.compare import plan_churn
     from planner.reports.tables import Names
 
     churn = plan_churn(base, other)
@@ -94,7 +94,7 @@ def churn_csv_rows(plans: list[Any]) -> list[list[Any]]:
     office, action and causes as label, the year, then the earlier side under the baseline's
     column and the present side under the other plan's."""
     from cli.render import churn_rows
-    from planner.compare import plan_churn
+    from planner.analysis.compare import plan_churn
     from planner.reports.tables import Names
 
     rows: list[list[Any]] = []

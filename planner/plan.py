@@ -6,14 +6,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from planner.i18n import tr
+from planner.rules.actions import ActionType
+
+TypeOfAction = Annotated[ActionType, PlainSerializer(str)]  # dumped as its plain string (YAML, CSV, JSON)
 
 FORMAT: Final = "plan-result/1"
-ActionType = Literal["hire", "lease", "build", "housing", "facility"]
 
 
 class _Rec(BaseModel):
@@ -66,7 +68,7 @@ class OfficeRecord(_Rec):
 class Action(_Rec):
     office: str
     year: int
-    type: ActionType
+    type: TypeOfAction
     role: str | None = None
     count: int | None = None
     area_m2: int | None = None
@@ -124,7 +126,7 @@ class Cause(_Rec):
 class ChurnItem(_Rec):
     change: ChangeKind
     office: str
-    type: ActionType
+    type: TypeOfAction
     role: str | None = None
     option: str | None = None
     facility: str | None = None
@@ -172,10 +174,6 @@ class PlanResult(_Rec):
     def to_json(self) -> str:
         data = self.model_dump(exclude_none=True)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def action_dict(a: Action) -> dict[str, Any]:
-    return a.model_dump(exclude_none=True)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

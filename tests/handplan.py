@@ -1,5 +1,5 @@
 """Hand-made plans for verify tests: the actions are the test's; every claim is either stated by
-the test (worked out by hand) or, with `writer_plan`, stated by the plan writer (planner.evaluate)."""
+the test (worked out by hand) or, with `writer_plan`, stated by the plan writer (planner.rules.evaluate)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from planner.classify import classify_all
-from planner.evaluate import compute_figures
-from planner.loading import LoadedScenario, load_scenario
+from planner.io.loading import LoadedScenario, load_scenario
+from planner.io.scenario import to_wan
 from planner.plan import (
     Action,
     AttainmentRecord,
@@ -20,8 +19,9 @@ from planner.plan import (
     SolverInfo,
     SpendingRecord,
 )
-from planner.result import attainment_records, priced_actions
-from planner.scenario import to_wan
+from planner.rules.classify import classify_all
+from planner.rules.evaluate import compute_figures
+from planner.solver.result import attainment_records, priced_actions
 
 
 def load(sc: dict, tmp_path: Path) -> LoadedScenario:
@@ -48,7 +48,7 @@ def hand_plan(loaded: LoadedScenario, actions: list[dict], attained: dict[str, d
 
 
 def writer_plan(loaded: LoadedScenario, actions: list[dict]) -> PlanResult:
-    """A plan whose claims the plan writer states (planner.evaluate), as `plan solve` would."""
+    """A plan whose claims the plan writer states (planner.rules.evaluate), as `plan solve` would."""
     classes = classify_all(loaded.offices, loaded.standard)
     f = compute_figures(loaded, {o: c.tier for o, c in classes.items()}, [Action(**a) for a in actions])
     return hand_plan(

@@ -88,7 +88,7 @@ def tiny_yaml(name: str = "滚动计划测试", office: str = "甲镇", budget: 
 def long_yaml() -> bytes:
     """100 offices sharing one budget: with engine cpsat a staged solve whose first level reports
     within seconds and whose whole search takes longer (24 s measured on a busy 2-core machine)."""
-    from planner.generate import Scopes, generate
+    from planner.analysis.generate import Scopes, generate
 
     scenario = generate(100, 3, 3, 1.1, 2022, True, Scopes("all", "county", None, None))
     return yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False).encode("utf-8")

@@ -15,11 +15,11 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.classify import classify_all
-from planner.evaluate import compute_figures
-from planner.loading import load_scenario
+from planner.io.loading import load_scenario
+from planner.io.scenario import to_yuan
 from planner.plan import Action
-from planner.scenario import to_yuan
+from planner.rules.classify import classify_all
+from planner.rules.evaluate import compute_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"

@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from test_rules import ROOMS, office, scenario
 
 from cli.main import cli
-from planner.generate import generate, write_scenario
-from planner.loading import load_scenario
+from planner.analysis.generate import generate, write_scenario
+from planner.io.loading import load_scenario
 from planner.plan import read_plan, write_atomic
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveControl, SolveParams, solve
-from planner.verify import verify_plan
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveControl, SolveParams, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLLING = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"
@@ -188,7 +188,7 @@ def test_every_status_round_trips_through_verify(big: Path, tmp_path: Path) -> N
 
 
 def test_soft_components_left_at_the_do_nothing_plan_round_trip(tmp_path: Path) -> None:
-    from planner.solve import _do_nothing  # the plan a soft component gets without a first solution
+    from planner.solver.solve import _do_nothing  # the plan a soft component gets without a first solution
 
     loaded = load_scenario(write_yaml(tmp_path / "s.yaml", scenario(
         offices=[office(staff={"posts": 2, "mediators": 1})], targets_mode="soft")))
@@ -402,7 +402,7 @@ def test_fuzzed_hostile_names_stay_text_in_every_output(names: list[str], tmp_pa
     from planner.errors import ScenarioError
     from planner.reports.tables import build_tables
     from planner.reports.xlsx import write_csv, write_xlsx
-    from planner.solve import _do_nothing
+    from planner.solver.solve import _do_nothing
 
     name, oid, county = names
     folder = tmp_path_factory.mktemp("fuzz")

@@ -10,10 +10,10 @@ import pytest
 from handplan import hand_plan, load
 from test_rules import office, scenario
 
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveParams, SolveStatus, solve
-from planner.verify import verify_plan
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveParams, SolveStatus, solve
 
 NO_TARGET = {2022: {"all": 0.0}}
 
@@ -51,7 +51,7 @@ def test_score_exactly_at_the_threshold_attains(score: float, attained: bool, tm
     assert verify_plan(loaded, hand_plan(loaded, [], {"A": {2022: attained}}, **one_year_claims(attained))) == []
     lie = hand_plan(loaded, [], {"A": {2022: not attained}}, **one_year_claims(attained))
     assert len(verify_plan(loaded, lie)) == 1
-    # The model's own reading of the condition (planner/requirements.py) agrees: one assistant
+    # The model's own reading of the condition (planner/rules/requirements.py) agrees: one assistant
     # short, priced 1.0, is hired exactly when the score meets the threshold.
     sc["offices"][0]["staff"]["assistants"] = 1
     sc["costs"] = {"roles": {"assistants": {"one_time": 1.0}}}

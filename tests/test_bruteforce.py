@@ -28,12 +28,12 @@ import yaml
 from bruteforce import brute_force
 from hypothesis import HealthCheck, Phase, assume, given, settings, strategies as st
 
-from planner.classify import classify_all
-from planner.loading import load_scenario
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveParams, SolveStatus, solve
-from planner.verify import verify_plan
+from planner.io.loading import load_scenario
+from planner.rules.classify import classify_all
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveParams, SolveStatus, solve
 
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "40"))
 # ORACLE_SHRINK=0 reports the first failing example as drawn (mutation runs need only a verdict).
@@ -63,7 +63,7 @@ STANDARD = {
     "default_targets": {},
 }
 
-# Every solver path, forced on every component (planner/solve.py SolveParams.path).
+# Every solver path, forced on every component (planner/solver/solve.py SolveParams.path).
 PATHS = {
     "combined": SolveParams(workers=1, time_limit=60, path="combined"),
     "combined, no pattern bounds": SolveParams(workers=1, time_limit=60, path="combined", pattern_bounds=False),

@@ -1,6 +1,6 @@
 """The workbook a bureau files (docs/outputs.md): 任务清单 and 时间进度表 with 序号, 责任单位, 完成时限,
 numbers with units in the header, 合计 rows, the 全市 rows of 达标情况, print settings; the quarters
-follow the milestones (planner/milestones.py) or the scenario's `schedule:`.
+follow the milestones (planner/analysis/milestones.py) or the scenario's `schedule:`.
 
 2022.yaml's plan is read back with openpyxl and checked against plan.json; the `schedule:` override
 uses tests/cases/outputs/rolling.yaml (a build with a 2-year lead, an annex with 1, a hire, a room).

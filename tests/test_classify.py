@@ -16,10 +16,10 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.classify import classify_all, classify_office, economy_class, size_class
-from planner.loading import load_standard_file
-from planner.scenario import Office
-from planner.standards import builtin_path
+from planner.io.loading import load_standard_file
+from planner.io.scenario import Office
+from planner.io.standards import builtin_path
+from planner.rules.classify import classify_all, classify_office, economy_class, size_class
 
 JIANGSU = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
 LIANYUNGANG = load_standard_file(builtin_path("lianyungang-2019"), "lianyungang-2019")

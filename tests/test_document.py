@@ -205,7 +205,7 @@ def test_overlapping_budget_scopes_get_no_total(tmp_path: Path) -> None:
 
 
 def test_numbers_as_the_draft_prints_them() -> None:
-    from planner.document import cn_number, money, rate
+    from planner.reports.document import cn_number, money, rate
 
     assert [cn_number(n) for n in (1, 10, 11, 20, 25, 99, 100)] == \
         ["一", "十", "十一", "二十", "二十五", "九十九", "100"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from test_rules import office, scenario
 
 from cli.main import cli
-from test_rules import office, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

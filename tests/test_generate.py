@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.loading import load_scenario
+from planner.io.loading import load_scenario
 
 
 def test_same_seed_same_bytes_and_valid(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_shared_funds_are_the_sum_of_the_county_budgets_they_replace(tmp_path: P
 
 
 def test_target_scope_city_and_counts_of_cities_and_provinces(tmp_path: Path) -> None:
-    from planner.requirements import derive
+    from planner.rules.requirements import derive
 
     loaded = load_scenario(_generated(tmp_path, "s.yaml", "--target-scope", "city", "--cities", "5",
                                       "--provinces", "2", "--budget-scope", "province"))
@@ -82,9 +82,9 @@ def test_target_scope_city_and_counts_of_cities_and_provinces(tmp_path: Path) ->
 
 
 def test_an_office_table_carries_city_and_province(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import planner.generate
+    import planner.analysis.generate
 
-    monkeypatch.setattr(planner.generate, "INLINE_MAX", 10)
+    monkeypatch.setattr(planner.analysis.generate, "INLINE_MAX", 10)
     path = _generated(tmp_path, "t.yaml", "--budget-scope", "city")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("id,name,county,city,province,kind,")
     assert len({o.city for o in load_scenario(path).offices}) == 4

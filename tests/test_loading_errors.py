@@ -94,7 +94,7 @@ def test_several_mistakes_are_all_reported_in_file_order(tmp_path: Path) -> None
 def test_yaml_merge_keys_load_like_the_expanded_file(tmp_path: Path) -> None:
     """`<<: *anchor` (fields many offices share) loads as if written out; the office's own keys win,
     and an error in an office's own key is still reported at that key's line."""
-    from planner.loading import load_scenario
+    from planner.io.loading import load_scenario
 
     head = "name: t\nstandard: jiangsu-2021\nhorizon: {start: 2022, end: 2023}\nbudget: {2022: 1, 2023: 1}\n"
     merged = head + (

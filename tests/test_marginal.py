@@ -37,10 +37,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.loading import BudgetEntry, QuotaEntry, load_scenario
-from planner.marginal import MarginalError, MarginalReport, marginal_values
-from planner.requirements import Requirements, derive
-from planner.solve import SolveParams
+from planner.analysis.marginal import MarginalError, MarginalReport, marginal_values
+from planner.io.loading import BudgetEntry, QuotaEntry, load_scenario
+from planner.rules.requirements import Requirements, derive
+from planner.solver.solve import SolveParams
 
 ROOMS = ["public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
          "enforcement_management_room", "five_stations"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.generate import Scopes, generate, write_scenario
-from planner.loading import load_scenario
-from planner.requirements import derive
-from planner.solve import SolveParams, solve
+from planner.analysis.generate import Scopes, generate, write_scenario
+from planner.io.loading import load_scenario
+from planner.rules.requirements import derive
+from planner.solver.solve import SolveParams, solve
 
 pytest.importorskip("highspy", reason="the MIP peer needs highspy, in the `test` extra: pip install -e '.[test]'")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

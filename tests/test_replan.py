@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from handplan import writer_plan
 
 from cli.main import cli
-from planner.loading import load_scenario
+from planner.analysis.replan import from_plan_file, with_keep
+from planner.io.loading import load_scenario
 from planner.plan import PlanResult
-from planner.replan import from_plan_file, with_keep
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveParams, solve
-from planner.verify import verify_plan
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveParams, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "2022.yaml"
@@ -101,7 +101,7 @@ def test_zero_churn_with_premises_under_way(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", ["auto", "staged", "mip"])
 def test_cutting_one_county_budget_changes_only_that_county(base: tuple[Path, dict[str, Any]], cut: Path,
                                                              path: str) -> None:
-    """Every solver path: the combined weighted solve, the staged one and HiGHS (planner/mip.py)."""
+    """Every solver path: the combined weighted solve, the staged one and HiGHS (planner/solver/mip.py)."""
     loaded = load_scenario(cut)
     earlier = from_plan_file(base[0], loaded)
     req = with_keep(derive(loaded), earlier)

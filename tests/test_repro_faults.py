@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from planner.generate import generate, write_scenario
+from planner.analysis.generate import generate, write_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,9 +125,9 @@ def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> N
 
 
 def test_a_scenario_too_large_for_memory_is_refused_with_its_size(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import planner.limits as limits
     from click.testing import CliRunner
 
+    import planner.solver.limits as limits
     from cli.main import cli
 
     monkeypatch.setattr(limits, "available_bytes", lambda: 2**20)  # pretend only 1 MB is free (the estimate is ~5 MB)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_repro_faults import plan_without_timing, run_plan
 
-from planner.generate import Scopes, generate, write_scenario
+from planner.analysis.generate import Scopes, generate, write_scenario
 
 
 def shared_scenario(tmp_path: Path, offices: int, tightness: float) -> Path:
@@ -35,9 +35,9 @@ def test_two_runs_of_a_shared_fund_give_the_same_plan(tmp_path: Path, offices: i
 def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_plan(tmp_path: Path) -> None:
     """A coupled component whose time is gone before any level is solved (here: while HiGHS builds
     its model) gets the do-nothing plan with soft targets, as a small component does."""
-    from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.solve import SolveParams, solve
+    from planner.io.loading import load_scenario
+    from planner.rules.requirements import derive
+    from planner.solver.solve import SolveParams, solve
 
     req = derive(load_scenario(shared_scenario(tmp_path, 60, 1.2)))
     outcome = solve(req, SolveParams(time_limit=0.1))
@@ -51,9 +51,10 @@ def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path:
     process each; the plan is the one solving them in turn gives, every level proven."""
     from dataclasses import replace
 
-    from planner.loading import load_scenario
-    from planner.requirements import derive
-    from planner.solve import SolveParams, SolveStatus, components, solve
+    from planner.io.loading import load_scenario
+    from planner.rules.requirements import derive
+    from planner.solver.components import components
+    from planner.solver.solve import SolveParams, SolveStatus, solve
 
     path = tmp_path / "cities.yaml"
     write_scenario(generate(110, seed=3, tightness=1.5, soft=True, scopes=Scopes(budget="city", cities=2)), path)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from planner.loading import load_scenario
+from planner.io.loading import load_scenario
 from planner.plan import PlanResult
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveOutcome, SolveParams, SolveStatus, solve
-from planner.verify import verify_plan
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveOutcome, SolveParams, SolveStatus, solve
 
 ROOMS = ["public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
          "enforcement_management_room", "five_stations"]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.loading import load_scenario
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveParams, SolveStatus, solve
-from planner.verify import verify_plan
+from planner.io.loading import load_scenario
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveParams, SolveStatus, solve
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 

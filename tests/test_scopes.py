@@ -24,11 +24,11 @@ from test_rules import office, run, scenario
 
 from planner.errors import ScenarioError
 from planner.i18n import set_lang
-from planner.loading import load_scenario
-from planner.requirements import derive
-from planner.result import make_plan
-from planner.solve import SolveParams, solve
-from planner.verify import verify_plan
+from planner.io.loading import load_scenario
+from planner.rules.requirements import derive
+from planner.rules.verify import verify_plan
+from planner.solver.result import make_plan
+from planner.solver.solve import SolveParams, solve
 
 SHORT = {"posts": 2, "mediators": 1}
 
@@ -237,7 +237,7 @@ def test_chinese_table_headers_give_city_and_province(tmp_path: Path) -> None:
 
 
 def test_the_sweep_total_counts_a_city_fund_once_not_its_counties_too(tmp_path: Path) -> None:
-    from planner.sweep import total_budget_yuan
+    from planner.analysis.sweep import total_budget_yuan
 
     loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "丁县": {2022: 3}}), tmp_path, "s.yaml")
     assert total_budget_yuan(loaded.budgets, derive(loaded).scope_members()) == 230_000  # 20 + 3
@@ -253,7 +253,7 @@ def test_the_city_fund_example_has_one_fund_a_year_and_county_quotas_and_targets
 
 
 def test_offices_sharing_a_city_fund_form_one_component_and_the_limits_follow_them(tmp_path: Path) -> None:
-    from planner.solve import components, split_requirements
+    from planner.solver.components import components, split_requirements
 
     loaded = _load(_two_cities(budget={"丙市": {2022: 20}, "甲县": {2022: 8}, "戊市": {2022: 5}},
                                quotas={"posts": {"乙县": {2022: 1}}}), tmp_path, "s.yaml")

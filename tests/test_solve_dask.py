@@ -12,7 +12,7 @@ import pytest
 from test_repro_faults import ROOT, plan_without_timing, run_plan
 from test_repro_shared import shared_scenario
 
-from planner.generate import generate, write_scenario
+from planner.analysis.generate import generate, write_scenario
 
 distributed = pytest.importorskip("distributed")
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.loading import load_standard_file
-from planner.standards import AnyOf, Standard, builtin_path
+from planner.io.loading import load_standard_file
+from planner.io.standards import AnyOf, Standard, builtin_path
 
 JIANGSU = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
 LIANYUNGANG = load_standard_file(builtin_path("lianyungang-2019"), "lianyungang-2019")

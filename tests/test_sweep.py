@@ -15,9 +15,7 @@ from click.testing import CliRunner
 from test_compare import write_tiny
 
 from cli.main import cli
-from planner.charts import find_cjk_font, frontier_chart
-from planner.loading import BudgetEntry, QuotaEntry, load_scenario
-from planner.sweep import (
+from planner.analysis.sweep import (
     SweepError,
     VariantParams,
     cheapest_meeting_targets,
@@ -30,6 +28,8 @@ from planner.sweep import (
     scale_quota,
     total_budget_yuan,
 )
+from planner.io.loading import BudgetEntry, QuotaEntry, load_scenario
+from planner.reports.charts import find_cjk_font, frontier_chart
 
 D = Decimal
 # A (see test_compare) needs 3 correction_sw by the end of its first attained year; B 1 more in 2023.
@@ -155,7 +155,7 @@ def test_the_chart_title_is_drawn_in_the_shipped_font_on_a_machine_without_cjk_f
     import pylopdf_fonts_zh_cn
     from matplotlib import font_manager
 
-    from planner import charts
+    from planner.reports import charts
 
     shipped = str(pylopdf_fonts_zh_cn.sans_path())
     charts.find_cjk_font()  # registers the shipped font
@@ -192,7 +192,7 @@ def test_the_chart_title_is_drawn_in_the_shipped_font_on_a_machine_without_cjk_f
 def test_chart_without_cjk_font_or_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from planner import charts
+    from planner.reports import charts
 
     points = [{"budget_scale": 1.0, "quota_scale": 1.0, "status": "optimal", "total_budget": 200.0,
                "objective": {"shortfall": 0, "attained_office_years": 4, "total_cost": 106.86},

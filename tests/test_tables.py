@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.loading import LoadedScenario, load_scenario
+from planner.io.loading import LoadedScenario, load_scenario
 
 HEAD = {"name": "表格", "standard": "jiangsu-2021", "horizon": {"start": 2022, "end": 2023},
         "budget": {2022: 10, 2023: 10}}
@@ -202,7 +202,7 @@ def test_a_row_longer_than_the_header(tmp_path: Path) -> None:
 
 
 def test_docs_list_every_accepted_chinese_header_and_value() -> None:
-    from planner.tables import HEADER_ALIASES, VALUE_ALIASES
+    from planner.io.office_table import HEADER_ALIASES, VALUE_ALIASES
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
     missing = [h for h in [*HEADER_ALIASES, *(v for aliases in VALUE_ALIASES.values() for v in aliases)]

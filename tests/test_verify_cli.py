@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from test_rules import office, scenario
 
 from cli.main import cli
-from test_rules import office, scenario
 
 SCENARIO = scenario(
     horizon={"start": 2022, "end": 2023}, targets={2022: {"all": 1.0}},

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from test_rules import office, scenario
 
 from cli.main import cli
-from test_rules import office, scenario
 
 SHORT_OF_MEDIATORS = office(staff={"posts": 2})
 

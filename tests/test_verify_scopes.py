@@ -15,9 +15,9 @@ import pytest
 from handplan import load, writer_plan
 from test_rules import office, scenario
 
-import planner.evaluate
-import planner.recount
-from planner.verify import verify_plan
+import planner.rules.evaluate
+import planner.rules.recount
+from planner.rules.verify import verify_plan
 
 
 def three_offices(**changes: object) -> dict:
@@ -90,7 +90,7 @@ TWO_YEARS = three_offices(horizon={"start": 2022, "end": 2023}, budget={2022: 10
 def test_a_bug_in_the_plan_writer_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = load(TWO_YEARS, tmp_path)
     # The writer forgets the annual cost of later years: claims 7.7 in 2022 and 0 in 2023.
-    monkeypatch.setattr(planner.evaluate, "cost_in_year",
+    monkeypatch.setattr(planner.rules.evaluate, "cost_in_year",
                         lambda p, action_year, year: p.one_time + p.annual if year == action_year else 0)
     plan = writer_plan(loaded, [hire("A1")])
     assert [str(v) for v in verify_plan(loaded, plan)] == [
@@ -103,6 +103,6 @@ def test_a_bug_in_the_recount_is_caught(tmp_path: Path, monkeypatch: pytest.Monk
     plan = writer_plan(loaded, [hire("A1", 2023)])
     assert verify_plan(loaded, plan) == []
     # The recount counts every action from the start of the horizon: A1 would attain in 2022.
-    monkeypatch.setattr(planner.recount, "_counts_by", lambda loaded, a, year: True)
+    monkeypatch.setattr(planner.rules.recount, "_counts_by", lambda loaded, a, year: True)
     assert [str(v) for v in verify_plan(loaded, plan)][0] == (
         "office A1 2022: claims attained=False, but the actions give True (it meets every requirement)")

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from planner.loading import load_scenario
-from planner.workbook_scenario import SHEETS
+from planner.io.loading import load_scenario
+from planner.io.workbook_scenario import SHEETS
 
 ROOT = Path(__file__).resolve().parents[1]
 TAIZHOU = ROOT / "scenarios" / "2022.yaml"

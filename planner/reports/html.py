@@ -12,9 +12,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from planner.io.standards import TIERS
 from planner.plan import PlanResult
-from planner.reports.tables import UNVERIFIED, Context, Table, build_tables, plan_years, scope_label, tier_label
-from planner.standards import TIERS
+from planner.reports.labels import UNVERIFIED
+from planner.reports.tables import Context, Table, build_tables, plan_years, scope_label, tier_label
 
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 TIER_COLOURS = {"large": "#1f4e79", "medium": "#2e75b6", "small": "#8db4e2", "all": "#548235"}

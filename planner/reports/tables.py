@@ -7,59 +7,38 @@ action, with ids and an empty requirement column (`load_context` says why on its
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from planner.analysis.milestones import Milestone, plan_milestones
 from planner.errors import ScenarioError
-from planner.loading import LoadedScenario, load_standard_file
-from planner.milestones import Milestone, plan_milestones
+from planner.io.loading import LoadedScenario, load_standard_file
+from planner.io.scenario import Office
+from planner.io.standards import TIER_ZH, AnyOf, Standard, standard_path
 from planner.plan import Action, PlanResult
-from planner.scenario import Office
-from planner.standards import BUILTIN_IDS, TIER_ZH, AnyOf, Standard, builtin_path
-from planner.targets import scope_zh
-
-ACTION_ZH = {"hire": "招录/聘用", "lease": "租赁", "build": "新建", "housing": "用房方案", "facility": "功能室"}
-ACTION_EN = {"hire": "hire", "lease": "lease", "build": "build", "housing": "housing option", "facility": "room"}
-TIER_ALL = {"zh": "全部", "en": "all"}
-HEADERS = {
-    "summary": {"zh": ["项目", "内容"], "en": ["item", "value"]},
-    "tasks": {"zh": ["序号", "责任单位", "县区", "司法所编号", "司法所", "年度", "任务类型", "岗位/功能室/方案",
-                     "人数（人）", "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "补齐的标准"],
-              "en": ["no.", "responsible", "county", "office id", "office", "year", "action", "role / room / option",
-                     "people", "area (m²)", "one-time cost (10k CNY)", "annual cost (10k CNY)", "due",
-                     "requirement it closes"]},
-    "attainment": {"zh": ["年度", "县区", "类别", "所数", "达标数", "目标达标率", "应达标数", "是否完成", "达标率"],
-                   "en": ["year", "scope", "tier", "offices", "attained", "target rate", "required", "met",
-                          "attained rate"]},
-    "why": {"zh": ["县区", "司法所编号", "司法所", "类别", "方案中达标年度", "首年起达标最省（万元）",
-                   "未达标原因"],
-            "en": ["county", "office id", "office", "tier", "attained in the plan",
-                   "cheapest from the first year (10k CNY)", "why not attained"]},
-    "marginal": {"zh": ["排序", "方向", "限额", "变化", "调整前", "调整后", "达标所·年变化", "目标缺口变化",
-                        "总费用变化（万元）", "求解状态", "说明"],
-                 "en": ["rank", "direction", "limit", "change", "before", "after", "Δ attained office-years",
-                        "Δ shortfall", "Δ total cost (10k CNY)", "status", "explanation"]},
-    "spending": {"zh": ["年度", "范围", "预算（万元）", "支出（万元）", "结余（万元）"],
-                 "en": ["year", "scope", "budget (10k CNY)", "spent (10k CNY)", "left (10k CNY)"]},
-}
-TIMETABLE_HEAD = {"zh": ["序号", "责任单位", "县区", "司法所编号", "司法所", "类别"],
-                  "en": ["no.", "responsible", "county", "office id", "office", "tier"]}
-TIMETABLE_TAIL = {"zh": ["人数（人）", "面积（m²）", "一次性费用（万元）", "年度费用（万元）", "完成时限", "达标年度"],
-                  "en": ["people", "area (m²)", "one-time cost (10k CNY)", "annual cost (10k CNY)", "due",
-                         "attains from"]}
-QUARTER_LABEL = {"zh": ("第一季度", "第二季度", "第三季度", "第四季度"), "en": ("Q1", "Q2", "Q3", "Q4")}
-TOTAL = {"zh": "合计", "en": "total"}
-WHOLE = {"zh": "全市", "en": "all"}
-# Columns of the task list by name, for readers of its rows (the Word draft).
-T_COUNTY, T_OFFICE, T_YEAR, T_ACTION, T_WHAT = 2, 4, 5, 6, 7
-T_PEOPLE, T_AREA, T_ONE_TIME, T_ANNUAL, T_DUE = 8, 9, 10, 11, 12
-SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务清单", "en": "Tasks"},
-          "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
-          "spending": {"zh": "经费", "en": "Spending"}, "why": {"zh": "各所说明", "en": "Offices explained"},
-          "marginal": {"zh": "边际价值", "en": "Marginal values"}}
-STATUS_ZH = {"optimal": "最优（已证明）", "feasible": "可行（未证明最优）"}
+from planner.reports.labels import (
+    HEADERS,
+    QUARTER_LABEL,
+    SHEETS,
+    STATUS_ZH,
+    T_ANNUAL,
+    T_AREA,
+    T_DUE,
+    T_ONE_TIME,
+    T_PEOPLE,
+    TIER_ALL,
+    TIMETABLE_HEAD,
+    TIMETABLE_TAIL,
+    TOTAL,
+    UNVERIFIED,
+    VERIFIED,
+    WHOLE,
+)
+from planner.rules.actions import lead_years, spec
+from planner.rules.needs import area_need, staff_need
+from planner.rules.scopes import ALL
+from planner.rules.targets import scope_zh
 
 
 @dataclass(frozen=True)
@@ -91,11 +70,6 @@ class Context:
     verified: bool = True  # False: used with --force, not checked against its own scenario
 
 
-UNVERIFIED = {"zh": "未核验：本方案未对照其求解时的情景文件核验（--force），数字为方案文件所述",
-              "en": "UNVERIFIED: this plan was not checked against the scenario it was solved from (--force); "
-                    "figures are as the plan file states them"}
-VERIFIED = {"zh": "已核验（与情景文件逐项核对一致）", "en": "verified against the scenario file"}
-
 
 def load_context(plan: PlanResult, loaded: LoadedScenario | None, verified: bool = True,
                  scenario: Path | None = None) -> Context:
@@ -108,7 +82,7 @@ def load_context(plan: PlanResult, loaded: LoadedScenario | None, verified: bool
     source = scenario or Path(plan.scenario.file)
     ctx = Context(verified=False)
     ref = plan.standard
-    path = builtin_path(ref) if ref in BUILTIN_IDS else source.parent / ref
+    path = standard_path(ref, source.parent)
     try:
         ctx.standard = load_standard_file(path, str(path))
     except (ScenarioError, OSError):
@@ -200,7 +174,7 @@ def whole_scenario_rows(plan: PlanResult, key: str) -> list[list[Any]]:
         cells.setdefault((a.year, a.tier), []).append(a)
     out = []
     for (year, tier), group in cells.items():
-        if any(a.scope == "all" for a in group):
+        if any(a.scope == ALL for a in group):
             continue  # that row is already the whole scenario's
         offices = [o for o in plan.offices if tier == "all" or o.tier == tier]
         attained = sum(1 for o in offices if o.attained.get(str(year)))
@@ -264,17 +238,18 @@ def _attainment_row(a: Any, key: str) -> list[Any]:
 
 
 def people(a: Action) -> int | None:
-    return a.count if a.type == "hire" else None
+    return a.count if spec(a).effect == "staff" else None
 
 
 def area(a: Action) -> int | None:
-    return a.area_m2 if a.type in ("lease", "build", "housing") else None
+    return a.area_m2 if spec(a).effect == "area" else None
 
 
 def quantity(a: Action) -> str:
-    if a.type == "hire":
+    effect = spec(a).effect
+    if effect == "staff":
         return f"{a.count}人" if a.count else ""
-    if a.type in ("lease", "build", "housing") and a.area_m2:
+    if effect == "area" and a.area_m2:
         return f"{a.area_m2}m²"
     return "1"
 
@@ -290,7 +265,7 @@ class Names:
         self.offices: dict[str, Office] = {o.id: o for o in ctx.loaded.offices} if ctx.loaded else {}
 
     def action(self, a: Action) -> str:
-        return ACTION_ZH[a.type] if self.zh else ACTION_EN[a.type]
+        return spec(a).zh if self.zh else spec(a).en
 
     def role(self, role: str) -> str:
         std = self.ctx.standard
@@ -305,12 +280,12 @@ class Names:
         return std.facilities[fid].name_zh if self.zh else (std.facilities[fid].name_en or fid)
 
     def what(self, a: Action) -> str:
-        if a.type == "hire" and a.role:
-            return self.role(a.role)
-        if a.type == "facility" and a.facility:
-            return self.room(a.facility)
-        if a.type == "housing":
+        """What the action is about: the role, the room, the housing option, else floor area."""
+        item, names = spec(a).item, {"role": self.role, "facility": self.room}
+        if item == "option":
             return self.option(a.office, a.option or "")
+        if item in names and (value := spec(a).item_of(a)):
+            return names[item](value)
         return "业务用房" if self.zh else "floor area"
 
     def named(self, a: Action) -> str:
@@ -368,40 +343,54 @@ class _Names(Names):
                  tier_label(o.tier, "zh" if self.zh else "en")] + cells + sums + [due, tail])
 
     def closes(self, a: Action) -> str:
-        """The requirement the task works towards: have → have after（standard）."""
+        """The requirement the task works towards: have → have after（standard）. `have` counts the
+        office's earlier actions that have taken effect by the year this one does (a build's area
+        only after its lead time)."""
         loaded, office = self.ctx.loaded, self.offices.get(a.office)
         if loaded is None or office is None:
             return ""
         tier = self.records[a.office].tier
-        ts = loaded.standard.tiers[tier]  # type: ignore[index]
-        std_word = "标准" if self.zh else "standard"
-        earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year]
-        if a.type == "hire" and a.role:
-            before = office.staff.get(a.role, 0) + sum(
-                x.count or 0 for x in earlier if x.type == "hire" and x.role == a.role)
-            need = ts.min_staff.get(a.role, 0)
-            ratio = loaded.standard.caseload_ratios.get(a.role)
-            if ratio:  # the most the caseload asks for from this year on
-                need = max([need] + [math.ceil(office.caseload_in(ratio.field, y) / ratio.per_worker)
-                                     for y in loaded.years if y >= a.year])
-            after = before + (a.count or 0)
-            return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
-                f"{self.what(a)} {before}→{after} ({std_word} {need})"
-        if a.type in ("lease", "build", "housing"):
-            before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier
-                                                if x.type in ("lease", "build", "housing"))
-            after = before + (a.area_m2 or 0)
-            need = ts.min_floor_area_m2[office.kind]
-            return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
-                f"floor area {before}→{after} m² (standard {need} m²)"
-        if a.type == "facility" and a.facility:
-            alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
-                        and any(a.facility in g for g in item.any_of)), None)
-            tier_name = ts.name_zh if self.zh else f"{tier} office"
-            extra = ""
-            if alt is not None:  # e.g. 依法治理室+法治宣传室 or the merged 法治建设室
-                extra = (": " if not self.zh else "：") + (" 或 " if self.zh else " or ").join(
-                    "+".join(self.room(f) for f in group) for group in alt.any_of)
-            return f"{self.what(a)} 无→有（{tier_name}{std_word}{extra}）" if self.zh else \
-                f"{self.what(a)} none→present ({tier_name} {std_word}{extra})"
+        effective = a.year + lead_years(loaded, office, a)
+        earlier = [x for x in self.plan.actions if x.office == a.office and x.year < a.year
+                   and x.year + lead_years(loaded, office, x) <= effective]
+        effect = spec(a).effect
+        if effect == "staff" and a.role:
+            return self._closes_staff(loaded, office, tier, a, earlier)
+        if effect == "area":
+            return self._closes_area(loaded, office, tier, a, earlier)
+        if effect == "room" and a.facility:
+            return self._closes_room(loaded, tier, a)
         return ""
+
+    def _closes_staff(self, loaded: LoadedScenario, office: Office, tier: str, a: Action,
+                      earlier: list[Action]) -> str:
+        role = a.role or ""
+        before = office.staff.get(role, 0) + sum(
+            x.count or 0 for x in earlier if spec(x).effect == "staff" and x.role == role)
+        # the most the standard asks for from this year on (a caseload may grow)
+        need = max(staff_need(loaded.standard, tier, office, role, y) for y in loaded.years if y >= a.year)
+        after = before + (a.count or 0)
+        std_word = "标准" if self.zh else "standard"
+        return f"{self.what(a)} {before}→{after}（{std_word} {need}）" if self.zh else \
+            f"{self.what(a)} {before}→{after} ({std_word} {need})"
+
+    def _closes_area(self, loaded: LoadedScenario, office: Office, tier: str, a: Action,
+                     earlier: list[Action]) -> str:
+        before = office.floor_area_m2 + sum(x.area_m2 or 0 for x in earlier if spec(x).effect == "area")
+        after = before + (a.area_m2 or 0)
+        need = area_need(loaded.standard, tier, office)
+        return f"业务用房 {before}→{after}m²（标准 {need}m²）" if self.zh else \
+            f"floor area {before}→{after} m² (standard {need} m²)"
+
+    def _closes_room(self, loaded: LoadedScenario, tier: str, a: Action) -> str:
+        ts = loaded.standard.tiers[tier]  # type: ignore[index]
+        alt = next((item for item in ts.facilities if isinstance(item, AnyOf)
+                    and any(a.facility in g for g in item.any_of)), None)
+        std_word = "标准" if self.zh else "standard"
+        tier_name = ts.name_zh if self.zh else f"{tier} office"
+        extra = ""
+        if alt is not None:  # e.g. 依法治理室+法治宣传室 or the merged 法治建设室
+            extra = (": " if not self.zh else "：") + (" 或 " if self.zh else " or ").join(
+                "+".join(self.room(f) for f in group) for group in alt.any_of)
+        return f"{self.what(a)} 无→有（{tier_name}{std_word}{extra}）" if self.zh else \
+            f"{self.what(a)} none→present ({tier_name} {std_word}{extra})"

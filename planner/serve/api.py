@@ -167,7 +167,7 @@ def status(request: Request) -> Any:
 @router.get("/compare")
 def compare_runs(request: Request, a: int, b: int) -> Any:
     """Two solved runs side by side, as `plan compare --json` prints them."""
-    from planner.compare import compare
+    from planner.analysis.compare import compare
     from planner.serve.views import compared
 
     plans = [compared(request.app, _run_or_404(request, i), "en") for i in (a, b)]

@@ -93,8 +93,8 @@ def _flag(value: Any) -> bool:
 
 def run_params(fields: dict[str, Any], lang: str) -> dict[str, Any]:
     """The parameters of a run from form fields (strings), checked; raises ScenarioError naming the field."""
-    from planner.solve import DEFAULT_WORKERS
-    from planner.sweep import SweepError, grid, parse_scales
+    from planner.analysis.sweep import SweepError, grid, parse_scales
+    from planner.solver.solve import DEFAULT_WORKERS
 
     def bad(name: str, zh: str, en: str) -> ScenarioError:
         return ScenarioError([ScenarioIssue(name, None, name, tr(zh, en))])
@@ -148,7 +148,7 @@ def submit(app: Any, filename: str | None, data: bytes, fields: dict[str, Any], 
 def scenario_of(app: Any, run_id: int, lang: str) -> Any:
     """The loaded scenario of a run (from the bytes in the history)."""
     from planner.i18n import set_lang
-    from planner.loading import load_scenario
+    from planner.io.loading import load_scenario
 
     set_lang(lang)
     run = app.state.store.get(run_id)

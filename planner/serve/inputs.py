@@ -33,7 +33,7 @@ class Checked:
     suffix: str
     data: bytes
     sha256: str
-    loaded: Any  # planner.loading.LoadedScenario
+    loaded: Any  # planner.io.loading.LoadedScenario
 
 
 def label(filename: str | None) -> str:
@@ -61,7 +61,7 @@ def as_file(data: bytes, suffix: str) -> Iterator[Path]:
 
 def check(filename: str | None, data: bytes, lang: str) -> Checked:
     """Load the upload as the CLI would; raises ScenarioError with every issue found."""
-    from planner.loading import load_scenario
+    from planner.io.loading import load_scenario
 
     set_lang(lang)
     name = label(filename)
@@ -91,7 +91,7 @@ def issue_dict(issue: ScenarioIssue) -> dict[str, Any]:
 
 def limit_rows(loaded: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The budget (万元) and quota entries a result page lets the user edit."""
-    from planner.scenario import to_wan
+    from planner.io.scenario import to_wan
 
     budgets = [{"key": f"b|{b.scope}|{b.year}", "scope": b.scope, "year": b.year, "value": to_wan(b.amount_yuan)}
                for b in loaded.budgets]
@@ -133,7 +133,7 @@ def _number(text: str | None, old: float | int, key: str) -> Any:
 
 
 def _put(shape: dict[Any, Any], scope: str, year: int, value: Any) -> None:
-    from planner.scopes import ALL
+    from planner.rules.scopes import ALL
 
     if scope == ALL and year in shape:
         shape[year] = value
@@ -143,7 +143,7 @@ def _put(shape: dict[Any, Any], scope: str, year: int, value: Any) -> None:
 
 def scenario_bytes(scenario: Any, loaded: Any, suffix: str, source_name: str) -> bytes:
     """The edited scenario as a file of the same kind as the upload (YAML, or the Excel template)."""
-    from planner.workbook_scenario import scenario_yaml, write_workbook
+    from planner.io.workbook_scenario import scenario_yaml, write_workbook
 
     if suffix == ".xlsx":
         with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:

@@ -213,8 +213,8 @@ def template() -> Response:
     import tempfile
     from pathlib import Path
 
+    from planner.io.workbook_scenario import example_scenario, write_workbook
     from planner.serve.worker import XLSX
-    from planner.workbook_scenario import example_scenario, write_workbook
 
     with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
         path = Path(tmp) / "template.xlsx"

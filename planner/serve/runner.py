@@ -21,9 +21,10 @@ from planner.i18n import tr
 from planner.serve.db import ACTIVE, Store
 
 TICK = 0.1  # seconds between looks at the processes
-PRELOAD = ["planner.serve.worker", "planner.loading", "planner.solve", "planner.result", "planner.verify",
-           "planner.explain", "planner.reports.html", "planner.reports.xlsx", "planner.document", "planner.sweep",
-           "planner.compare", "planner.charts", "matplotlib.figure"]  # a module that is missing is skipped
+PRELOAD = ["planner.serve.worker", "planner.io.loading", "planner.solver.solve", "planner.solver.result",
+           "planner.rules.verify", "planner.analysis.explain", "planner.reports.html", "planner.reports.xlsx",
+           "planner.reports.document", "planner.analysis.sweep", "planner.analysis.compare", "planner.reports.charts",
+           "matplotlib.figure"]  # a module that is missing is skipped
 
 
 class QueueFull(Exception):

@@ -1,5 +1,5 @@
 """What the pages show, computed from the history with the library: the objective levels, the
-explanations (planner/reports/tables.py), the sweep frontier, two runs compared (planner/compare.py)."""
+explanations (planner/reports/tables.py), the sweep frontier, two runs compared (planner/analysis/compare.py)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def plan_of(app: Any, run: Run) -> Any:
 
 def compared(app: Any, run: Run, lang: str) -> Any:
     """The run's plan, as `plan compare` takes a plan.json it has verified (the worker verified it)."""
-    from planner.compare import ComparedPlan
+    from planner.analysis.compare import ComparedPlan
     from planner.serve.app import scenario_of
 
     return ComparedPlan(f"#{run.id} {run.scenario_name}", "plan", plan_of(app, run), True,
@@ -48,7 +48,7 @@ def compared(app: Any, run: Run, lang: str) -> Any:
 
 
 def compare_view(app: Any, a: Run, b: Run, lang: str) -> dict[str, Any]:
-    from planner.compare import kpi_rows, kpis, office_differences, plan_names
+    from planner.analysis.compare import kpi_rows, kpis, office_differences, plan_names
 
     zh = lang == "zh"
     plans = [compared(app, a, lang), compared(app, b, lang)]
@@ -78,8 +78,8 @@ def infeasibility(app: Any, run: Run, lang: str) -> dict[str, Any] | None:
 
 
 def sweep_view(app: Any, run: Run) -> dict[str, Any] | None:
-    """The frontier's points (planner/sweep.py) with the cheapest scale meeting every target marked."""
-    from planner.sweep import cheapest_meeting_targets
+    """The frontier's points (planner/analysis/sweep.py) with the cheapest scale meeting every target marked."""
+    from planner.analysis.sweep import cheapest_meeting_targets
 
     found = app.state.store.output(run.id, "sweep.json")
     if found is None:

@@ -1,5 +1,5 @@
-"""One run of `plan serve`, in its own process: load → derive → solve → make_plan → verify (as `plan
-solve`), then explanations and every output, written to the history in one transaction.
+"""One run of `plan serve`, in its own process: load → derive → solve → make_plan → verify
+(planner/pipeline.py, as `plan solve`), then explanations and every output, written to the history in one transaction.
 
 The process reads the run from the database, writes its progress there as the search goes, and
 sets the final status. It never prints a traceback to the user: an unexpected error is the run's
@@ -34,7 +34,7 @@ Outputs = dict[str, tuple[str, bytes]]
 
 def main(folder: str, run_id: int) -> None:
     """The worker process's entry point (planner/serve/runner.py starts it)."""
-    from planner.pool import ignore_sigint
+    from planner.solver.pool import ignore_sigint
 
     ignore_sigint()  # Ctrl-C on the server reaches the whole group: the server decides
     _leave_with_parent()
@@ -83,7 +83,7 @@ class Progress:
         self.lock = threading.Lock()
 
     def solver(self, p: Any) -> None:
-        """A planner.solve.Progress: the level (and component) searched, best value and bound."""
+        """A planner.solver.solve.Progress: the level (and component) searched, best value and bound."""
         label = _LABEL.match(p.stage)
         level = label.group(3) if label else p.stage
         with self.lock:
@@ -110,39 +110,34 @@ class Progress:
 
 
 def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
-    from planner.limits import check_model_size
-    from planner.loading import load_scenario
-    from planner.plan import reread
-    from planner.requirements import derive
-    from planner.result import make_plan
-    from planner.solve import SolveParams, SolveStatus, components, solve
-    from planner.verify import verify_plan
+    from planner.io.loading import load_scenario
+    from planner.pipeline import plan_requirements, prepare
+    from planner.solver.solve import SolveParams
+    from planner.solver.status import SolveStatus
 
     progress = Progress(store, run_id, p["time_limit"])
     progress.phase("loading")
     loaded = load_scenario(path, display, allow_outside=False)
-    req = derive(loaded, soft_targets=True if p.get("soft_targets") else None)
-    check_model_size(req, max((len(c) for c in components(req)), default=0), display)
+    req = prepare(loaded, soft_targets=True if p.get("soft_targets") else None, check_size=display)
     params = SolveParams(time_limit=p["time_limit"], workers=p["workers"], seed=p.get("seed", 0),
                          progress=progress.solver, engine=p.get("engine", "auto"), parallel_components=False)
     progress.phase("solving")
-    outcome = solve(req, params)
+    run = plan_requirements(loaded, req, params)
     quiet = replace(params, progress=None)
-    if outcome.status == SolveStatus.INFEASIBLE:
+    if run.status == SolveStatus.INFEASIBLE:
         progress.phase("explaining")
-        _infeasible(store, run_id, outcome.conflict, loaded, req, quiet if p.get("explain") else None)
+        _infeasible(store, run_id, run.outcome.conflict, loaded, req, quiet if p.get("explain") else None)
         return
-    if outcome.status == SolveStatus.NO_PLAN:
+    if run.plan is None:
         store.finish(run_id, "failed", tr(f"{p['time_limit']:g} 秒内未找到方案；请加大时间限制",
                                           f"no plan found within {p['time_limit']:g} s; give a longer time limit"))
         return
-    plan = reread(make_plan(loaded, req, outcome))
-    violations = verify_plan(loaded, plan)
-    if violations:
-        store.finish(run_id, "failed", "\n".join(map(str, violations)))
+    plan = run.plan
+    if run.violations:
+        store.finish(run_id, "failed", "\n".join(map(str, run.violations)))
         return
     if p.get("explain"):
-        from planner.explain import explain_plan
+        from planner.analysis.explain import explain_plan
 
         progress.phase("explaining")
         section = explain_plan(loaded, req, plan, quiet, processes=1,
@@ -155,7 +150,7 @@ def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
 
 def plan_outputs(plan: Any, loaded: Any) -> Outputs:
     """plan.json, the HTML report and the workbook in Chinese and English, the Word draft."""
-    from planner.document import build_document
+    from planner.reports.document import build_document
     from planner.reports.html import render_report
     from planner.reports.tables import Context, build_tables
     from planner.reports.xlsx import write_xlsx
@@ -176,7 +171,7 @@ def plan_outputs(plan: Any, loaded: Any) -> Outputs:
 def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any, params: Any) -> None:
     """The targets in conflict, as `plan solve` names them; with explanations, also the figure of
     each limit that restores feasibility (`plan explain`)."""
-    from planner.explain import conflict_heading, explain_infeasible, target_need
+    from planner.analysis.explain import conflict_heading, explain_infeasible, target_need
 
     lines = [tr(*conflict_heading(len(conflict))) + tr("：", ":")] + ["  " + tr(*target_need(c)) for c in conflict]
     explanation: dict[str, Any] = {"conflict_zh": [conflict_heading(len(conflict))[0]]
@@ -193,9 +188,16 @@ def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any,
 
 def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
     """The variants in turn in this one process (the server runs at most N processes at once)."""
-    from planner.loading import load_scenario
-    from planner.pool import run_each
-    from planner.sweep import VariantParams, cheapest_meeting_targets, grid, parse_scales, solve_variant, sweep_report
+    from planner.analysis.sweep import (
+        VariantParams,
+        cheapest_meeting_targets,
+        grid,
+        parse_scales,
+        solve_variant,
+        sweep_report,
+    )
+    from planner.io.loading import load_scenario
+    from planner.solver.pool import run_each
 
     progress = Progress(store, run_id, p["time_limit"])
     loaded = load_scenario(path, display, allow_outside=False)
@@ -209,7 +211,7 @@ def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
     out: Outputs = {"sweep.json": ("application/json",
                                    json.dumps(sweep_report(results), ensure_ascii=False, indent=2).encode())}
     message = None
-    from planner.charts import ChartUnavailable, frontier_chart
+    from planner.reports.charts import ChartUnavailable, frontier_chart
 
     try:
         chart = frontier_chart(results, best, loaded.scenario.name, path.parent / "frontier")

@@ -16,7 +16,7 @@ its post quota is the posts that plan fills + `--post-margin`. The greedy plan i
 feasible plan, so any tightness ≥ 1 keeps the scenario feasible; the optimum is usually cheaper,
 so a factor somewhat below 1 may still be feasible (tune it against `plan solve`).
 
-Only the standard library and PyYAML; the standard is read from planner/standards/*.yaml.
+Only the standard library and PyYAML; the standard is read from planner/io/standards/*.yaml.
 
     python scenarios/tools/make_taizhou.py                      # writes scenarios/2022.yaml
     python scenarios/tools/make_taizhou.py --tightness 1.05 -o /tmp/2022-tight.yaml
@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve()
 REPO = HERE.parents[2]
 DATA = REPO / "scenarios/data/taizhou_towns.csv"
 OUT = REPO / "scenarios/2022.yaml"
-STANDARDS = REPO / "planner/standards"
+STANDARDS = REPO / "planner/io/standards"
 SEED = 2022
 YEARS = (2022, 2023)
 

@@ -1,0 +1,126 @@
+"""Running a long solve from the command line: in a thread that signals can interrupt, with a live
+progress line, and a prompt exit that ends the solver processes left behind."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+
+from planner.i18n import tr
+
+
+def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
+    """Run `work` in a thread while the main thread waits in Python, so that SIGINT/SIGTERM
+    handlers run at once (they never run while the main thread is inside CP-SAT's C++ code).
+    With `abandon_on` (a SolveControl), a stop returns None at once and leaves the thread behind."""
+
+    box: dict[str, object] = {}
+    context = contextvars.copy_context()  # the thread speaks the command's --lang
+
+    def target() -> None:
+        try:
+            box["result"] = context.run(work)
+        except BaseException as exc:  # re-raised in the main thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+        if abandon_on is not None and abandon_on.stopped:
+            return None
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]
+
+
+class Ticker:
+    """A live progress line on stderr (terminals only) once a solve takes over a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.stage, self.best, self.bound = "building model", None, None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def update(self, p) -> None:  # type: ignore[no-untyped-def]
+        self.stage, self.best, self.bound = p.stage, p.best, p.bound
+
+    def __enter__(self) -> "Ticker":
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self.enabled and self._thread.is_alive():
+            self._thread.join()
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.25):
+            elapsed = time.monotonic() - self.started
+            if elapsed < 1.0:
+                continue
+            gap = ""
+            if self.best is not None and self.bound is not None:
+                g = abs(self.best - self.bound) / max(1.0, abs(self.best))
+                gap = f" gap {g:.2%}"
+            best = f" best {self.best:g} bound {self.bound:g}" if self.best is not None else ""
+            sys.stderr.write(f"\r\033[Ksolving: {self.stage}{best}{gap} · {elapsed:.1f} s (Ctrl-C keeps the best plan)")
+            sys.stderr.flush()
+
+
+def exit_now(code: int, flush: bool = True) -> None:
+    """Exit without waiting for threads or process pools; their solver processes are ended first
+    (a pool worker inside CP-SAT would otherwise search on, up to its time limit). From a signal
+    handler, `flush=False`: the interrupted thread may hold a stream's lock."""
+
+
+    import psutil  # only on the way out
+
+    with contextlib.suppress(Exception):
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.terminate()
+    if flush:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+class stop_on_signals:
+    """SIGINT/SIGTERM stop the search; the best plan found so far is still written (explanations
+    not yet made are skipped). A second signal exits at once."""
+
+    def __init__(self, control) -> None:  # type: ignore[no-untyped-def]
+        self.control = control
+        self.previous: dict[int, object] = {}
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        if self.control.stopped:  # the second signal: no more waiting
+            # Raw write: rich and the buffered stream may be mid-write in the interrupted thread.
+            os.write(2, (tr("再次中断：立即退出，未写入方案", "interrupted again: exiting at once, no plan written")
+                         + "\n").encode())
+            exit_now(128 + signum, flush=False)
+        self.control.stop()
+
+    def __enter__(self) -> "stop_on_signals":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+

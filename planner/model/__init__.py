@@ -1,7 +1,0 @@
-"""The CP-SAT model (docs/reference.md §4–§7). No `IntVar` leaves this package: `ModelVars.extract` turns a
-solved model into a plain `Solution`."""
-
-from planner.model.build import BuiltModel, build_model
-from planner.model.variables import OfficeDecisions, Solution
-
-__all__ = ["BuiltModel", "build_model", "OfficeDecisions", "Solution"]

@@ -1,0 +1,46 @@
+"""Components coupled by shared limits (a city or province fund).
+
+When one budget a year covers many counties nothing splits into per-county components. CP-SAT's
+staged search then spends most of its time finding good plans (docs/solver.md, measured), while
+the direct MIP (`planner/solver/mip.py`) in HiGHS proves the same levels several times faster. So under
+`--engine auto`, when highspy is installed, such a component goes to HiGHS; its plan is turned into
+the same `Solution` and goes through the same verification as every plan. Without highspy, or with
+`--engine cpsat`, or when HiGHS finds no plan (infeasible hard targets: CP-SAT names the cells in
+conflict), CP-SAT solves it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.rules.requirements import Requirements
+    from planner.solver.solve import SolveOutcome, SolveParams
+
+
+def solve_coupled(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:
+    """The component solved by HiGHS, or None for the caller to solve it with CP-SAT."""
+    from planner.solver import mip
+    from planner.solver.solve import SolveOutcome, StageReport
+    from planner.solver.status import Level, SolveStatus
+
+    if not mip.available():
+        return None
+    result = mip.solve_mip(req, time_limit=remaining, threads=max(1, min(params.workers, os.cpu_count() or 1)),
+                           control=params.control)
+    if result.solution is None:
+        return None
+    names = (([Level.SHORTFALL] if req.soft_targets else []) + [Level.ATTAINED, Level.TOTAL_COST]
+             + ([Level.CHURN] if req.keep is not None else []))
+    stages = tuple(StageReport(name, SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE, value,
+                               float(value) if proven else None, result.seconds if i == 0 else 0.0)
+                   for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))
+    status = SolveStatus.OPTIMAL if result.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
+    import importlib.metadata
+
+    import ortools
+
+    version = f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} (coupled components)"
+    return SolveOutcome(status, result.solution, stages, result.seconds, params.workers, params.seed,
+                        solver_version=version)

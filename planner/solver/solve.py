@@ -1,0 +1,459 @@
+"""The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
+
+Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
+with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed; with an earlier plan to
+keep, level 4 minimises the churn against it with levels 1–3 fixed (planner/solver/solve_churn.py). Each
+stage is hinted with the previous stage's solution. A level not proven optimal (time limit, interrupt) is fixed at the
+best value found and the outcome is `feasible`. Infeasible hard targets yield the target cells in
+conflict, found with CP-SAT assumptions.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import ortools
+from ortools.sat.python import cp_model
+
+from planner.rules.requirements import Requirements
+from planner.rules.targets import TargetCell
+from planner.solver.components import components, split_requirements
+from planner.solver.conflict import find_conflict
+from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_model
+from planner.solver.pool import ignore_sigint, stop_now
+from planner.solver.status import Level, SolveStatus, map_status
+
+# Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
+# scenario we tried, because the extra LNS/core workers find the level-2 bound much sooner.
+DEFAULT_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str
+    best: float | None
+    bound: float | None
+    elapsed: float
+
+
+@dataclass
+class SolveControl:
+    """Lets another thread (a signal handler) stop the search; the best plan so far is kept."""
+
+    _stopped: threading.Event = field(default_factory=threading.Event)
+    _solver: cp_model.CpSolver | None = None
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._solver is not None:
+            self._solver.stop_search()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: float | None = 60.0
+    workers: int = DEFAULT_WORKERS
+    seed: int = 0
+    deterministic: bool = False  # deterministic time limit: reproducible even when it bites
+    progress: Callable[[Progress], None] | None = None
+    control: SolveControl | None = None
+    # False: never start the process pool for many small components (e.g. when the caller already
+    # runs one solve per core, or inside a daemonic Dask worker that may not have children).
+    parallel_components: bool = True
+    # Tests force one solver path on every component (the oracle checks each against brute force):
+    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
+    # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
+    path: Literal["auto", "combined", "staged", "mip"] = "auto"
+    pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
+    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
+    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    engine: Literal["auto", "cpsat"] = "auto"
+    dask_address: str | None = None  # send the components to this Dask scheduler (planner/solver/remote.py)
+
+
+@dataclass(frozen=True)
+class StageReport:
+    name: str
+    status: str  # optimal | feasible | infeasible | unknown
+    value: int | None
+    bound: float | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    status: str
+    solution: Solution | None
+    stages: tuple[StageReport, ...]
+    seconds: float
+    workers: int
+    seed: int
+    solver_version: str = ortools.__version__
+    conflict: tuple[TargetCell, ...] = ()  # hard target cells in conflict when infeasible
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, stage: str, sign: int, started: float, progress: Callable[[Progress], None]) -> None:
+        super().__init__()
+        self.stage, self.sign, self.started, self.progress = stage, sign, started, progress
+
+    def on_solution_callback(self) -> None:
+        self.progress(Progress(self.stage, self.sign * self.ObjectiveValue(),
+                               self.sign * self.BestObjectiveBound(), time.monotonic() - self.started))
+
+
+def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcome:
+    """Solve the three levels in order; never prints, never returns None.
+
+    Offices that share no budget entry, quota entry or target cell form independent components
+    (e.g. per-county limits). The lexicographic optimum of the whole is the sum of the components'
+    lexicographic optima (each level is a sum of per-component terms, and a sum is at its optimum
+    only when every term is), so each component is solved on its own (many small ones in a process pool).
+    """
+    started = time.monotonic()
+    parts = components(req)
+    outcomes = _solve_parts(req, parts, params, started)
+    for outcome in outcomes:
+        if outcome.status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+            return replace(outcome, seconds=time.monotonic() - started, workers=params.workers)
+    merged: list[OfficeDecisions | None] = [None] * len(req.offices)
+    for idx, outcome in zip(parts, outcomes):
+        assert outcome.solution is not None  # optimal or feasible outcomes carry one
+        for i, d in zip(idx, outcome.solution.offices):
+            merged[i] = d
+    proven = all(o.status == SolveStatus.OPTIMAL for o in outcomes)
+    return SolveOutcome(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+                        Solution(tuple(d for d in merged if d is not None)), _sum_stages(outcomes),
+                        time.monotonic() - started, params.workers, params.seed,
+                        solver_version=max((o.solver_version for o in outcomes), key=len))
+
+
+def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+    remaining = _remaining(params, started)
+    if sub.soft_targets and remaining is not None and remaining <= 0:
+        return _do_nothing(sub)
+    if params.control is not None and params.control.stopped:
+        if sub.soft_targets:  # interrupted: not solved yet, so its best plan so far is doing nothing
+            return _do_nothing(sub)
+        # Hard targets have no plan without a search: just enough time for a first one.
+        params, started = replace(params, time_limit=0.5), time.monotonic()
+    if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
+        return _solve_combined(sub, params, started, label)
+    if _goes_to_mip(sub, params):
+        from planner.solver.shared_fund import solve_coupled
+
+        outcome = solve_coupled(sub, params, _remaining(params, started))
+        if outcome is not None:
+            return outcome
+    return _solve_staged(sub, params, started, params.workers, label)
+
+
+def _goes_to_mip(sub: Requirements, params: SolveParams) -> bool:
+    """A component coupled across counties (a shared fund) goes to HiGHS under `--engine auto`.
+    HiGHS has no deterministic time limit, so --deterministic keeps CP-SAT's promise."""
+    return params.path == "mip" or (params.path == "auto" and params.engine == "auto" and not params.deterministic
+                                    and len(sub.offices) > SMALL_COMPONENT
+                                    and len({o.county for o in sub.offices}) > 1)
+
+
+def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
+                 started: float) -> list[SolveOutcome]:
+    """Every component's outcome, in order; small components go to a process pool when many."""
+    subs = split_requirements(req, parts)
+    if params.dask_address:
+        from planner.solver.remote import solve_on_dask
+
+        return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
+    small = [k for k, idx in enumerate(parts)
+             if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
+    # Coupled components (city or province funds) take seconds each in HiGHS with one thread:
+    # two or more of them are worth a process each (measured in docs/solver.md).
+    coupled = [k for k, sub in enumerate(subs) if k not in small and _goes_to_mip(sub, params)]
+    done: dict[int, SolveOutcome] = {}
+    if (params.parallel_components and (len(small) >= PARALLEL_MIN_COMPONENTS or len(coupled) >= 2)
+            and (os.cpu_count() or 1) > 1):
+        small = sorted(small + coupled)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            done.update(_solve_small_in_pool([subs[k] for k in small], small, params, started))
+        except (BrokenProcessPool, OSError):
+            done.clear()  # e.g. a caller's script without a __main__ guard: solve them in turn
+    for k, idx in enumerate(parts):
+        if k not in done:
+            done[k] = _solve_part(subs[k], params, started, f"{k + 1}/{len(parts)} ")
+            if done[k].status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
+                break
+    return [done[k] for k in sorted(done)]
+
+
+# Below this many small components, process start-up costs more than it saves.
+PARALLEL_MIN_COMPONENTS = 16
+
+
+def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
+                         params: SolveParams, started: float) -> dict[int, SolveOutcome]:
+    """Solve components in one process per core, in chunks; each is single-worker (CP-SAT, or HiGHS
+    with one thread) and seeded, so the result is the same as solving them in turn. Interrupted:
+    what finished."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    procs = min(os.cpu_count() or 1, 8)
+    # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
+    chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
+    plain = replace(params, progress=None, control=None)
+    remaining = _remaining(params, started)
+    deadline = None if remaining is None else time.time() + remaining
+    out: dict[int, SolveOutcome] = {}
+    ctx = multiprocessing.get_context("forkserver")
+    with cf.ProcessPoolExecutor(procs, mp_context=ctx, initializer=ignore_sigint) as pool:
+        futures = {}
+        for i in range(0, len(parts), chunk):
+            # Components still queued from this chunk on, per process: for a fair time share.
+            left = (len(parts) - i) / procs
+            futures[pool.submit(_solve_chunk, parts[i:i + chunk], plain, deadline, left)] = keys[i:i + chunk]
+        pending = set(futures)
+        while pending:
+            finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                for k, outcome in zip(futures[fut], fut.result()):
+                    out[k] = outcome
+            if finished and params.progress is not None:
+                params.progress(Progress(f"components {len(out)}/{len(parts)}", None, None,
+                                         time.monotonic() - started))
+            if pending and params.control is not None and params.control.stopped:
+                stop_now(pool)  # interrupted: keep what finished, never wait for the running chunks
+                break
+    return out
+
+
+def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None,
+                 queued: float) -> list[SolveOutcome]:
+    """Solve a chunk in a worker. Under a time limit each component gets at most twice its fair
+    share of the time left, so a hard one cannot starve those queued behind it: it keeps its
+    best plan so far and the outcome is `feasible`."""
+    out = []
+    for n, sub in enumerate(subs):
+        share = None if deadline is None else 2 * (deadline - time.time()) / max(1.0, queued - n)
+        if sub.soft_targets and deadline is not None and time.time() >= deadline:
+            out.append(_do_nothing(sub))
+            continue
+        limit = None if deadline is None else max(0.05, min(share or math.inf, deadline - time.time()))
+        out.append(_solve_part(sub, replace(params, time_limit=limit, workers=1), time.monotonic(), ""))
+    return out
+
+
+def _do_nothing(req: Requirements) -> SolveOutcome:
+    """Past the time limit with soft targets: no actions is always a plan (status feasible)."""
+    from planner.solver.model import OfficeDecisions
+
+    T = len(req.years)
+    empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
+    short = sum(c.required for c in req.targets)
+    stages: tuple[StageReport, ...] = (StageReport(Level.SHORTFALL, SolveStatus.FEASIBLE, short, None, 0.0),
+              StageReport(Level.ATTAINED, SolveStatus.FEASIBLE, 0, None, 0.0),
+              StageReport(Level.TOTAL_COST, SolveStatus.FEASIBLE, 0, None, 0.0))
+    if req.keep is not None:  # every earlier action dropped
+        dropped = sum(req.keep[o.id].size for o in req.offices if o.id in req.keep)
+        stages += (StageReport(Level.CHURN, SolveStatus.FEASIBLE, dropped, None, 0.0),)
+    return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
+
+
+# Components this small are solved in one weighted solve with one worker: thread start-up and
+# three solver calls would cost more than the search itself.
+SMALL_COMPONENT = 40
+
+
+def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
+    out = []
+    for level in range(min(len(p.stages) for p in parts)):
+        reports = [p.stages[level] for p in parts]
+        known = all(r.value is not None for r in reports)
+        out.append(StageReport(
+            reports[0].name,
+            SolveStatus.OPTIMAL if all(r.status == SolveStatus.OPTIMAL for r in reports) else SolveStatus.FEASIBLE,
+            sum(r.value or 0 for r in reports) if known else None,
+            sum(r.bound or 0.0 for r in reports) if all(r.bound is not None for r in reports) else None,
+            sum(r.seconds for r in reports)))
+    return tuple(out)
+
+
+def _solve_combined(req: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+    """All levels in one solve with exact integer weights, for small components.
+
+    minimise  shortfall·A·C + (A−1−attained)·C + cost, where C−1 ≥ any plan's cost (every
+    office-year's cost is bounded by a budget entry covering it) and A−1 ≥ any weighted attained
+    count; so one unit of a higher level outweighs every lower level: the lexicographic optimum.
+    """
+    built = build_model(req, params.pattern_bounds)
+    m = built.model
+    built.require_targets()
+    C = sum(b.amount_yuan for b in req.budgets) + 1
+    A = sum(o.weight for o in req.offices) * len(req.years) + 1
+    m.minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
+    remaining = _remaining(params, started)
+    if remaining is not None and remaining <= 0:
+        remaining = 0.01
+    solver, code = _run(m, params, label + "all levels", +1, remaining, started, 1, presolve=False)
+    status = map_status(code, m)
+    wall = solver.WallTime()
+    if status == SolveStatus.INFEASIBLE:
+        return SolveOutcome(SolveStatus.INFEASIBLE, None, (), wall, params.workers, params.seed,
+                            conflict=find_conflict(req, params))
+    if status == SolveStatus.UNKNOWN:
+        # Soft targets always have a plan (doing nothing); hard ones have none yet.
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, (), wall, params.workers, params.seed)
+    value = lambda e: int(solver.Value(e)) if not isinstance(e, int) else e  # noqa: E731
+    levels = ([(Level.SHORTFALL, built.shortfall, +1)] if req.soft_targets else []) + [
+        (Level.ATTAINED, built.attained, -1), (Level.TOTAL_COST, built.total_cost, +1)]
+    # One solve proves every level at once; its time is reported on the first level.
+    stages = [StageReport(name, status, value(expr), float(value(expr)) if status == SolveStatus.OPTIMAL else None,
+                          wall if i == 0 else 0.0) for i, (name, expr, _) in enumerate(levels)]
+    solution = built.extract(solver)
+    if built.churn is not None:  # level 4 in a stage of its own, levels 1–3 fixed (planner/solver/solve_churn.py)
+        from planner.solver.solve_churn import churn_stage
+
+        fixed = [(expr, sign, value(expr)) for _, expr, sign in levels]
+        kept, stage = churn_stage(built, fixed, solver, params, started, label, 1, presolve=False)
+        solution, status = kept or solution, status if stage.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
+        stages.append(stage)
+        wall += stage.seconds
+    return SolveOutcome(SolveStatus.OPTIMAL if status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
+                        solution, tuple(stages), wall, params.workers, params.seed)
+
+
+def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
+                  label: str = "") -> SolveOutcome:
+    built = build_model(req, params.pattern_bounds)
+    m = built.model
+    built.require_targets()
+    levels: list[tuple[str, cp_model.LinearExprT, int]] = []
+    if req.soft_targets:
+        levels.append((Level.SHORTFALL, built.shortfall, +1))
+    levels.append((Level.ATTAINED, built.attained, -1))
+    levels.append((Level.TOTAL_COST, built.total_cost, +1))
+    stages: list[StageReport] = []
+    solution: Solution | None = None
+    proven = True
+    for name, expr, sign in levels:
+        remaining = _remaining(params, started)
+        if remaining is not None and remaining <= 0 or (params.control and params.control.stopped
+                                                          and solution is not None):
+            proven = False
+            break
+        if sign > 0:
+            m.minimize(expr)
+        else:
+            m.maximize(expr)
+        solver, code = _run(m, params, label + name, sign, remaining, started, workers)
+        status = map_status(code, m)
+        if status == SolveStatus.INFEASIBLE:
+            conflict = find_conflict(req, params) if not req.soft_targets else ()
+            return SolveOutcome(SolveStatus.INFEASIBLE, None, tuple(stages), time.monotonic() - started,
+                                params.workers, params.seed, conflict=conflict)
+        if status == SolveStatus.UNKNOWN:
+            stages.append(StageReport(name, status, None, None, solver.WallTime()))
+            if solution is None:
+                # Soft targets always have a plan (doing nothing); hard ones have none yet.
+                return _do_nothing(req) if req.soft_targets else SolveOutcome(
+                    SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
+            proven = False
+            break
+        value = int(round(solver.ObjectiveValue()))
+        stages.append(StageReport(name, status, value, solver.BestObjectiveBound(), solver.WallTime()))
+        solution = built.extract(solver)
+        proven = proven and status == SolveStatus.OPTIMAL
+        # Fix this level (at the best value found) before optimising the next one.
+        if sign > 0:
+            m.add(expr <= value)
+        else:
+            m.add(expr >= value)
+        _hint(m, solver)
+    if solution is None:  # the time was gone before the first level
+        return _do_nothing(req) if req.soft_targets else SolveOutcome(
+            SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
+    complete = len(stages) == len(levels)
+    if built.churn is not None and complete:  # level 4 (planner/solver/solve_churn.py); levels 1–3 are fixed
+        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven)
+    status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
+    return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
+                        params.workers, params.seed)
+
+
+def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
+                workers: int, stages: list[StageReport], solution: Solution,
+                proven: bool) -> tuple[Solution, bool]:
+    """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
+    from planner.solver.solve_churn import churn_stage
+
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers)
+    stages.append(stage)
+    return kept or solution, proven and stage.status == SolveStatus.OPTIMAL
+
+
+def _remaining(params: SolveParams, started: float) -> float | None:
+    if params.time_limit is None:
+        return None
+    return params.time_limit - (time.monotonic() - started)
+
+
+def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = params.seed
+    # Interrupts are ours to handle (SolveControl); CP-SAT's own SIGINT hook aborts the process.
+    solver.parameters.catch_sigint_signal = False
+    # Full LP relaxation with cuts: the cost level is a knapsack-like problem where the default
+    # (level 1) crawls down in tiny steps; level 2 proves it in a fraction of the time (docs/solver.md).
+    solver.parameters.linearization_level = 2
+    if remaining is not None:
+        if params.deterministic:
+            solver.parameters.max_deterministic_time = max(0.01, remaining)
+        else:
+            solver.parameters.max_time_in_seconds = max(0.01, remaining)
+    # Several workers are reproducible only interleaved, which cost 6–8× on a coupled 60-office
+    # fund (docs/solver.md), so only on request; one worker, and HiGHS, are deterministic anyway.
+    if params.deterministic:
+        solver.parameters.interleave_search = True
+    return solver
+
+
+def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaining: float | None,
+         started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
+    solver = _solver(params, remaining, workers)
+    # On small components presolve and probing cost more than they save (measured 2.3x and 1.15x,
+    # same optima; docs/solver.md).
+    solver.parameters.cp_model_presolve = presolve
+    if not presolve:
+        solver.parameters.cp_model_probing_level = 0
+    if params.control is not None:
+        params.control._solver = solver
+        if params.control.stopped:  # stopped before this search began (stop_search has no effect
+            # until it runs): time only for a first plan
+            solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
+    callback = _Reporter(name, sign, started, params.progress) if params.progress else None
+    code = solver.Solve(m, callback)
+    if params.control is not None:
+        params.control._solver = None
+    return solver, code
+
+
+def _hint(m: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Hint the next stage with this stage's whole solution."""
+    m.clear_hints()
+    values = list(solver.ResponseProto().solution)
+    hint = m.Proto().solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
