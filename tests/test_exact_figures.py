@@ -41,7 +41,8 @@ def test_every_gap_of_a_small_jiangsu_office_is_said_in_both_languages() -> None
         "posts 1 < 2", "mediators 0 < 2", "correction_sw 1 < 3", "total staff 2 < 4", "floor area 150 < 200 m²",
         "room: one of governance_room+publicity_room | rule_of_law_room", "room five_stations"]
     assert [g.text_zh for g in found] == [
-        "政法专项编制人员 1 人，需 2 人", "专职人民调解员 0 人，需 2 人", "专职社区矫正社会工作者（警辅） 1 人，需 3 人",
+        "政法专项编制人员 1 人，需 2 人", "专职人民调解员 0 人，需 2 人",
+        "专职社区矫正社会工作者（警辅） 1 人，需 3 人",
         "总人数 2 人，需 4 人", "业务用房 150 m²，需 200 m²",
         "缺功能室：依法治理室+法治宣传室 或 法治建设室", "缺功能室：五站点服务区"]
     assert unmet(JIANGSU, "small", office, 2022, state) == [g.text for g in found]
@@ -107,7 +108,8 @@ def test_missing_facts_are_said_plainly() -> None:
         "A", "small", "small-size", None, None, False,
         "small: population missing (size by area only), area ? km² (small-size); GDP rank missing (treated as met); "
         "demand missing (treated as met)",
-        "小型：常住人口缺失（仅按面积判断规模），面积 ? km²（规模小）；GDP 排名缺失（视为满足）；法治需求缺失（视为满足）")
+        "小型：常住人口缺失（仅按面积判断规模），面积 ? km²（规模小）；"
+        "GDP 排名缺失（视为满足）；法治需求缺失（视为满足）")
 
 
 def test_a_missing_population_or_area_counts_as_nothing_even_at_a_zero_threshold() -> None:
