@@ -276,8 +276,9 @@ NICE_RATES = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0)
 
 
 def sampled_plan(sc: dict, std: dict, tiers: dict[str, str], picks: list[int]) -> list[Profile]:
-    """One plan within every budget and quota: office i takes its profile `picks[i]` (modulo how
-    many it has) when that still fits with the offices before it, else does nothing (cost 0)."""
+    """One plan within every budget and quota. Office i's profiles are ranked most attained years
+    first, then cheapest; it takes the first from rank `picks[i]` on (cycling) that still fits with
+    the offices before it (doing nothing always fits: prices are ≥ 0)."""
     years = _years(sc)
     T = len(years)
     quota_roles = [r for r in std["roles"] if r in sc.get("quotas", {})]
@@ -287,15 +288,13 @@ def sampled_plan(sc: dict, std: dict, tiers: dict[str, str], picks: list[int]) -
     spent, hired = [0] * len(budgets), [0] * len(quotas)
     plan = []
     for o, pick in zip(sc["offices"], picks):
-        profiles = office_profiles(sc, std, o, tiers[o["id"]])
-        nothing = min(profiles, key=lambda p: (sum(p.cost), sum(p.hires)))
-        p = profiles[pick % len(profiles)]
-        spend = [x + (p.cost[t] if in_scope(s, o) else 0) for x, (s, t, _) in zip(spent, budgets)]
-        hires = [x + (p.hires[r * T + t] if in_scope(s, o) else 0) for x, (r, s, t, _) in zip(hired, quotas)]
-        if any(x > a for x, (_, _, a) in zip(spend, budgets)) or any(x > a for x, (*_, a) in zip(hires, quotas)):
-            p = nothing
+        ranked = sorted(office_profiles(sc, std, o, tiers[o["id"]]), key=lambda p: (-sum(p.ok), sum(p.cost)))
+        for k in range(len(ranked)):
+            p = ranked[(pick + k) % len(ranked)]
             spend = [x + (p.cost[t] if in_scope(s, o) else 0) for x, (s, t, _) in zip(spent, budgets)]
             hires = [x + (p.hires[r * T + t] if in_scope(s, o) else 0) for x, (r, s, t, _) in zip(hired, quotas)]
+            if all(x <= a for x, (*_, a) in zip(spend, budgets)) and all(x <= a for x, (*_, a) in zip(hires, quotas)):
+                break
         spent, hired = spend, hires
         plan.append(p)
     return plan
