@@ -11,6 +11,7 @@ from pathlib import Path
 from handplan import load
 from test_rules import office, scenario
 
+from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.requirements import derive
 from planner.solve import components, split_requirements
 
@@ -31,3 +32,75 @@ def test_offices_are_split_only_where_nothing_links_them(tmp_path: Path) -> None
     (whole,) = split_requirements(linked, components(linked))
     assert [(q.scope, q.amount) for q in whole.quotas] == [("all", 1)]
     assert len(whole.budgets) == 2 and len(whole.targets) == 2
+
+
+# ------------------------------------------------------------------ the redundant pattern cost bounds
+
+# Four years, 2022–2025; a small township office (jiangsu-2021) with 150 of 200 m², lacking
+# governance_room + publicity_room (or rule_of_law_room) and five_stations, whose correction
+# subjects grow 10, 20, 40, 40: correction_sw ≥ 1, 2, 3, 3 (1 per 15), none now.
+# Prices in yuan: correction_sw 3,000 once + 80,000 a year; lease 1,000 per m² a year; build 3,000
+# per m², counting a year later; annex 30 m², 20,000 once + 5,000 a year, from 2023, counting a
+# year after it is taken; big 60 m², 180,000 once.
+BOUNDS = scenario(
+    horizon={"start": 2022, "end": 2025}, targets={2025: {"all": 0.0}}, budget={y: 1000 for y in range(2022, 2026)},
+    costs={"roles": {"posts": {"annual": 0}, "mediators": {"one_time": 0.5, "annual": 7.2},
+                     "correction_sw": {"one_time": 0.3, "annual": 8.0}},
+           "facilities": {"governance_room": {"one_time": 1.0}, "publicity_room": {"one_time": 1.0, "annual": 0.1},
+                          "rule_of_law_room": {"one_time": 3.0}, "five_stations": {"one_time": 0.5, "annual": 0.2}},
+           "housing": {"lease": {"annual_per_m2": 0.1}, "build": {"one_time_per_m2": 0.3, "lead_years": 1}}},
+    offices=[office(floor_area_m2=150, facilities=["public_legal_service_center", "mediation_committee",
+                                                   "enforcement_management_room"],
+                    caseload={"correction_subjects": {2022: 10, 2023: 20, 2024: 40, 2025: 40}},
+                    housing_options=[
+                        {"id": "annex", "area_m2": 30, "one_time": 2.0, "annual": 0.5, "from_year": 2023,
+                         "lead_years": 1},
+                        {"id": "big", "area_m2": 60, "one_time": 18.0}]),
+             # Needs 2 resettlement workers (60 released, 1 per 50), a role with no price.
+             office(id="B", caseload={"released_persons": 60}),
+             # Lacks enforcement_management_room, which has no price.
+             office(id="C", facilities=["public_legal_service_center", "mediation_committee", "rule_of_law_room",
+                                        "five_stations"])])
+
+
+def test_pattern_bounds_are_the_hand_worked_cheapest_costs(tmp_path: Path) -> None:
+    req = derive(load(BOUNDS, tmp_path))
+    a = req.offices[0]
+    # Hires, just in time: one worker per year of growth, each paying its one-time cost and the
+    # annual cost for the years left (T − t): 1 × (3,000 + 80,000 × 4) in 2022, 1 × (3,000 +
+    # 80,000 × 3) in 2023, 1 × (3,000 + 80,000 × 2) in 2024 = 323,000 + 243,000 + 163,000.
+    assert _hire_bound(a, req, (0, 1, 2, 3), 4) == 729_000
+    # Attaining only in 2023 and 2025: 2 in 2023 (2 × 243,000), 1 more in 2025 (3,000 + 80,000).
+    assert _hire_bound(a, req, (1, 3), 4) == 569_000
+    assert _hire_bound(a, req, (2,), 4) == 3 * 163_000
+    # The 50 m² gap by the end of year t: leasing costs 1,000 × (4 − t) per m²; a build counts only
+    # from 2023; the annex only from 2024 (taken 2023, as late as it can), then paying 5,000 a
+    # year for 4 − (t − 1) years; big costs 180,000.
+    #   t=0: lease 50 × 4,000 = 200,000 or big 180,000;  t=1: lease or build 50 × 3,000 = 150,000;
+    #   t=2: annex 20,000 + 3 × 5,000 + 20 m² leased × 2,000 = 75,000 (lease alone 100,000);
+    #   t=3: annex 20,000 + 2 × 5,000 + 20 × 1,000 = 50,000 = lease alone 50 × 1,000.
+    assert [_area_bound(a, req, t, 4) for t in range(4)] == [180_000, 150_000, 75_000, 50_000]
+    # Rooms by the end of year t: governance 10,000 + publicity 10,000 + 1,000 × (4 − t) + five
+    # stations 5,000 + 2,000 × (4 − t), cheaper than rule_of_law_room 30,000 + five stations.
+    assert [_room_bound(a, req, t, 4) for t in range(4)] == [37_000, 34_000, 31_000, 28_000]
+    assert pattern_lower_bound(a, req, (0, 1, 2, 3)) == 729_000 + 180_000 + 37_000
+    assert pattern_lower_bound(a, req, (1, 3)) == 569_000 + 150_000 + 34_000
+    assert pattern_lower_bound(a, req, (3,)) == 3 * 83_000 + 50_000 + 28_000
+    # No price, no plan: the pattern is impossible (None), and an office with nothing to add costs 0.
+    assert pattern_lower_bound(req.offices[1], req, (0,)) is None
+    assert pattern_lower_bound(req.offices[2], req, (0,)) is None
+    assert (_area_bound(req.offices[1], req, 0, 4), _room_bound(req.offices[1], req, 0, 4)) == (0, 0)
+
+
+def test_without_lease_or_build_only_options_close_the_area_gap(tmp_path: Path) -> None:
+    no_rate = {**BOUNDS, "costs": {**BOUNDS["costs"], "housing": {}}}
+    req = derive(load(no_rate, tmp_path))
+    a = req.offices[0]
+    # 50 m²: the annex (30) is not enough, big (60) is: 180,000 from 2022; the annex and big
+    # together cost more. Short of 25 m² only, the annex alone does it from 2024 (20,000 + 3 ×
+    # 5,000 at t=2) and nothing does it in 2022–2023 other than big.
+    assert [_area_bound(a, req, t, 4) for t in range(4)] == [180_000] * 4
+    only_annex = {**no_rate, "offices": [{**no_rate["offices"][0], "floor_area_m2": 175,
+                                          "housing_options": no_rate["offices"][0]["housing_options"][:1]}]}
+    req = derive(load(only_annex, tmp_path))
+    assert [_area_bound(req.offices[0], req, t, 4) for t in range(4)] == [None, None, 35_000, 30_000]
