@@ -9,12 +9,25 @@ hand from docs/reference.md §4 and the shipped standards (docs/standards.md).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from handplan import load, writer_plan
+from test_rules import scenario
+
+import planner.plan
 from planner.attainment import OfficeState, attains, gaps, initial_state, unmet
 from planner.classify import Classification, classify_office, size_class
-from planner.loading import load_standard_file
+from planner.errors import ScenarioError
+from planner.i18n import set_lang
+from planner.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_standard_file
+from planner.requirements import UNLIMITED, Requirements, limit_amount, with_amount, with_limit
 from planner.scenario import Office
 from planner.standards import SizeThreshold, builtin_path
 from planner.targets import scope_zh
+from planner.verify import PlanRefused, check_plan_file, read_plan_for_verify
 
 JIANGSU = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
 LIANYUNGANG = load_standard_file(builtin_path("lianyungang-2019"), "lianyungang-2019")
@@ -125,3 +138,121 @@ def test_a_missing_population_or_area_counts_as_nothing_even_at_a_zero_threshold
 
 def test_scope_names_in_chinese() -> None:
     assert (scope_zh("all"), scope_zh("甲县"), scope_zh("泰州市")) == ("全市", "甲县", "泰州市")
+
+
+# ------------------------------------------------------------------ limits changed one at a time
+
+
+def test_one_limit_changes_and_no_other() -> None:
+    budgets = (BudgetEntry("all", 2022, 100), BudgetEntry("甲县", 2022, 50))
+    quotas = (QuotaEntry("posts", "all", 2022, 2), QuotaEntry("posts", "甲县", 2022, 1))
+    req = Requirements("r", (2022,), ("posts",), (None,), {}, None, None, 0, (), budgets, quotas, (), False)
+    assert (limit_amount(budgets[1]), limit_amount(quotas[1])) == (50, 1)
+    assert (with_amount(budgets[1], 7), with_amount(quotas[1], 3)) == (
+        BudgetEntry("甲县", 2022, 7), QuotaEntry("posts", "甲县", 2022, 3))
+    lifted = with_limit(req, budgets[1], UNLIMITED)
+    assert (lifted.budgets, lifted.quotas) == ((budgets[0], BudgetEntry("甲县", 2022, 10**15)), quotas)
+    lifted = with_limit(req, quotas[0], 0)
+    assert (lifted.budgets, lifted.quotas) == (budgets, (QuotaEntry("posts", "all", 2022, 0), quotas[1]))
+
+
+# ------------------------------------------------------------------ the one door of every command reading a plan
+
+
+@pytest.fixture()
+def english() -> Iterator[None]:
+    set_lang("en")
+    yield
+    set_lang(None)
+
+
+@pytest.fixture()
+def chinese() -> Iterator[None]:
+    set_lang("zh")
+    yield
+    set_lang(None)
+
+
+def written(tmp_path: Path, sc: dict, **changes: object) -> tuple[LoadedScenario, Path]:
+    """A scenario and its honest plan (no actions), written to plan.json with `changes`."""
+    loaded = load(sc, tmp_path)
+    plan = writer_plan(loaded, []).model_copy(update=changes)
+    path = tmp_path / "plan.json"
+    path.write_text(plan.model_dump_json(), encoding="utf-8")
+    return loaded, path
+
+
+ONE_OFFICE = scenario(targets={2022: {"all": 0.0}})
+
+
+def test_a_plan_that_holds_passes_the_door(tmp_path: Path) -> None:
+    loaded, path = written(tmp_path, ONE_OFFICE)
+    checked = check_plan_file(path, tmp_path / "s.yaml")
+    assert (checked.loaded is not None, checked.verified, checked.notes) == (True, True, ())
+    assert checked.plan.scenario.sha256 == loaded.sha256
+    checked = check_plan_file(path, loaded=loaded)  # the scenario given loaded, or named by the plan
+    assert (checked.loaded, checked.verified) == (loaded, True)
+
+
+def test_a_plan_of_another_scenario_version_is_refused_unless_forced(tmp_path: Path, english: None) -> None:
+    loaded, path = written(tmp_path, ONE_OFFICE)
+    other = json.loads(path.read_text(encoding="utf-8"))
+    other["scenario"]["sha256"] = "ab" * 32
+    path.write_text(json.dumps(other), encoding="utf-8")
+    said = (f"the plan was solved from another version of the scenario ({other['scenario']['file']}, sha256 "
+            f"abababababab…), not {loaded.file} ({loaded.sha256[:12]}…)")
+    with pytest.raises(PlanRefused) as refused:
+        check_plan_file(path, loaded=loaded)
+    assert refused.value.file == str(path)
+    assert [str(v) for v in refused.value.violations] == [f"scenario.sha256: {said} (give --force to use it anyway)"]
+    assert str(refused.value) == f"scenario.sha256: {said} (give --force to use it anyway)"
+    checked = check_plan_file(path, loaded=loaded, force=True)
+    assert (checked.loaded, checked.verified) == (loaded, False)
+    assert checked.notes == (said + "; used under --force, the output says unverified",)
+
+
+def test_a_plan_without_its_scenario_needs_force_and_must_be_consistent(tmp_path: Path, chinese: None) -> None:
+    _, path = written(tmp_path, ONE_OFFICE)
+    (tmp_path / "s.yaml").unlink()
+    with pytest.raises(ScenarioError) as missing:
+        check_plan_file(path)
+    last = missing.value.issues[-1]
+    assert (last.file, last.line, last.field) == (str(path), None, "scenario")
+    assert last.message == (f"无法对照情景文件 {tmp_path / 's.yaml'} 核验本方案：请用 --scenario 指定情景文件，"
+                            "或用 --force 不经核验使用（输出标注“未核验”）")
+    checked = check_plan_file(path, force=True)
+    assert (checked.loaded, checked.verified) == (None, False)
+    assert checked.notes == (f"未能加载情景文件 {tmp_path / 's.yaml'}，方案未经核验（--force）",)
+    # Under --force only what the outputs rely on is checked: each office once, every action's office listed.
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    plan["offices"].append(plan["offices"][0])
+    plan["actions"] = [{"office": "Z", "year": 2022, "type": "facility", "facility": "five_stations",
+                        "one_time": 0, "annual": 0}]
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(PlanRefused) as refused:
+        check_plan_file(path, force=True)
+    assert refused.value.file == str(path)
+    assert [str(v) for v in refused.value.violations] == [
+        "office A: listed 2 times in the plan's offices",
+        "actions[0] (Z 2022 facility): unknown office 'Z'"]
+
+
+def test_an_unreadable_or_oversized_plan_is_said_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               english: None) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text("{", encoding="utf-8")
+    plan, problems = read_plan_for_verify(path)
+    assert plan is None and [v.where for v in problems] == [str(path)]
+    assert problems[0].message.startswith("not a readable plan.json (Expecting property name")
+    path.write_text(json.dumps({"format": "plan-result/1"}), encoding="utf-8")
+    plan, problems = read_plan_for_verify(path)
+    assert plan is None and f"{path}: scenario" in [v.where for v in problems]
+    with pytest.raises(PlanRefused) as refused:
+        check_plan_file(path)
+    assert refused.value.file == str(path) and refused.value.violations == problems
+    path.write_text(json.dumps({"format": "plan-result/1", "name": "公"}, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(planner.plan, "MAX_PLAN_BYTES", 8)
+    with pytest.raises(ScenarioError) as large:
+        read_plan_for_verify(path)
+    assert [(i.file, i.line, i.field) for i in large.value.issues] == [(str(path), None, "")]
+    assert large.value.issues[0].message.startswith("over 0 MiB")
