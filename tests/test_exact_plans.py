@@ -15,7 +15,7 @@ from test_rules import office, scenario
 from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.plan import Action, PlanResult, StageInfo
 from planner.requirements import derive
-from planner.solve import components, split_requirements
+from planner.solve import SolveControl, SolveOutcome, SolveParams, SolveStatus, components, solve, split_requirements
 from planner.verify import verify_plan
 
 
@@ -235,3 +235,56 @@ def test_a_missed_target_breaks_the_plan_only_in_hard_mode(scenario_mode: str, s
         data["targets_mode"] = stated
     found = [str(v) for v in verify_plan(loaded, PlanResult.model_validate(data))]
     assert found == (["target 2022 all 甲县: 0 of 1 attain, the target needs 1"] if broken else [])
+
+
+# ------------------------------------------------------------------ what the solve reports
+
+# Soft targets, 100 % per county: A1 (甲县) and B1 (乙县) each lack one mediator (7.7 in 2022);
+# 甲县's budget pays for one, 乙县's for none. Optimum: A1 hired; shortfall 1 (B1), 1 office-year.
+SOFT = scenario(targets_mode="soft", targets={2022: {"all": 1.0}}, budget={"甲县": {2022: 8}, "乙县": {2022: 7}},
+                offices=[office(id="A1", staff={"posts": 2, "mediators": 1}),
+                         office(id="B1", county="乙县", staff={"posts": 2, "mediators": 1})])
+
+
+def levels(outcome: SolveOutcome) -> list[tuple[str, str, int | None, float | None]]:
+    return [(s.name, s.status, s.value, s.bound) for s in outcome.stages]
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_each_level_is_reported_with_its_proof(path: str, tmp_path: Path) -> None:
+    req = derive(load(SOFT, tmp_path))
+    outcome = solve(req, SolveParams(workers=1, seed=3, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert (outcome.status, outcome.workers, outcome.seed) == (SolveStatus.OPTIMAL, 1, 3)
+    # Two components (甲县, 乙县), each's levels added: shortfall 0 + 1, office-years 1 + 0, 77,000 + 0 yuan.
+    assert levels(outcome) == [("shortfall", "optimal", 1, 1.0), ("attained_office_years", "optimal", 1, 1.0),
+                               ("total_cost", "optimal", 77_000, 77_000.0)]
+    assert [(d.hires, d.att) for d in outcome.solution.offices] == [({(1, 0): 1}, (True,)), ({}, (False,))]
+    assert outcome.seconds >= sum(s.seconds for s in outcome.stages) > 0
+
+
+def test_out_of_time_soft_targets_do_nothing(tmp_path: Path) -> None:
+    req = derive(load(SOFT, tmp_path))
+    stopped = SolveControl()
+    stopped.stop()
+    for params in (SolveParams(workers=1, time_limit=0), SolveParams(workers=1, control=stopped)):
+        outcome = solve(req, params)
+        # Doing nothing: both offices short, nothing attained, nothing spent; nothing proven.
+        assert outcome.status == SolveStatus.FEASIBLE
+        assert levels(outcome) == [("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
+                                   ("total_cost", "feasible", 0, None)]
+        assert [(d.hires, d.lease, d.build, d.options, d.rooms, d.att) for d in outcome.solution.offices] == [
+            ({}, {}, {}, {}, {}, (False,))] * 2
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_the_conflict_names_only_the_target_that_cannot_be_met(path: str, tmp_path: Path) -> None:
+    # Hard targets in 2022 and 2023, one budget for both counties: 8 a year pays one mediator's
+    # 7.7 in 2022 (7.2 in 2023), not two. 乙县's 2023 target alone can be met (hired in 2023), and
+    # so can 甲县's pair; the two counties' 2022 targets together cannot: the conflict is those two.
+    hard = {**SOFT, "targets_mode": "hard", "horizon": {"start": 2022, "end": 2023},
+            "budget": {2022: 8, 2023: 8}, "targets": {2022: {"all": 1.0}, 2023: {"all": 0.0}}}
+    req = derive(load(hard, tmp_path))
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert (outcome.status, outcome.solution) == (SolveStatus.INFEASIBLE, None)
+    assert [(c.year, c.tier, c.scope, c.required) for c in outcome.conflict] == [
+        (2022, "all", "乙县", 1), (2022, "all", "甲县", 1)]
