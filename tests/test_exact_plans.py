@@ -15,6 +15,7 @@ from test_rules import office, scenario
 from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.plan import Action, PlanResult, StageInfo
 from planner.requirements import derive
+from planner.result import make_plan
 from planner.solve import SolveControl, SolveOutcome, SolveParams, SolveStatus, components, solve, split_requirements
 from planner.verify import verify_plan
 
@@ -288,3 +289,52 @@ def test_the_conflict_names_only_the_target_that_cannot_be_met(path: str, tmp_pa
     assert (outcome.status, outcome.solution) == (SolveStatus.INFEASIBLE, None)
     assert [(c.year, c.tier, c.scope, c.required) for c in outcome.conflict] == [
         (2022, "all", "乙县", 1), (2022, "all", "甲县", 1)]
+
+
+# ------------------------------------------------------------------ gaps of one, and gaps no money closes
+
+# M, medium (jiangsu-2021: 6 staff, posts ≥ 3, mediators ≥ 2, 300 m²), has 3 + 2 staff and 299 m²:
+# one person and 1 m² short. U lacks a post, which has no price; R lacks enforcement_management_room,
+# which has no price: neither can attain. A mediator costs 7.7 (0.5 + 7.2), a m² leased 0.024.
+SHORT_BY_ONE = scenario(
+    targets={2022: {"all": 0.0}}, budget={2022: 100},
+    costs={"roles": {"mediators": {"one_time": 0.5, "annual": 7.2}}, "housing": {"lease": {"annual_per_m2": 0.024}}},
+    offices=[office(id="M", tier="medium", staff={"posts": 3, "mediators": 2}, floor_area_m2=299),
+             office(id="U", staff={"posts": 1, "mediators": 2}),
+             office(id="R", facilities=["public_legal_service_center", "mediation_committee", "governance_room",
+                                        "publicity_room", "five_stations"])])
+
+
+@pytest.mark.parametrize("bounds", [True, False])
+def test_a_gap_of_one_is_closed_and_a_gap_no_price_closes_is_not(bounds: bool, tmp_path: Path) -> None:
+    loaded = load(SHORT_BY_ONE, tmp_path)
+    req = derive(loaded)
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path="combined", pattern_bounds=bounds))
+    plan = make_plan(loaded, req, outcome)  # raises when the model's claims differ from the actions
+    assert [(a.office, a.type, a.role, a.area_m2) for a in plan.actions] == [
+        ("M", "hire", "mediators", None), ("M", "lease", None, 1)]
+    assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 7.724)
+    assert [d.att for d in outcome.solution.offices] == [(True,), (False,), (False,)]
+
+
+def test_five_options_fall_back_to_a_bound_of_zero(tmp_path: Path) -> None:
+    # Only four options are combined (the enumeration stays small); with five, 0 stays a valid
+    # bound for the options part: five free 1 m² options close a 5 m² gap for nothing.
+    five = [{"id": f"h{i}", "area_m2": 1, "one_time": 0} for i in range(5)]
+    sc = {**BOUNDS, "costs": {**BOUNDS["costs"], "housing": {}},
+          "offices": [{**BOUNDS["offices"][0], "floor_area_m2": 195, "housing_options": five}]}
+    req = derive(load(sc, tmp_path))
+    assert [_area_bound(req.offices[0], req, t, 4) for t in range(4)] == [0, 0, 0, 0]
+    sc["costs"]["housing"] = {"lease": {"annual_per_m2": 0}}  # a free lease: 0 per m²
+    req = derive(load(sc, tmp_path))
+    assert _area_bound(req.offices[0], req, 0, 4) == 0
+    # Four options are combined: all four (1,000 yuan each) close a 4 m² gap, for 4,000.
+    four = [{"id": f"h{i}", "area_m2": 1, "one_time": 0.1} for i in range(4)]
+    sc = {**sc, "costs": {**sc["costs"], "housing": {}},
+          "offices": [{**sc["offices"][0], "floor_area_m2": 196, "housing_options": four}]}
+    req = derive(load(sc, tmp_path))
+    assert _area_bound(req.offices[0], req, 0, 4) == 4_000
+    # One m² short, leasing at 1,000 a year from 2022: 4,000 over the four years.
+    one = {**BOUNDS, "offices": [{**BOUNDS["offices"][0], "floor_area_m2": 199, "housing_options": []}]}
+    req = derive(load(one, tmp_path))
+    assert _area_bound(req.offices[0], req, 0, 4) == 4_000
