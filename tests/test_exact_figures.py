@@ -194,21 +194,30 @@ def test_a_plan_that_holds_passes_the_door(tmp_path: Path) -> None:
     assert (checked.loaded, checked.verified) == (loaded, True)
 
 
-def test_a_plan_of_another_scenario_version_is_refused_unless_forced(tmp_path: Path, english: None) -> None:
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plan_of_another_scenario_version_is_refused_unless_forced(lang: str, tmp_path: Path) -> None:
     loaded, path = written(tmp_path, ONE_OFFICE)
     other = json.loads(path.read_text(encoding="utf-8"))
     other["scenario"]["sha256"] = "ab" * 32
     path.write_text(json.dumps(other), encoding="utf-8")
-    said = (f"the plan was solved from another version of the scenario ({other['scenario']['file']}, sha256 "
-            f"abababababab…), not {loaded.file} ({loaded.sha256[:12]}…)")
-    with pytest.raises(PlanRefused) as refused:
-        check_plan_file(path, loaded=loaded)
-    assert refused.value.file == str(path)
-    assert [str(v) for v in refused.value.violations] == [f"scenario.sha256: {said} (give --force to use it anyway)"]
-    assert str(refused.value) == f"scenario.sha256: {said} (give --force to use it anyway)"
-    checked = check_plan_file(path, loaded=loaded, force=True)
+    file, sha = other["scenario"]["file"], loaded.sha256[:12]
+    said, refused_as, forced_as = {
+        "en": (f"the plan was solved from another version of the scenario ({file}, sha256 abababababab…), "
+               f"not {loaded.file} ({sha}…)", " (give --force to use it anyway)",
+               "; used under --force, the output says unverified"),
+        "zh": (f"方案求解自另一版本的情景文件（{file}，sha256 abababababab…），与 {loaded.file}（{sha}…）不同",
+               "（确认无误可加 --force）", "；按 --force 使用，输出标注“未核验”")}[lang]
+    set_lang(lang)
+    try:
+        with pytest.raises(PlanRefused) as refused:
+            check_plan_file(path, loaded=loaded)
+        assert refused.value.file == str(path)
+        assert [str(v) for v in refused.value.violations] == [f"scenario.sha256: {said}{refused_as}"]
+        checked = check_plan_file(path, loaded=loaded, force=True)
+    finally:
+        set_lang(None)
     assert (checked.loaded, checked.verified) == (loaded, False)
-    assert checked.notes == (said + "; used under --force, the output says unverified",)
+    assert checked.notes == (said + forced_as,)
 
 
 def test_a_plan_without_its_scenario_needs_force_and_must_be_consistent(tmp_path: Path, chinese: None) -> None:
@@ -223,6 +232,14 @@ def test_a_plan_without_its_scenario_needs_force_and_must_be_consistent(tmp_path
     checked = check_plan_file(path, force=True)
     assert (checked.loaded, checked.verified) == (None, False)
     assert checked.notes == (f"未能加载情景文件 {tmp_path / 's.yaml'}，方案未经核验（--force）",)
+    set_lang("en")
+    with pytest.raises(ScenarioError) as missing:
+        check_plan_file(path)
+    assert missing.value.issues[-1].message == (
+        f"the plan cannot be checked without its scenario {tmp_path / 's.yaml'}: give --scenario PATH, "
+        "or --force to use it unverified (the output says so)")
+    assert check_plan_file(path, force=True).notes == (
+        f"scenario {tmp_path / 's.yaml'} not loaded; the plan is unverified (--force)",)
     # Under --force only what the outputs rely on is checked: each office once, every action's office listed.
     plan = json.loads(path.read_text(encoding="utf-8"))
     plan["offices"].append(plan["offices"][0])
@@ -232,9 +249,8 @@ def test_a_plan_without_its_scenario_needs_force_and_must_be_consistent(tmp_path
     with pytest.raises(PlanRefused) as refused:
         check_plan_file(path, force=True)
     assert refused.value.file == str(path)
-    assert [str(v) for v in refused.value.violations] == [
-        "office A: listed 2 times in the plan's offices",
-        "actions[0] (Z 2022 facility): unknown office 'Z'"]
+    assert str(refused.value) == ("office A: listed 2 times in the plan's offices\n"
+                                  "actions[0] (Z 2022 facility): unknown office 'Z'")
 
 
 def test_an_unreadable_or_oversized_plan_is_said_with_its_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

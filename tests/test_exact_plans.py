@@ -338,3 +338,19 @@ def test_five_options_fall_back_to_a_bound_of_zero(tmp_path: Path) -> None:
     one = {**BOUNDS, "offices": [{**BOUNDS["offices"][0], "floor_area_m2": 199, "housing_options": []}]}
     req = derive(load(one, tmp_path))
     assert _area_bound(req.offices[0], req, 0, 4) == 4_000
+
+
+@pytest.mark.parametrize("bounds", [True, False])
+def test_a_room_alternative_half_present_is_completed(bounds: bool, tmp_path: Path) -> None:
+    # A small office has governance_room but not publicity_room: the any_of item is met by adding
+    # publicity_room (1.0), not rule_of_law_room (4.0).
+    sc = scenario(costs={"roles": {}, "facilities": {"publicity_room": {"one_time": 1.0},
+                                                      "rule_of_law_room": {"one_time": 4.0}}},
+                  offices=[office(facilities=["public_legal_service_center", "mediation_committee", "governance_room",
+                                              "enforcement_management_room", "five_stations"])])
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path="combined",
+                                                         pattern_bounds=bounds)))
+    assert [(a.type, a.facility) for a in plan.actions] == [("facility", "publicity_room")]
+    assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 1.0)
