@@ -224,3 +224,20 @@ def test_a_room_alternative_half_present_is_completed(bounds: bool, tmp_path: Pa
                                                          pattern_bounds=bounds)))
     assert [(a.type, a.facility) for a in plan.actions] == [("facility", "publicity_room")]
     assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 1.0)
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_a_housing_option_counts_once(path: str, tmp_path: Path) -> None:
+    # 150 of 200 m²; only 2023 matters (hard target; small offices weigh 0). The annex (30 m²,
+    # 1.0 once, from 2022) cannot be taken twice for 60 m²: annex + 20 m² leased in 2023 at 1.0
+    # per m² = 21.0, cheaper than 50 m² leased (50.0).
+    sc = scenario(horizon={"start": 2022, "end": 2023}, targets={2023: {"all": 1.0}}, weights={"small": 0},
+                  budget={2022: 100, 2023: 100},
+                  costs={"roles": {}, "housing": {"lease": {"annual_per_m2": 1.0}}},
+                  offices=[office(floor_area_m2=150,
+                                  housing_options=[{"id": "annex", "area_m2": 30, "one_time": 1.0}])])
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path=path)))  # type: ignore[arg-type]
+    assert sorted((a.type, a.area_m2) for a in plan.actions) == [("housing", 30), ("lease", 20)]
+    assert plan.objective.total_cost == 21.0
