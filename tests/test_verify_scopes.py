@@ -167,15 +167,18 @@ def test_every_action_the_scenario_does_not_allow_is_named(tmp_path: Path) -> No
         "(no price in costs.facilities)"]
 
 
-def test_a_room_set_up_twice_is_named_and_costs_twice(tmp_path: Path) -> None:
+def test_a_room_or_option_taken_twice_is_named_and_costs_twice(tmp_path: Path) -> None:
     loaded = load(TWO, tmp_path)
     plan = writer_plan(loaded, GOOD)
-    twice = plan.model_copy(update={"actions": [*plan.actions, plan.actions[1]]})
-    # The second set-up counts in the recount: 1.0 more in 2022 (9.7) and in all (19.4).
+    twice = plan.model_copy(update={"actions": [*plan.actions, plan.actions[1], plan.actions[2]]})
+    # The second set-up and the second annex count in the recount: 1.0 more in 2022 (9.7), 2.5
+    # more in 2023 (12.2), 3.5 more in all (21.9).
     assert [str(v) for v in verify_plan(loaded, twice)] == [
+        "office A: housing option annex taken 2 times (at most once)",
         "office A: room rule_of_law_room set up 2 times (at most once)",
         "spending all 2022: states spent 8.7 of 100.0; the actions spend 9.7 of 100.0",
-        "objective.total_cost: states 18.4 万元, the actions cost 19.4"]
+        "spending all 2023: states spent 9.7 of 100.0; the actions spend 12.2 of 100.0",
+        "objective.total_cost: states 18.4 万元, the actions cost 21.9"]
 
 
 def test_every_false_claim_is_named(tmp_path: Path) -> None:
@@ -220,6 +223,10 @@ def test_every_false_claim_is_named(tmp_path: Path) -> None:
         "solver.stages[3] (attained_office_years): the plan states status optimal, this level is feasible",
         "solver.stages[3] (attained_office_years): states the value 5, the actions give 4",
         "solver.stages[4] (total_cost): states the value 18.5, the actions give 18.4"]
+    # A missing record does not stop the check of the offices after it.
+    b_wrong = plan.offices[1].model_copy(update={"tier": "large"})
+    assert [str(v) for v in verify_plan(loaded, plan.model_copy(update={"offices": [b_wrong]}))] == [
+        "office A: missing from the plan's offices", "office B: tier stated large, classification gives small"]
 
 
 @pytest.mark.parametrize("scenario_mode, stated, broken", [
