@@ -34,6 +34,11 @@ def test_offices_are_split_only_where_nothing_links_them(tmp_path: Path) -> None
     (whole,) = split_requirements(linked, components(linked))
     assert [(q.scope, q.amount) for q in whole.quotas] == [("all", 1)]
     assert len(whole.budgets) == 2 and len(whole.targets) == 2
+    # A province's fund links its counties the same way.
+    fund = {**apart, "budget": {**apart["budget"], "江苏省": {2022: 30}},
+            "offices": [{**o, "province": "江苏省"} for o in apart["offices"]]}
+    req = derive(load(fund, tmp_path))
+    assert components(req) == [[0, 1, 2]] and req.scope_members()["江苏省"] == (0, 1, 2)
 
 
 # ------------------------------------------------------------------ the redundant pattern cost bounds

@@ -274,3 +274,22 @@ def test_a_hire_too_small_is_stated_not_attained(tmp_path: Path) -> None:
     assert plan.offices[0].attained == {"2022": False}
     assert verify_plan(loaded, plan) == [
         Violation("target 2022 all 甲县", "0 of 1 attain, the target needs 1")]
+
+
+def test_a_false_attainment_claim_says_what_the_office_lacks(tmp_path: Path) -> None:
+    # A (small) has no correction worker for its 10 subjects (needs 1) and lacks the any_of room
+    # pair; M (medium) has 3 + 2 of 6 staff and 299 of 300 m². The plan does nothing but claims both.
+    sc = scenario(targets={2022: {"all": 0.0}}, offices=[
+        office(caseload={"correction_subjects": 10}, facilities=[
+            "public_legal_service_center", "mediation_committee", "governance_room", "enforcement_management_room",
+            "five_stations"]),
+        office(id="M", tier="medium", staff={"posts": 3, "mediators": 2}, floor_area_m2=299)])
+    loaded = load(sc, tmp_path)
+    plan = writer_plan(loaded, [])
+    assert [o.attained for o in plan.offices] == [{"2022": False}] * 2 and verify_plan(loaded, plan) == []
+    lie = plan.model_copy(update={"offices": [o.model_copy(update={"attained": {"2022": True}})
+                                              for o in plan.offices]})
+    assert [str(v) for v in verify_plan(loaded, lie)] == [
+        "office A 2022: claims attained=True, but the actions give False "
+        "(correction_sw 0 < 1; room governance_room+publicity_room | rule_of_law_room)",
+        "office M 2022: claims attained=True, but the actions give False (total staff 5 < 6; floor area 299 < 300 m²)"]
