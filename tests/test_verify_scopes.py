@@ -189,11 +189,11 @@ def test_every_false_claim_is_named(tmp_path: Path) -> None:
                                    "attained": {"2022": False}})
     cells = {r.scope: r for r in plan.attainment}
     stages = [StageInfo(level="bogus", status="optimal", seconds=0),
+              StageInfo(level="total_cost", status="optimal", seconds=0),  # no value: nothing to check
               StageInfo(level="shortfall", status="optimal", value=0, seconds=0),
               StageInfo(level="attained_office_years", status="optimal", value=4, seconds=0),
               StageInfo(level="attained_office_years", status="feasible", value=5, seconds=0),
-              StageInfo(level="total_cost", status="optimal", value=18.5, seconds=0),
-              StageInfo(level="total_cost", status="optimal", seconds=0)]
+              StageInfo(level="total_cost", status="optimal", value=18.5, seconds=0)]
     lies = plan.model_copy(update={
         "standard": "lianyungang-2019", "scenario": plan.scenario.model_copy(update={"name": "别的"}),
         "status": "optimal", "offices": [wrong_a, a.model_copy(update={"id": "Q"})],
@@ -220,9 +220,9 @@ def test_every_false_claim_is_named(tmp_path: Path) -> None:
         "objective.shortfall: states 1, the actions give 0",
         "objective.attained_office_years: states 3, the actions give 4",
         "solver.stages[0] (bogus): unknown level 'bogus'",
-        "solver.stages[3] (attained_office_years): the plan states status optimal, this level is feasible",
-        "solver.stages[3] (attained_office_years): states the value 5, the actions give 4",
-        "solver.stages[4] (total_cost): states the value 18.5, the actions give 18.4"]
+        "solver.stages[4] (attained_office_years): the plan states status optimal, this level is feasible",
+        "solver.stages[4] (attained_office_years): states the value 5, the actions give 4",
+        "solver.stages[5] (total_cost): states the value 18.5, the actions give 18.4"]
     # A missing record does not stop the check of the offices after it.
     b_wrong = plan.offices[1].model_copy(update={"tier": "large"})
     assert [str(v) for v in verify_plan(loaded, plan.model_copy(update={"offices": [b_wrong]}))] == [
