@@ -10,12 +10,24 @@ from pathlib import Path
 
 import pytest
 from handplan import load
+from ortools.sat.python import cp_model
 from test_rules import office, scenario
 
 from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.requirements import derive
 from planner.result import make_plan
-from planner.solve import SolveControl, SolveOutcome, SolveParams, SolveStatus, components, solve, split_requirements
+from planner.solve import (
+    PARALLEL_MIN_COMPONENTS,
+    Progress,
+    SolveControl,
+    SolveOutcome,
+    SolveParams,
+    SolveStatus,
+    components,
+    map_status,
+    solve,
+    split_requirements,
+)
 
 
 def test_offices_are_split_only_where_nothing_links_them(tmp_path: Path) -> None:
@@ -246,3 +258,53 @@ def test_a_housing_option_counts_once(path: str, tmp_path: Path) -> None:
     plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path=path)))  # type: ignore[arg-type]
     assert sorted((a.type, a.area_m2) for a in plan.actions) == [("housing", 30), ("lease", 20)]
     assert plan.objective.total_cost == 21.0
+
+
+# ------------------------------------------------------------------ statuses, progress, the component pool
+
+
+def test_every_cp_sat_status_is_mapped_and_an_invalid_model_says_why() -> None:
+    m = cp_model.CpModel()
+    assert [map_status(c, m) for c in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE,
+                                       cp_model.UNKNOWN)] == ["optimal", "feasible", "infeasible", "unknown"]
+    m.new_int_var(5, 0, "x")  # an empty domain
+    with pytest.raises(RuntimeError, match=r"^CP-SAT rejected the model: .*domain"):
+        map_status(cp_model.MODEL_INVALID, m)
+    with pytest.raises(RuntimeError, match=r"^unknown CP-SAT status 99$"):
+        map_status(99, m)
+
+
+def test_progress_names_each_level_and_ends_at_its_value(tmp_path: Path) -> None:
+    req = derive(load(SOFT, tmp_path))
+    seen: list[Progress] = []
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path="staged", progress=seen.append))
+    last = {p.stage: p for p in seen}
+    # Two components (甲县 first); each level's last report is its value in that component, as a
+    # positive figure for the maximised level too.
+    assert [(s, last[s].best) for s in ("1/2 shortfall", "1/2 attained_office_years", "1/2 total_cost",
+                                        "2/2 shortfall", "2/2 attained_office_years")] == [
+        ("1/2 shortfall", 0), ("1/2 attained_office_years", 1), ("1/2 total_cost", 77_000),
+        ("2/2 shortfall", 1), ("2/2 attained_office_years", 0)]
+    assert all(p.elapsed <= outcome.seconds for p in seen)
+    combined: list[Progress] = []
+    solve(req, SolveParams(workers=1, time_limit=30, path="combined", progress=combined.append))
+    assert {p.stage for p in combined} <= {"1/2 all levels", "2/2 all levels"} and combined
+
+
+def test_many_small_components_are_solved_in_a_pool_with_the_same_result(tmp_path: Path) -> None:
+    # 16 counties (≥ PARALLEL_MIN_COMPONENTS), one office each lacking a mediator (7.7), each with
+    # its own budget: counties 0–7 can pay (8), counties 8–15 cannot (7); soft 100 % targets.
+    n = PARALLEL_MIN_COMPONENTS
+    sc = scenario(targets_mode="soft", targets={2022: {"all": 1.0}},
+                  budget={f"县{i}": {2022: 8 if i < 8 else 7} for i in range(n)},
+                  offices=[office(id=f"O{i}", county=f"县{i}", staff={"posts": 2, "mediators": 1}) for i in range(n)])
+    req = derive(load(sc, tmp_path))
+    seen: list[Progress] = []
+    pooled = solve(req, SolveParams(workers=1, time_limit=60, progress=seen.append))
+    in_turn = solve(req, SolveParams(workers=1, time_limit=60, parallel_components=False))
+    assert levels(pooled) == levels(in_turn) == [
+        ("shortfall", "optimal", 8, 8.0), ("attained_office_years", "optimal", 8, 8.0),
+        ("total_cost", "optimal", 8 * 77_000, 8 * 77_000.0)]
+    assert pooled.solution == in_turn.solution
+    assert [d.att for d in pooled.solution.offices] == [(True,)] * 8 + [(False,)] * 8
+    assert seen and seen[-1].stage == f"components {n}/{n}"
