@@ -160,6 +160,7 @@ def test_out_of_time_soft_targets_do_nothing(tmp_path: Path) -> None:
         assert outcome.status == SolveStatus.FEASIBLE
         assert levels(outcome) == [("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
                                    ("total_cost", "feasible", 0, None)]
+        assert [s.seconds for s in outcome.stages] == [0.0, 0.0, 0.0]  # no search ran
         assert [(d.hires, d.lease, d.build, d.options, d.rooms, d.att) for d in outcome.solution.offices] == [
             ({}, {}, {}, {}, {}, (False,))] * 2
 
@@ -308,3 +309,15 @@ def test_many_small_components_are_solved_in_a_pool_with_the_same_result(tmp_pat
     assert pooled.solution == in_turn.solution
     assert [d.att for d in pooled.solution.offices] == [(True,)] * 8 + [(False,)] * 8
     assert seen and seen[-1].stage == f"components {n}/{n}"
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_a_lift_that_takes_the_whole_budget_is_taken(path: str, tmp_path: Path) -> None:
+    # The budget is exactly one mediator's 7.7: one attained office-year outweighs any cost, even
+    # the whole budget (the combined solve weighs a year at the budget + 1 yuan).
+    sc = scenario(targets={2022: {"all": 0.0}}, budget={2022: 7.7},
+                  offices=[office(staff={"posts": 2, "mediators": 1})])
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path=path)))  # type: ignore[arg-type]
+    assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 7.7)
