@@ -13,6 +13,7 @@ from handplan import load
 from ortools.sat.python import cp_model
 from test_rules import office, scenario
 
+import planner.solve
 from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.requirements import derive
 from planner.result import make_plan
@@ -24,6 +25,7 @@ from planner.solve import (
     SolveParams,
     SolveStatus,
     components,
+    find_conflict,
     map_status,
     solve,
     split_requirements,
@@ -321,3 +323,35 @@ def test_a_lift_that_takes_the_whole_budget_is_taken(path: str, tmp_path: Path) 
     req = derive(loaded)
     plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path=path)))  # type: ignore[arg-type]
     assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 7.7)
+
+
+def test_the_deletion_filter_keeps_only_cells_that_matter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in the conflict test above, but CP-SAT's core is taken to be every cell: the filter alone
+    # must drop the 2023 cells (0 %, always met) and keep the two 2022 cells.
+    hard = {**SOFT, "targets_mode": "hard", "horizon": {"start": 2022, "end": 2023},
+            "budget": {2022: 8, 2023: 8}, "targets": {2022: {"all": 1.0}, 2023: {"all": 0.0}}}
+    req = derive(load(hard, tmp_path))
+    monkeypatch.setattr(planner.solve, "_core", lambda built, idx, params: idx)
+    assert [(c.year, c.scope) for c in find_conflict(req, SolveParams(workers=1))] == [(2022, "乙县"), (2022, "甲县")]
+
+
+# Hard 100 % targets per county; each county's budget (8) lifts its one office (7.7).
+HARD = {**SOFT, "targets_mode": "hard", "budget": {"甲县": {2022: 8}, "乙县": {2022: 8}}}
+
+
+def test_a_stop_before_the_search_keeps_the_first_level_found(tmp_path: Path) -> None:
+    # Stopped before it starts, a hard-target solve still searches (0.5 s) for a first plan: the
+    # staged path proves level 2 (both offices attain) and stops there, unproven: feasible.
+    req = derive(load(HARD, tmp_path))
+    stopped = SolveControl()
+    stopped.stop()
+    outcome = solve(req, SolveParams(workers=1, path="staged", control=stopped))
+    assert outcome.status == SolveStatus.FEASIBLE
+    assert levels(outcome) == [("attained_office_years", "optimal", 2, 2.0)]
+    assert [d.att for d in outcome.solution.offices] == [(True,), (True,)]
+
+
+def test_no_time_at_all_gives_no_plan_for_hard_targets(tmp_path: Path) -> None:
+    req = derive(load(HARD, tmp_path))
+    outcome = solve(req, SolveParams(workers=1, path="staged", time_limit=0))
+    assert (outcome.status, outcome.solution, outcome.stages) == (SolveStatus.NO_PLAN, None, ())
