@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from handplan import load
 from ortools.sat.python import cp_model
-from test_rules import office, scenario
+from test_rules import ROOMS, office, scenario
 
 import planner.solve
 from planner.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
@@ -150,6 +150,8 @@ def test_each_level_is_reported_with_its_proof(path: str, tmp_path: Path) -> Non
                                ("total_cost", "optimal", 77_000, 77_000.0)]
     assert [(d.hires, d.att) for d in outcome.solution.offices] == [({(1, 0): 1}, (True,)), ({}, (False,))]
     assert outcome.seconds >= sum(s.seconds for s in outcome.stages) > 0
+    if path == "combined":  # one search proves every level: its time is reported on the first
+        assert [s.seconds > 0 for s in outcome.stages] == [True, False, False]
 
 
 def test_out_of_time_soft_targets_do_nothing(tmp_path: Path) -> None:
@@ -349,6 +351,33 @@ def test_a_stop_before_the_search_keeps_the_first_level_found(tmp_path: Path) ->
     assert outcome.status == SolveStatus.FEASIBLE
     assert levels(outcome) == [("attained_office_years", "optimal", 2, 2.0)]
     assert [d.att for d in outcome.solution.offices] == [(True,), (True,)]
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_hard_targets_report_no_shortfall_level(path: str, tmp_path: Path) -> None:
+    outcome = solve(derive(load(HARD, tmp_path)), SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert levels(outcome) == [("attained_office_years", "optimal", 2, 2.0),
+                               ("total_cost", "optimal", 154_000, 154_000.0)]
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_one_unit_of_shortfall_outweighs_every_attained_year(path: str, tmp_path: Path) -> None:
+    # 2022's budget (8; none in 2023) pays for one of: X's build (50 m² × 0.1 = 5.0, counts from
+    # 2023: X attains 2023, the only target cell (medium, 甲县) is met), or Y's five_stations (6.0:
+    # Y attains 2022 and 2023, weighted 2 each: 4 office-years, but the target is missed). The
+    # shortfall decides: X is built.
+    sc = scenario(horizon={"start": 2022, "end": 2023}, targets_mode="soft", targets={2023: {"medium": 1.0}},
+                  weights={"medium": 1, "small": 2}, budget={2022: 8, 2023: 0},
+                  costs={"roles": {}, "facilities": {"five_stations": {"one_time": 6.0}},
+                         "housing": {"build": {"one_time_per_m2": 0.1, "lead_years": 1}}},
+                  offices=[office(id="X", tier="medium", staff={"posts": 3, "mediators": 3}, floor_area_m2=250),
+                           office(id="Y", county="乙县", facilities=ROOMS[:-1])])
+    loaded = load(sc, tmp_path)
+    req = derive(loaded)
+    plan = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path=path)))  # type: ignore[arg-type]
+    assert [(a.office, a.type, a.area_m2) for a in plan.actions] == [("X", "build", 50)]
+    o = plan.objective
+    assert (o.shortfall, o.attained_office_years, o.total_cost) == (0, 1, 5.0)
 
 
 def test_no_time_at_all_gives_no_plan_for_hard_targets(tmp_path: Path) -> None:
