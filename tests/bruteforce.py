@@ -268,3 +268,55 @@ def brute_force(sc: dict, std: dict, tiers: dict[str, str]) -> tuple[int, int, i
         if best is None or (short, neg_att, cost) < best:
             best = (short, neg_att, cost)
     return None if best is None else (best[0], -best[1], best[2])
+
+
+# Rates whose decimal is exact, so every reading of ceil(p·n) agrees (the planner's exact decimal,
+# the contract's p·n − 1e-9 here and in verify): no 5/6 = 0.8333333333333334.
+NICE_RATES = (0.0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0)
+
+
+def sampled_plan(sc: dict, std: dict, tiers: dict[str, str], picks: list[int]) -> list[Profile]:
+    """One plan within every budget and quota. Office i's profiles are ranked most attained years
+    first, then cheapest; it takes the first from rank `picks[i]` on (cycling) that still fits with
+    the offices before it (doing nothing always fits: prices are ≥ 0)."""
+    years = _years(sc)
+    T = len(years)
+    quota_roles = [r for r in std["roles"] if r in sc.get("quotas", {})]
+    budgets = [(s, t, _yuan(v)) for s, t, v in _entries(sc["budget"], years)]
+    quotas = [(quota_roles.index(r), s, t, v) for r, shape in sc.get("quotas", {}).items()
+              for s, t, v in _entries(shape, years)]
+    spent, hired = [0] * len(budgets), [0] * len(quotas)
+    plan = []
+    for o, pick in zip(sc["offices"], picks):
+        ranked = sorted(office_profiles(sc, std, o, tiers[o["id"]]), key=lambda p: (-sum(p.ok), sum(p.cost)))
+        for k in range(len(ranked)):
+            p = ranked[(pick + k) % len(ranked)]
+            spend = [x + (p.cost[t] if in_scope(s, o) else 0) for x, (s, t, _) in zip(spent, budgets)]
+            hires = [x + (p.hires[r * T + t] if in_scope(s, o) else 0) for x, (r, s, t, _) in zip(hired, quotas)]
+            if all(x <= a for x, (*_, a) in zip(spend, budgets)) and all(x <= a for x, (*_, a) in zip(hires, quotas)):
+                break
+        spent, hired = spend, hires
+        plan.append(p)
+    return plan
+
+
+def reachable_targets(sc: dict, std: dict, tiers: dict[str, str], picks: list[int]) -> dict[int, dict[str, float]]:
+    """Hard targets the plan `sampled_plan(picks)` meets, for the year × tier keys of sc["targets"]:
+    each rate is the largest of NICE_RATES that needs, in every target scope, no more offices than
+    that plan attains there; so the targets are feasible, and often bind."""
+    years = _years(sc)
+    plan = sampled_plan(sc, std, tiers, picks)
+    offices = sc["offices"]
+    out: dict[int, dict[str, float]] = {}
+    for y, rates in sc["targets"].items():
+        t = years.index(y)
+        out[y] = {}
+        for tier in rates:
+            rate = 1.0
+            for group in target_groups(sc, std):
+                idx = [i for i in group if tier == "all" or tiers[offices[i]["id"]] == tier]
+                if idx:
+                    attained = sum(plan[i].ok[t] for i in idx)
+                    rate = min(rate, max(r for r in NICE_RATES if math.ceil(r * len(idx) - 1e-9) <= attained))
+            out[y][tier] = rate
+    return out

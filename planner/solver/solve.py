@@ -103,13 +103,14 @@ class SolveOutcome:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: str, sign: int, started: float, progress: Callable[[Progress], None]) -> None:
+    def __init__(self, stage: str, started: float, progress: Callable[[Progress], None]) -> None:
         super().__init__()
-        self.stage, self.sign, self.started, self.progress = stage, sign, started, progress
+        self.stage, self.started, self.progress = stage, started, progress
 
     def on_solution_callback(self) -> None:
-        self.progress(Progress(self.stage, self.sign * self.ObjectiveValue(),
-                               self.sign * self.BestObjectiveBound(), time.monotonic() - self.started))
+        # CP-SAT states a maximised objective as it is (not negated): attained office-years count up.
+        self.progress(Progress(self.stage, self.ObjectiveValue(), self.BestObjectiveBound(),
+                               time.monotonic() - self.started))
 
 
 def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcome:
@@ -305,7 +306,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     remaining = _remaining(params, started)
     if remaining is not None and remaining <= 0:
         remaining = 0.01
-    solver, code = _run(m, params, label + "all levels", +1, remaining, started, 1, presolve=False)
+    solver, code = _run(m, params, label + "all levels", remaining, started, 1, presolve=False)
     status = map_status(code, m)
     wall = solver.WallTime()
     if status == SolveStatus.INFEASIBLE:
@@ -357,7 +358,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.minimize(expr)
         else:
             m.maximize(expr)
-        solver, code = _run(m, params, label + name, sign, remaining, started, workers)
+        solver, code = _run(m, params, label + name, remaining, started, workers)
         status = map_status(code, m)
         if status == SolveStatus.INFEASIBLE:
             conflict = find_conflict(req, params) if not req.soft_targets else ()
@@ -430,7 +431,7 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
     return solver
 
 
-def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaining: float | None,
+def _run(m: cp_model.CpModel, params: SolveParams, name: str, remaining: float | None,
          started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
     solver = _solver(params, remaining, workers)
     # On small components presolve and probing cost more than they save (measured 2.3x and 1.15x,
@@ -443,7 +444,7 @@ def _run(m: cp_model.CpModel, params: SolveParams, name: str, sign: int, remaini
         if params.control.stopped:  # stopped before this search began (stop_search has no effect
             # until it runs): time only for a first plan
             solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
-    callback = _Reporter(name, sign, started, params.progress) if params.progress else None
+    callback = _Reporter(name, started, params.progress) if params.progress else None
     code = solver.Solve(m, callback)
     if params.control is not None:
         params.control._solver = None
