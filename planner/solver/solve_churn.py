@@ -35,7 +35,7 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
     _hint(m, solver)
     m.minimize(built.churn)
-    found, code = _run(m, params, label + CHURN, +1, remaining, started, workers, presolve=presolve)
+    found, code = _run(m, params, label + CHURN, remaining, started, workers, presolve=presolve)
     status = map_status(code, m)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):  # no time for a first solution: the hint stands
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, found.WallTime())
