@@ -15,8 +15,8 @@ from test_rules import ROOMS, office, scenario
 
 import planner.solver.conflict
 import planner.solver.solve
-from planner.solver.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.rules.requirements import derive
+from planner.solver.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.solver.result import make_plan
 from planner.solver.solve import (
     PARALLEL_MIN_COMPONENTS,
