@@ -18,14 +18,14 @@ from handplan import load, writer_plan
 from test_rules import scenario
 
 import planner.plan
-from planner.rules.attainment import OfficeState, gaps, initial_state, unmet
-from planner.rules.classify import Classification, classify_office, size_class
 from planner.errors import ScenarioError
 from planner.i18n import set_lang
 from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_standard_file
-from planner.rules.requirements import UNLIMITED, Requirements, limit_amount, with_amount, with_limit
 from planner.io.scenario import Office
 from planner.io.standards import SizeThreshold, builtin_path
+from planner.rules.attainment import OfficeState, gaps, initial_state, unmet
+from planner.rules.classify import Classification, classify_office, size_class
+from planner.rules.requirements import UNLIMITED, Requirements, limit_amount, with_amount, with_limit
 from planner.rules.targets import scope_zh
 from planner.rules.verify import PlanRefused, check_plan_file, read_plan_for_verify
 

@@ -15,8 +15,8 @@ from test_rules import ROOMS, office, scenario
 
 import planner.solver.conflict
 import planner.solver.solve
-from planner.solver.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.rules.requirements import derive
+from planner.solver.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
 from planner.solver.result import make_plan
 from planner.solver.solve import (
     PARALLEL_MIN_COMPONENTS,
@@ -344,11 +344,15 @@ HARD = {**SOFT, "targets_mode": "hard", "budget": {"甲县": {2022: 8}, "乙县"
 
 def test_a_stop_before_the_search_keeps_the_first_level_found(tmp_path: Path) -> None:
     # Stopped before it starts, a hard-target solve still searches (0.5 s) for a first plan: the
-    # staged path proves level 2 (both offices attain) and stops there, unproven: feasible.
+    # staged path proves level 2 (both offices attain) and stops there, unproven: feasible. (A
+    # process starved of the CPU for those 0.5 s finds no plan at all: never `optimal`.)
     req = derive(load(HARD, tmp_path))
     stopped = SolveControl()
     stopped.stop()
     outcome = solve(req, SolveParams(workers=1, path="staged", control=stopped))
+    if outcome.status == SolveStatus.NO_PLAN:
+        assert (outcome.solution, len(outcome.stages) <= 1) == (None, True)
+        return
     assert outcome.status == SolveStatus.FEASIBLE
     assert levels(outcome) == [("attained_office_years", "optimal", 2, 2.0)]
     assert [d.att for d in outcome.solution.offices] == [(True,), (True,)]

@@ -19,8 +19,8 @@ from test_rules import office, scenario
 
 import planner.rules.evaluate
 import planner.rules.recount
-from planner.rules.evaluate import ActionError, compute_figures
 from planner.plan import Action, PlanResult, StageInfo
+from planner.rules.evaluate import ActionError, compute_figures
 from planner.rules.verify import Violation, verify_plan
 
 
