@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.serve import inputs, views
-from planner.serve.db import Run
+from planner.serve.api import _run_or_404 as _run  # one 404 rule for the pages and the API
 from planner.serve.runner import QueueFull
 
 router = APIRouter(include_in_schema=False)
@@ -44,11 +44,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     return response
 
 
-def _run(request: Request, run_id: int) -> Run:
-    run = request.app.state.store.get(run_id)
-    if run is None:
-        raise HTTPException(404, f"no run {run_id}")
-    return run
 
 
 def _issues(exc: ScenarioError) -> list[dict[str, Any]]:
