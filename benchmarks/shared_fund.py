@@ -61,7 +61,7 @@ def goal_rows() -> list[tuple[str, Callable[[], Path], tuple[str, ...]]]:
             ("10,000 offices, per county (issue 7)", lambda: instance(10000, 3, 1, 1.2), ("auto",))]
 
 
-def goals(time_limit: float, only: str | None) -> None:
+def goals(time_limit: float, only: str | None, out: Path | None = None) -> None:
     from run import machine, measure
 
     rows = []
@@ -74,7 +74,7 @@ def goals(time_limit: float, only: str | None) -> None:
                "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
         rows.append(row)
         print(json.dumps(row), flush=True)
-    out = HERE / "results" / f"{datetime.date.today()}-shared.json"
+    out = out or HERE / "results" / f"{datetime.date.today()}-shared.json"
     out.write_text(json.dumps({"machine": machine(), "time_limit": time_limit, "rows": rows}, indent=2),
                    encoding="utf-8")
     print(f"wrote {out}")
@@ -123,8 +123,9 @@ def main() -> None:
     ap.add_argument("what", choices=["goals", "agree"])
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--only", help="goals: only the rows whose name holds this text")
+    ap.add_argument("--out", type=Path, help="goals: the results file (default results/<date>-shared.json)")
     args = ap.parse_args()
-    goals(args.time_limit, args.only) if args.what == "goals" else agree(args.time_limit)
+    goals(args.time_limit, args.only, args.out) if args.what == "goals" else agree(args.time_limit)
 
 
 if __name__ == "__main__":
