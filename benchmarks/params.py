@@ -20,6 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def _value(text: str) -> object:
+    """A Python literal, or an enum value's name (e.g. LP_SEARCH for search_branching)."""
+    from ortools.sat.python.cp_model_helper import SatParameters
+
+    return getattr(SatParameters, text) if text.isupper() else ast.literal_eval(text)
+
+
 def main() -> None:
     from ortools.sat.python import cp_model
 
@@ -33,8 +40,10 @@ def main() -> None:
     ap.add_argument("scenario", type=Path)
     ap.add_argument("params", nargs="*", help="CP-SAT parameters NAME=VALUE (Python literals)")
     ap.add_argument("--first", type=int, help="only the first N components")
-    args = ap.parse_args()
-    extra = {k: ast.literal_eval(v) for k, v in (p.split("=", 1) for p in args.params)}
+    ap.add_argument("--pattern-bounds", choices=["auto", "on", "off"], default="auto",
+                    help="the redundant pattern cost bounds (SolveParams.pattern_bounds; auto: off here)")
+    args = ap.parse_intermixed_args()
+    extra = {k: _value(v) for k, v in (p.split("=", 1) for p in args.params)}
     class WithExtra(cp_model.CpSolver):  # the parameters set last, just before each search
         def solve(self, model, callback=None):  # type: ignore[no-untyped-def]
             for name, value in extra.items():
@@ -44,18 +53,20 @@ def main() -> None:
         Solve = solve
 
     cpsat.cp_model.CpSolver = WithExtra  # type: ignore[misc]
+    bounds = {"auto": None, "on": True, "off": False}[args.pattern_bounds]
     req = derive(load_scenario(args.scenario))
     subs = split_requirements(req, components(req))[: args.first]
     started, cpu, slowest, levels = time.monotonic(), time.process_time(), 0.0, None
     for sub in subs:
         t = time.monotonic()
-        out = solve._solve_part(sub, SolveParams(time_limit=None, workers=1), t, "")
+        out = solve._solve_part(sub, SolveParams(time_limit=None, workers=1, pattern_bounds=bounds), t, "")
         slowest = max(slowest, time.monotonic() - t)
         values = [s.value or 0 for s in out.stages]
         levels = values if levels is None else [a + b for a, b in zip(levels, values)]
         if out.status != "optimal":
             print(f"component of {len(sub.offices)} offices: {out.status}")
-    print(f"{args.scenario.name} {' '.join(args.params) or '(defaults)'}: {len(subs)} components, "
+    label = ' '.join(args.params + ([f'--pattern-bounds {args.pattern_bounds}'] if bounds is not None else []))
+    print(f"{args.scenario.name} {label or '(defaults)'}: {len(subs)} components, "
           f"{time.monotonic() - started:.2f} s ({time.process_time() - cpu:.2f} s CPU), "
           f"slowest {slowest:.2f} s, levels {levels}")
 

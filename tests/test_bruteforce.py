@@ -66,7 +66,7 @@ STANDARD = {
 
 # Every solver path, forced on every component (planner/solver/solve.py SolveParams.path).
 PATHS = {
-    "combined": SolveParams(workers=1, time_limit=60, path="combined"),
+    "combined": SolveParams(workers=1, time_limit=60, path="combined", pattern_bounds=True),
     "combined, no pattern bounds": SolveParams(workers=1, time_limit=60, path="combined", pattern_bounds=False),
     "staged": SolveParams(workers=1, time_limit=60, path="staged"),
     "staged, no pattern bounds": SolveParams(workers=1, time_limit=60, path="staged", pattern_bounds=False),

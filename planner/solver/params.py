@@ -62,7 +62,9 @@ class SolveParams:
     # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
     # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
     path: Literal["auto", "combined", "staged", "mip"] = "auto"
-    pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
+    # The redundant per-office cost bounds (model/constraints.py). None: on in staged solves, off in
+    # small components' weighted solve, where they cost 1.3–1.5x (docs/solver.md); True/False force.
+    pattern_bounds: bool | None = None
     # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
     # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
     engine: Literal["auto", "cpsat"] = "auto"

@@ -212,7 +212,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     office-year's cost is bounded by a budget entry covering it) and A−1 ≥ any weighted attained
     count; so one unit of a higher level outweighs every lower level: the lexicographic optimum.
     """
-    built = build_model(req, params.pattern_bounds)
+    built = build_model(req, params.pattern_bounds is True)
     m = built.model
     built.require_targets()
     C = sum(b.amount_yuan for b in req.budgets) + 1
@@ -252,7 +252,7 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
                   label: str = "") -> SolveOutcome:
-    built = build_model(req, params.pattern_bounds)
+    built = build_model(req, params.pattern_bounds is not False)
     m = built.model
     built.require_targets()
     levels: list[tuple[str, cp_model.LinearExprT, int]] = []
