@@ -50,7 +50,7 @@ def run(path: Path, scope: str, workers: int, time_limit: float, folder: Path) -
     from planner.analysis.replan import from_plan_file
     from planner.io.loading import load_scenario
     from planner.pipeline import plan_scenario
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
 
     params = SolveParams(time_limit=time_limit, workers=workers)
     print(path.name)

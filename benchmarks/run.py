@@ -39,7 +39,8 @@ def run_cpsat(path: Path, time_limit: float, engine: str = "auto") -> dict:
     """End to end as `plan solve` does it: load, derive, solve, plan, verify."""
     from planner.io.loading import load_scenario
     from planner.pipeline import plan_requirements, prepare
-    from planner.solver.solve import SolveParams, solve
+    from planner.solver.params import SolveParams
+    from planner.solver.solve import solve
 
     solve_s = 0.0
 

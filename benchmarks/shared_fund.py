@@ -90,7 +90,8 @@ def agree_one(n: int, seed: int, tightness: float, time_limit: float,
 
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
-    from planner.solver.solve import SolveParams, solve
+    from planner.solver.params import SolveParams
+    from planner.solver.solve import solve
 
     req = derive(load_scenario(shared_instance(n, seed, tightness=tightness, folder=folder)))
     t0 = time.monotonic()

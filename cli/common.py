@@ -95,7 +95,7 @@ def lang_option(fn: F) -> F:
 
 def solve_options(fn: F) -> F:
     """The options every solving command shares."""
-    from planner.solver.solve import DEFAULT_WORKERS
+    from planner.solver.params import DEFAULT_WORKERS
 
     options = [
         click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,

@@ -59,7 +59,7 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     """
     from planner.analysis.compare import NoPlanError, compare as run_compare, load_for_compare
     from planner.rules.verify import PlanRefused
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
     from planner.solver.status import SolveStatus
 
     if len(files) < 2:

@@ -65,7 +65,7 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
     from planner.analysis.explain import explain_infeasible, explain_plan
     from planner.io.loading import load_scenario
     from planner.pipeline import prepare
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
 
     loaded = load_scenario(scenario)
     _check_offices(office_ids, [o.id for o in loaded.offices])

@@ -48,8 +48,8 @@ from planner.plan import PlanResult, write_atomic
 from planner.rules.classify import classify_all
 from planner.rules.targets import scope_zh
 from planner.rules.verify import PlanRefused, check_plan_file
+from planner.solver.params import SolveControl, SolveParams
 from planner.solver.remote import RemoteError
-from planner.solver.solve import SolveControl, SolveParams
 from planner.solver.status import SolveStatus
 
 EPILOG = """\b

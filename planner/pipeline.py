@@ -19,8 +19,9 @@ from planner.rules.requirements import Requirements, derive
 from planner.rules.verify import Violation, verify_plan
 from planner.solver.components import components
 from planner.solver.limits import check_model_size
+from planner.solver.params import SolveOutcome, SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveOutcome, SolveParams, solve
+from planner.solver.solve import solve
 from planner.solver.status import SolveStatus
 
 

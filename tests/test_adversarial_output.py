@@ -30,8 +30,9 @@ from planner.io.loading import load_scenario
 from planner.plan import read_plan, write_atomic
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveControl, SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveControl, SolveParams, solve
+from planner.solver.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLLING = ROOT / "tests" / "cases" / "outputs" / "rolling.yaml"

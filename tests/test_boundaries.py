@@ -12,8 +12,9 @@ from test_rules import office, scenario
 
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, SolveStatus, solve
+from planner.solver.solve import SolveStatus, solve
 
 NO_TARGET = {2022: {"all": 0.0}}
 

@@ -32,8 +32,9 @@ from planner.io.loading import load_scenario
 from planner.rules.classify import classify_all
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, SolveStatus, solve
+from planner.solver.solve import SolveStatus, solve
 
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "40"))
 # ORACLE_SHRINK=0 reports the first failing example as drawn (mutation runs need only a verdict).

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from planner.analysis.compare import is_plan_file, kpis, load_for_compare, office_differences
-from planner.solver.solve import SolveParams
+from planner.solver.params import SolveParams
 
 # Two small (小型) offices of one county, jiangsu-2021. What each needs (small tier: posts ≥ 2,
 # mediators ≥ 2, total ≥ 4 staff, 200 m² township / 150 m² subdistrict, the small tier's rooms;

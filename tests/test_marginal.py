@@ -40,7 +40,7 @@ import yaml
 from planner.analysis.marginal import MarginalError, MarginalReport, marginal_values
 from planner.io.loading import BudgetEntry, QuotaEntry, load_scenario
 from planner.rules.requirements import Requirements, derive
-from planner.solver.solve import SolveParams
+from planner.solver.params import SolveParams
 
 ROOMS = ["public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
          "enforcement_management_room", "five_stations"]

@@ -11,7 +11,8 @@ import pytest
 from planner.analysis.generate import Scopes, generate, write_scenario
 from planner.io.loading import load_scenario
 from planner.rules.requirements import derive
-from planner.solver.solve import SolveParams, solve
+from planner.solver.params import SolveParams
+from planner.solver.solve import solve
 
 pytest.importorskip("highspy", reason="the MIP peer needs highspy, in the `test` extra: pip install -e '.[test]'")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

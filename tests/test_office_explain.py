@@ -17,8 +17,9 @@ from planner.analysis.office_explain import explain_offices
 from planner.io.loading import load_scenario
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, solve
+from planner.solver.solve import solve
 
 # From test_compare: A (甲镇) needs +1 mediator (0.5 + 7.2/yr), +3 correction_sw (8.0/yr each),
 # +2 resettlement_sw (7.5/yr each), +20 m² lease (0.48/yr), five_stations (2.0) and

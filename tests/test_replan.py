@@ -23,8 +23,9 @@ from planner.io.loading import load_scenario
 from planner.plan import PlanResult
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, solve
+from planner.solver.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "2022.yaml"

@@ -37,7 +37,8 @@ def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_pl
     its model) gets the do-nothing plan with soft targets, as a small component does."""
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
-    from planner.solver.solve import SolveParams, solve
+    from planner.solver.params import SolveParams
+    from planner.solver.solve import solve
 
     req = derive(load_scenario(shared_scenario(tmp_path, 60, 1.2)))
     outcome = solve(req, SolveParams(time_limit=0.1))
@@ -54,7 +55,8 @@ def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path:
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
     from planner.solver.components import components
-    from planner.solver.solve import SolveParams, SolveStatus, solve
+    from planner.solver.params import SolveParams
+    from planner.solver.solve import SolveStatus, solve
 
     path = tmp_path / "cities.yaml"
     write_scenario(generate(110, seed=3, tightness=1.5, soft=True, scopes=Scopes(budget="city", cities=2)), path)

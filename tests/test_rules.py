@@ -15,8 +15,9 @@ from planner.io.loading import load_scenario
 from planner.plan import PlanResult
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveOutcome, SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveOutcome, SolveParams, SolveStatus, solve
+from planner.solver.solve import SolveStatus, solve
 
 ROOMS = ["public_legal_service_center", "mediation_committee", "governance_room", "publicity_room",
          "enforcement_management_room", "five_stations"]

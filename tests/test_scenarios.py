@@ -12,8 +12,9 @@ import pytest
 from planner.io.loading import load_scenario
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, SolveStatus, solve
+from planner.solver.solve import SolveStatus, solve
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 

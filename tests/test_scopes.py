@@ -27,8 +27,9 @@ from planner.i18n import set_lang
 from planner.io.loading import load_scenario
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver.params import SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import SolveParams, solve
+from planner.solver.solve import solve
 
 SHORT = {"posts": 2, "mediators": 1}
 

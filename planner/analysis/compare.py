@@ -24,7 +24,7 @@ from planner.plan import FORMAT, Action, Churn, EarlierRef, PlanResult, PlanTooL
 from planner.reports.tables import Names
 from planner.rules.actions import spec
 from planner.rules.targets import ALL, TargetCell
-from planner.solver.solve import SolveParams
+from planner.solver.params import SolveParams
 from planner.solver.status import SolveStatus
 
 TIER_ORDER = (*TIERS, ALL)

@@ -26,7 +26,7 @@ from planner.rules.targets import TargetCell, scope_zh
 from planner.solver.components import components, split_requirements
 from planner.solver.conflict import find_conflict
 from planner.solver.model import build_model
-from planner.solver.solve import SolveParams
+from planner.solver.params import SolveParams
 from planner.solver.status import SolveStatus, check_solver, map_status
 
 STEP_YUAN = 100  # 0.01 万元

@@ -28,8 +28,9 @@ from planner.rules.requirements import Limit, Requirements, limit_amount, with_l
 from planner.rules.scopes import ALL
 from planner.rules.targets import scope_zh
 from planner.solver.components import components, split_requirements
+from planner.solver.params import SolveParams
 from planner.solver.pool import run_each
-from planner.solver.solve import SolveParams, solve
+from planner.solver.solve import solve
 from planner.solver.status import SolveStatus
 
 UP, DOWN = Decimal("1.1"), Decimal("0.9")

@@ -187,7 +187,7 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
     from planner.errors import ScenarioError
     from planner.io.loading import load_scenario
     from planner.pipeline import plan_scenario
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
 
     try:
         loaded = load_scenario(scenario_path)
@@ -245,7 +245,7 @@ def plan_processes(variants: int, workers: int | None, cpus: int | None = None) 
     given, the workers of one `plan solve` (DEFAULT_WORKERS, measured best even on 2 cores) shared
     between them, and at least a core's worth each. A component large enough for a staged solve
     needs the portfolio: with 1 worker a 300-office city-wide variant found no plan in 60 s."""
-    from planner.solver.solve import DEFAULT_WORKERS
+    from planner.solver.params import DEFAULT_WORKERS
 
     cpus = cpus or os.cpu_count() or 1
     processes = max(1, min(variants, cpus))

@@ -94,7 +94,7 @@ def _flag(value: Any) -> bool:
 def run_params(fields: dict[str, Any], lang: str) -> dict[str, Any]:
     """The parameters of a run from form fields (strings), checked; raises ScenarioError naming the field."""
     from planner.analysis.sweep import SweepError, grid, parse_scales
-    from planner.solver.solve import DEFAULT_WORKERS
+    from planner.solver.params import DEFAULT_WORKERS
 
     def bad(name: str, zh: str, en: str) -> ScenarioError:
         return ScenarioError([ScenarioIssue(name, None, name, tr(zh, en))])

@@ -112,7 +112,7 @@ class Progress:
 def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
     from planner.io.loading import load_scenario
     from planner.pipeline import plan_requirements, prepare
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
     from planner.solver.status import SolveStatus
 
     progress = Progress(store, run_id, p["time_limit"])

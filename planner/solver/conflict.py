@@ -10,7 +10,7 @@ from planner.solver.model import BuiltModel, build_model
 from planner.solver.status import SolveStatus, check_solver, map_status
 
 if TYPE_CHECKING:
-    from planner.solver.solve import SolveParams
+    from planner.solver.params import SolveParams
 
 
 def find_conflict(req: Requirements, params: SolveParams) -> tuple[TargetCell, ...]:

@@ -116,13 +116,31 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
 
 def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patterns: bool, control: Any,
                t0: float) -> MipResult:
-    import highspy
-
     h = _quiet_highs()
     _use_threads(h, threads)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)
+    cols, levels = _build(h, req, patterns)
+    build_seconds = time.monotonic() - t0
+    if control is not None:
+        control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
+    try:
+        values, proven, last = _solve_levels(h, levels, time_limit, control, t0)
+    except _Infeasible:
+        return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, build_seconds)
+    finally:
+        if control is not None:
+            control._solver = None
+    if last is None:
+        return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
+    solution = Solution(tuple(_extract(c, last) for c in cols))
+    status = SolveStatus.OPTIMAL if len(values) == len(levels) and all(proven) else SolveStatus.FEASIBLE
+    return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+
+
+def _build(h: Any, req: Requirements, patterns: bool) -> tuple[list[_OfficeCols], list[tuple[str, Any]]]:
+    """The offices' columns and rows, the shared limits' rows, and the levels' objectives in order."""
     T = len(req.years)
     cols: list[_OfficeCols] = []
     costs: dict[tuple[int, int], Any] = {}
@@ -133,6 +151,18 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
             _pattern_rows(h, req, o, c.att, sum(office_costs))
         for t in range(T):
             costs[(k, t)] = office_costs[t]
+    _limit_rows(h, req, cols, costs)
+    shorts = _target_rows(h, req, cols)
+    levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
+        ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
+        ("min", sum(costs.values()))]
+    if req.keep is not None:  # level 4
+        levels.append(("min", _churn(h, req, cols)))
+    return cols, levels
+
+
+def _limit_rows(h: Any, req: Requirements, cols: list[_OfficeCols], costs: dict[tuple[int, int], Any]) -> None:
+    """Every budget and quota over the offices of its scope."""
     members = req.scope_members()
     for b in req.budgets:
         t = req.years.index(b.year)
@@ -142,6 +172,12 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
         terms = [cols[k].hires[r][t] for k in members.get(q.scope, ()) if r in cols[k].hires]
         if terms:
             _constr(h, sum(terms) <= q.amount)
+
+
+def _target_rows(h: Any, req: Requirements, cols: list[_OfficeCols]) -> list[Any]:
+    """Each target cell's row; with soft targets, its shortfall column (returned)."""
+    import highspy
+
     index = req.office_index()
     shorts = []
     for cell in req.targets:
@@ -153,17 +189,18 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
             shorts.append(s)
         else:
             _constr(h, attained >= cell.required)
-    levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
-        ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
-        ("min", sum(costs.values()))]
-    if req.keep is not None:  # level 4
-        levels.append(("min", _churn(h, req, cols)))
-    build_seconds = time.monotonic() - t0
+    return shorts
+
+
+def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | None, control: Any,
+                  t0: float) -> tuple[list[int], list[bool], list[float] | None]:
+    """Each level in turn, its optimum fixed before the next; stops at the first level not proven.
+    Returns the levels' values, whether each is proven, and the last solution's columns."""
+    import highspy
+
     values: list[int] = []
     proven: list[bool] = []
     last = None
-    if control is not None:
-        control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
     for sense, expr in levels:
         if control is not None and control.stopped and last is not None:
             break
@@ -177,26 +214,17 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
         h.minimize(expr) if sense == "min" else h.maximize(expr)
         ms = h.getModelStatus()
         if ms == highspy.HighsModelStatus.kInfeasible:
-            if control is not None:
-                control._solver = None
-            return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, build_seconds)
+            raise _Infeasible
         if h.getInfo().primal_solution_status != 2:  # no feasible solution
             break
         value = round(h.getInfo().objective_function_value)
         values.append(value)
         proven.append(ms == highspy.HighsModelStatus.kOptimal)
-        last = h.getSolution()
+        last = list(h.getSolution().col_value)
         _constr(h, expr <= value) if sense == "min" else _constr(h, expr >= value)
         if not proven[-1]:
             break
-    if control is not None:
-        control._solver = None
-    if last is None:
-        return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
-    x = list(last.col_value)
-    solution = Solution(tuple(_extract(c, x) for c in cols))
-    status = SolveStatus.OPTIMAL if len(values) == len(levels) and all(proven) else SolveStatus.FEASIBLE
-    return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+    return values, proven, last
 
 
 def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:

@@ -17,7 +17,7 @@ from planner.i18n import tr
 
 if TYPE_CHECKING:
     from planner.rules.requirements import Requirements
-    from planner.solver.solve import SolveOutcome, SolveParams
+    from planner.solver.params import SolveOutcome, SolveParams
 
 
 class RemoteError(Exception):
@@ -56,7 +56,7 @@ def solve_on_dask(address: str, subs: list[Requirements], params: SolveParams,
             for fut in as_completed(futures):
                 out[index[fut.key]] = fut.result()
                 if params.progress is not None:
-                    from planner.solver.solve import Progress
+                    from planner.solver.params import Progress
 
                     params.progress(Progress(f"components {len(out)}/{len(subs)}", None, None, 0.0))
                 if params.control is not None and params.control.stopped:

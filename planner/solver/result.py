@@ -21,7 +21,7 @@ from planner.rules.actions import ActionType, price
 from planner.rules.evaluate import Figures, compute_figures, office_gaps
 from planner.rules.requirements import Requirements
 from planner.solver.model import Solution
-from planner.solver.solve import SolveOutcome
+from planner.solver.params import SolveOutcome
 from planner.solver.status import Level
 
 

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.rules.requirements import Requirements
-    from planner.solver.solve import SolveOutcome, SolveParams
+    from planner.solver.params import SolveOutcome, SolveParams
 
 
 def solve_coupled(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:
     """The component solved by HiGHS, or None for the caller to solve it with CP-SAT."""
     from planner.solver import mip
-    from planner.solver.solve import SolveOutcome, StageReport
+    from planner.solver.params import SolveOutcome, StageReport
     from planner.solver.status import Level, SolveStatus
 
     if not mip.available():

@@ -1,4 +1,5 @@
-"""The only CpSolver user: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`.
+"""The solve: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`, per component,
+by CP-SAT (its set-up in planner/solver/cpsat.py) or, for shared funds, HiGHS (shared_fund.py).
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
 with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed; with an earlier plan to
@@ -12,105 +13,19 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
-import ortools
 from ortools.sat.python import cp_model
 
 from planner.rules.requirements import Requirements
-from planner.rules.targets import TargetCell
 from planner.solver.components import components, split_requirements
 from planner.solver.conflict import find_conflict
+from planner.solver.cpsat import hint_next, remaining_time, run_search
 from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_model
+from planner.solver.params import Progress, SolveOutcome, SolveParams, StageReport
 from planner.solver.pool import ignore_sigint, stop_now
 from planner.solver.status import Level, SolveStatus, map_status
-
-# Measured on the 2-core reference machine (docs/solver.md): 8 portfolio workers beat 2 on every
-# scenario we tried, because the extra LNS/core workers find the level-2 bound much sooner.
-DEFAULT_WORKERS = 8
-
-
-@dataclass(frozen=True)
-class Progress:
-    stage: str
-    best: float | None
-    bound: float | None
-    elapsed: float
-
-
-@dataclass
-class SolveControl:
-    """Lets another thread (a signal handler) stop the search; the best plan so far is kept."""
-
-    _stopped: threading.Event = field(default_factory=threading.Event)
-    _solver: cp_model.CpSolver | None = None
-
-    def stop(self) -> None:
-        self._stopped.set()
-        if self._solver is not None:
-            self._solver.stop_search()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopped.is_set()
-
-
-@dataclass(frozen=True)
-class SolveParams:
-    time_limit: float | None = 60.0
-    workers: int = DEFAULT_WORKERS
-    seed: int = 0
-    deterministic: bool = False  # deterministic time limit: reproducible even when it bites
-    progress: Callable[[Progress], None] | None = None
-    control: SolveControl | None = None
-    # False: never start the process pool for many small components (e.g. when the caller already
-    # runs one solve per core, or inside a daemonic Dask worker that may not have children).
-    parallel_components: bool = True
-    # Tests force one solver path on every component (the oracle checks each against brute force):
-    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
-    # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
-    path: Literal["auto", "combined", "staged", "mip"] = "auto"
-    pattern_bounds: bool = True  # the redundant per-office cost bounds (model/constraints.py)
-    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
-    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
-    engine: Literal["auto", "cpsat"] = "auto"
-    dask_address: str | None = None  # send the components to this Dask scheduler (planner/solver/remote.py)
-
-
-@dataclass(frozen=True)
-class StageReport:
-    name: str
-    status: str  # optimal | feasible | infeasible | unknown
-    value: int | None
-    bound: float | None
-    seconds: float
-
-
-@dataclass(frozen=True)
-class SolveOutcome:
-    status: str
-    solution: Solution | None
-    stages: tuple[StageReport, ...]
-    seconds: float
-    workers: int
-    seed: int
-    solver_version: str = ortools.__version__
-    conflict: tuple[TargetCell, ...] = ()  # hard target cells in conflict when infeasible
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: str, started: float, progress: Callable[[Progress], None]) -> None:
-        super().__init__()
-        self.stage, self.started, self.progress = stage, started, progress
-
-    def on_solution_callback(self) -> None:
-        # CP-SAT states a maximised objective as it is (not negated): attained office-years count up.
-        self.progress(Progress(self.stage, self.ObjectiveValue(), self.BestObjectiveBound(),
-                               time.monotonic() - self.started))
 
 
 def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcome:
@@ -140,7 +55,7 @@ def solve(req: Requirements, params: SolveParams = SolveParams()) -> SolveOutcom
 
 
 def _solve_part(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
-    remaining = _remaining(params, started)
+    remaining = remaining_time(params, started)
     if sub.soft_targets and remaining is not None and remaining <= 0:
         return _do_nothing(sub)
     if params.control is not None and params.control.stopped:
@@ -153,7 +68,7 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if _goes_to_mip(sub, params):
         from planner.solver.shared_fund import solve_coupled
 
-        outcome = solve_coupled(sub, params, _remaining(params, started))
+        outcome = solve_coupled(sub, params, remaining_time(params, started))
         if outcome is not None:
             return outcome
     return _solve_staged(sub, params, started, params.workers, label)
@@ -174,7 +89,7 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
     if params.dask_address:
         from planner.solver.remote import solve_on_dask
 
-        return solve_on_dask(params.dask_address, subs, params, _remaining(params, started))
+        return solve_on_dask(params.dask_address, subs, params, remaining_time(params, started))
     small = [k for k, idx in enumerate(parts)
              if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
     # Coupled components (city or province funds) take seconds each in HiGHS with one thread:
@@ -214,7 +129,7 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
     chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
     plain = replace(params, progress=None, control=None)
-    remaining = _remaining(params, started)
+    remaining = remaining_time(params, started)
     deadline = None if remaining is None else time.time() + remaining
     out: dict[int, SolveOutcome] = {}
     ctx = multiprocessing.get_context("forkserver")
@@ -303,10 +218,10 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
     C = sum(b.amount_yuan for b in req.budgets) + 1
     A = sum(o.weight for o in req.offices) * len(req.years) + 1
     m.minimize(built.shortfall * A * C + (A - 1 - built.attained) * C + built.total_cost)
-    remaining = _remaining(params, started)
+    remaining = remaining_time(params, started)
     if remaining is not None and remaining <= 0:
         remaining = 0.01
-    solver, code = _run(m, params, label + "all levels", remaining, started, 1, presolve=False)
+    solver, code = run_search(m, params, label + "all levels", remaining, started, 1, presolve=False)
     status = map_status(code, m)
     wall = solver.WallTime()
     if status == SolveStatus.INFEASIBLE:
@@ -349,7 +264,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     solution: Solution | None = None
     proven = True
     for name, expr, sign in levels:
-        remaining = _remaining(params, started)
+        remaining = remaining_time(params, started)
         if remaining is not None and remaining <= 0 or (params.control and params.control.stopped
                                                           and solution is not None):
             proven = False
@@ -358,7 +273,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.minimize(expr)
         else:
             m.maximize(expr)
-        solver, code = _run(m, params, label + name, remaining, started, workers)
+        solver, code = run_search(m, params, label + name, remaining, started, workers)
         status = map_status(code, m)
         if status == SolveStatus.INFEASIBLE:
             conflict = find_conflict(req, params) if not req.soft_targets else ()
@@ -381,7 +296,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.add(expr <= value)
         else:
             m.add(expr >= value)
-        _hint(m, solver)
+        hint_next(m, solver)
     if solution is None:  # the time was gone before the first level
         return _do_nothing(req) if req.soft_targets else SolveOutcome(
             SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
@@ -402,59 +317,3 @@ def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParam
     kept, stage = churn_stage(built, [], solver, params, started, label, workers)
     stages.append(stage)
     return kept or solution, proven and stage.status == SolveStatus.OPTIMAL
-
-
-def _remaining(params: SolveParams, started: float) -> float | None:
-    if params.time_limit is None:
-        return None
-    return params.time_limit - (time.monotonic() - started)
-
-
-def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = params.seed
-    # Interrupts are ours to handle (SolveControl); CP-SAT's own SIGINT hook aborts the process.
-    solver.parameters.catch_sigint_signal = False
-    # Full LP relaxation with cuts: the cost level is a knapsack-like problem where the default
-    # (level 1) crawls down in tiny steps; level 2 proves it in a fraction of the time (docs/solver.md).
-    solver.parameters.linearization_level = 2
-    if remaining is not None:
-        if params.deterministic:
-            solver.parameters.max_deterministic_time = max(0.01, remaining)
-        else:
-            solver.parameters.max_time_in_seconds = max(0.01, remaining)
-    # Several workers are reproducible only interleaved, which cost 6–8× on a coupled 60-office
-    # fund (docs/solver.md), so only on request; one worker, and HiGHS, are deterministic anyway.
-    if params.deterministic:
-        solver.parameters.interleave_search = True
-    return solver
-
-
-def _run(m: cp_model.CpModel, params: SolveParams, name: str, remaining: float | None,
-         started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
-    solver = _solver(params, remaining, workers)
-    # On small components presolve and probing cost more than they save (measured 2.3x and 1.15x,
-    # same optima; docs/solver.md).
-    solver.parameters.cp_model_presolve = presolve
-    if not presolve:
-        solver.parameters.cp_model_probing_level = 0
-    if params.control is not None:
-        params.control._solver = solver
-        if params.control.stopped:  # stopped before this search began (stop_search has no effect
-            # until it runs): time only for a first plan
-            solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.5)
-    callback = _Reporter(name, started, params.progress) if params.progress else None
-    code = solver.Solve(m, callback)
-    if params.control is not None:
-        params.control._solver = None
-    return solver, code
-
-
-def _hint(m: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    """Hint the next stage with this stage's whole solution."""
-    m.clear_hints()
-    values = list(solver.ResponseProto().solution)
-    hint = m.Proto().solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)

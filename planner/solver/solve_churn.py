@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from planner.solver.cpsat import hint_next, remaining_time, run_search
 from planner.solver.model import BuiltModel, Solution
-from planner.solver.solve import SolveParams, StageReport, _hint, _remaining, _run
+from planner.solver.params import SolveParams, StageReport
 from planner.solver.status import Level, SolveStatus, map_status
 
 CHURN = Level.CHURN
@@ -28,14 +29,14 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
         return None, StageReport(CHURN, SolveStatus.OPTIMAL, built.churn, float(built.churn), 0.0)
     m = built.model
     current = int(solver.Value(built.churn))  # the plan found so far: its churn is a bound
-    remaining = _remaining(params, started)
+    remaining = remaining_time(params, started)
     if remaining is not None and remaining <= 0 or params.control is not None and params.control.stopped:
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, 0.0)
     for expr, sign, value in fixed:
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
-    _hint(m, solver)
+    hint_next(m, solver)
     m.minimize(built.churn)
-    found, code = _run(m, params, label + CHURN, remaining, started, workers, presolve=presolve)
+    found, code = run_search(m, params, label + CHURN, remaining, started, workers, presolve=presolve)
     status = map_status(code, m)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):  # no time for a first solution: the hint stands
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, found.WallTime())

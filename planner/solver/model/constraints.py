@@ -14,9 +14,16 @@ from planner.rules.requirements import Requirements
 from planner.solver.model.variables import Expr, OfficeVars
 
 
+def conditions(m: cp_model.CpModel, v: OfficeVars) -> None:
+    """docs/reference.md §4.6 (rule 6): an office with a failed condition is attained in no year."""
+    if not v.office.conditions_ok:
+        for a in v.att:
+            m.add(a == 0)
+
+
 def _never(v: OfficeVars, t: int) -> bool:
     """The office cannot be attained in year t whatever the plan does (a failed condition)."""
-    return isinstance(v.att[t], int)
+    return not v.office.conditions_ok or isinstance(v.att[t], int)
 
 
 def _fix_unattainable(m: cp_model.CpModel, v: OfficeVars, t: int) -> None:

@@ -66,7 +66,7 @@ def _upper_bounds(o: OfficeReq, req: Requirements) -> list[int]:
 
 def make_office_vars(m: cp_model.CpModel, o: OfficeReq, req: Requirements, k: int) -> OfficeVars:
     T = len(req.years)
-    v = OfficeVars(o, att=[m.new_bool_var(f"att_{k}_{t}") if o.conditions_ok else 0 for t in range(T)])
+    v = OfficeVars(o, att=[m.new_bool_var(f"att_{k}_{t}") for t in range(T)])  # rule 6: constraints.conditions
     for r, ub in enumerate(_upper_bounds(o, req)):
         if ub > 0:
             v.hires[r] = [m.new_int_var(0, ub, f"h_{k}_{r}_{t}") for t in range(T)]
