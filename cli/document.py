@@ -78,7 +78,7 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 
     Fill it in Excel or WPS, then `plan validate|classify|solve` it directly.
     """
-    from planner.io.workbook_scenario import example_scenario, write_workbook
+    from planner.io.workbook_write import example_scenario, write_workbook
 
     if source is None:
         scenario, standard = example_scenario()
@@ -110,11 +110,11 @@ def convert(source: Path, target: Path, overwrite: bool) -> None:
     refuse_overwriting([target], scenario_inputs(loaded), overwrite)
     scenario = _portable(loaded, source, target)
     if target.suffix.lower() == ".xlsx":
-        from planner.io.workbook_scenario import write_workbook
+        from planner.io.workbook_write import write_workbook
 
         write_workbook(scenario, loaded.standard, target)
     else:
-        from planner.io.workbook_scenario import scenario_yaml
+        from planner.io.workbook_write import scenario_yaml
         from planner.plan import write_atomic
 
         write_atomic(target, scenario_yaml(scenario, source))

@@ -217,9 +217,9 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path: P
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The 8.5 MB workbook of issue 14 unpacked to 4.4 GB; the cap is checked on the zip's declared sizes
     (here lowered to 1 MB so that the test stays small)."""
-    import planner.io.office_table
+    import planner.io.spreadsheet
 
-    monkeypatch.setattr(planner.io.office_table, "MAX_XLSX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(planner.io.spreadsheet, "MAX_XLSX_UNPACKED", 1024 * 1024)
     path = workbook(tmp_path, XLSX_ROWS)
     padding = '<row r="9"/>' * 200_000  # 2.4 MB of XML that deflates to a few kB
     rewrite_sheet(tmp_path / "o.xlsx", lambda xml: xml.replace("</sheetData>", padding + "</sheetData>"))
@@ -229,9 +229,9 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(tmp_path: P
 
 def test_a_sheet_with_too_many_cells_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No `<dimension>` and one cell far to the right: every row pads out to column XFD."""
-    import planner.io.office_table
+    import planner.io.spreadsheet
 
-    monkeypatch.setattr(planner.io.office_table, "MAX_CELLS", 100_000)
+    monkeypatch.setattr(planner.io.spreadsheet, "MAX_CELLS", 100_000)
     path = workbook(tmp_path, XLSX_ROWS)
     rewrite_sheet(tmp_path / "o.xlsx", lambda xml: xml.replace('<dimension ref="A1:G4"/>', "").replace(
         "</sheetData>", "".join(f'<row r="{r}"><c r="XFD{r}"/></row>' for r in range(5, 50))

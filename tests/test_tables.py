@@ -202,7 +202,7 @@ def test_a_row_longer_than_the_header(tmp_path: Path) -> None:
 
 
 def test_docs_list_every_accepted_chinese_header_and_value() -> None:
-    from planner.io.office_table import HEADER_ALIASES, VALUE_ALIASES
+    from planner.io.office_columns import HEADER_ALIASES, VALUE_ALIASES
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "scenario.md").read_text(encoding="utf-8")
     missing = [h for h in [*HEADER_ALIASES, *(v for aliases in VALUE_ALIASES.values() for v in aliases)]

@@ -29,14 +29,14 @@ from typing import Any
 import yaml
 
 from planner.errors import ScenarioError
-from planner.io.loading import ALL, LoadedScenario, load_scenario
+from planner.io.loading import LoadedScenario, load_scenario
 from planner.io.scenario import HousingOption, Office, to_wan
 from planner.io.standards import is_builtin, standard_path
 from planner.plan import Action, PlanResult, write_atomic
 from planner.rules.actions import ActionType, Priced, price
 from planner.rules.attainment import initial_state
 from planner.rules.evaluate import apply
-from planner.rules.scopes import scopes_of
+from planner.rules.scopes import ALL, scopes_of
 from planner.rules.verify import verify_plan
 
 UNDERWAY = "underway-"  # id prefix of carried premises

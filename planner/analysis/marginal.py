@@ -22,9 +22,10 @@ from decimal import Decimal
 from typing import Any
 
 from planner.analysis.sweep import plan_processes, scale_budget
-from planner.io.loading import ALL, BudgetEntry, QuotaEntry
+from planner.io.loading import BudgetEntry, QuotaEntry
 from planner.io.scenario import to_wan
 from planner.rules.requirements import Limit, Requirements, limit_amount, with_limit
+from planner.rules.scopes import ALL
 from planner.rules.targets import scope_zh
 from planner.solver.components import components, split_requirements
 from planner.solver.params import SolveParams

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from planner.i18n import tr
-from planner.io.loading import ALL, BudgetEntry, LoadedScenario, QuotaEntry
+from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry
 from planner.io.scenario import to_wan
 from planner.io.standards import TIERS
+from planner.rules.scopes import ALL
 
 DASK_MISSING = ("--dask needs the optional Dask extra: pip install 'justice-office-planner[dask]' "
                 "(dask[distributed])")

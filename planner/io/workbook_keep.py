@@ -45,7 +45,7 @@ def read_keep(reader: Any) -> None:
 
 
 def write_keep(wb: Workbook, scenario: Scenario, sheet: Any) -> None:
-    """The 原方案行动 sheet, when the scenario has a `keep:` (`sheet` is workbook_scenario._sheet)."""
+    """The 原方案行动 sheet, when the scenario has a `keep:` (`sheet` is workbook_write._sheet)."""
     if scenario.keep is None:
         return
     rows = [[a.office, a.year, TYPE_ZH[a.type], getattr(a, ITEM[a.type]) if a.type in ITEM else None,

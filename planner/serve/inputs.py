@@ -143,7 +143,7 @@ def _put(shape: dict[Any, Any], scope: str, year: int, value: Any) -> None:
 
 def scenario_bytes(scenario: Any, loaded: Any, suffix: str, source_name: str) -> bytes:
     """The edited scenario as a file of the same kind as the upload (YAML, or the Excel template)."""
-    from planner.io.workbook_scenario import scenario_yaml, write_workbook
+    from planner.io.workbook_write import scenario_yaml, write_workbook
 
     if suffix == ".xlsx":
         with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:

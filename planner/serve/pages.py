@@ -208,7 +208,7 @@ def template() -> Response:
     import tempfile
     from pathlib import Path
 
-    from planner.io.workbook_scenario import example_scenario, write_workbook
+    from planner.io.workbook_write import example_scenario, write_workbook
     from planner.serve.worker import XLSX
 
     with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
