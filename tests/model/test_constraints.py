@@ -61,6 +61,19 @@ def hires(v: OfficeVars, req: Requirements, role: str) -> cp_model.LinearExprT:
     return sum(v.hires[r]) if r in v.hires else 0
 
 
+def test_conditions(tmp_path: Path) -> None:
+    # lianyungang-2019's small tier needs score ≥ 80 (docs/reference.md §4.6). At 80 the office may
+    # be attained; at 79.5 the family forbids it, whatever else holds.
+    def office(score: float) -> Requirements:
+        sc = {**copy.deepcopy(SCENARIO), "standard": "lianyungang-2019", "costs": {}, "offices": [{
+            "id": "A", "name": "甲镇", "county": "甲县", "kind": "township", "population": 20000, "tier": "small",
+            "staff": {"posts": 2, "assistants": 2}, "floor_area_m2": 200, "attributes": {"score": score}}]}
+        return derive(load(sc, tmp_path))
+
+    assert status(office(80), c.conditions) == SolveStatus.OPTIMAL
+    assert status(office(79.5), c.conditions) == SolveStatus.INFEASIBLE
+
+
 def test_staff_minimums(tmp_path: Path) -> None:
     # 3 posts and 1 mediator of 2: one mediator must be hired.
     req = requirements(tmp_path, {"staff": {"posts": 3, "mediators": 1}})

@@ -34,7 +34,7 @@ def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
     m = cp_model.CpModel()
     vs = [make_office_vars(m, o, req, k) for k, o in enumerate(req.offices)]
     for k, v in enumerate(vs):
-        c.conditions(m, v)
+        c.conditions(m, v, req)
         c.staff_minimums(m, v, req)
         c.total_staff(m, v, req)
         c.floor_area(m, v, req)

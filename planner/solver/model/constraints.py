@@ -14,7 +14,7 @@ from planner.rules.requirements import Requirements
 from planner.solver.model.variables import Expr, OfficeVars
 
 
-def conditions(m: cp_model.CpModel, v: OfficeVars) -> None:
+def conditions(m: cp_model.CpModel, v: OfficeVars, req: Requirements) -> None:
     """docs/reference.md §4.6 (rule 6): an office with a failed condition is attained in no year."""
     if not v.office.conditions_ok:
         for a in v.att:
