@@ -34,7 +34,8 @@ from planner.solver.status import SolveStatus
 
 def available() -> bool:
     try:
-        import highspy  # noqa: F401  # lazy: optional extra (highspy), see the module docstring
+        # lazy: optional (CP-SAT solves without it, docs/solver.md); and start-up: ~35 ms, cli/main's chain
+        import highspy  # noqa: F401
     except ImportError:
         return False
     return True
@@ -43,7 +44,7 @@ def available() -> bool:
 def _quiet_highs() -> Any:
     """A Highs instance; its one-time banner goes to the C-level stdout, which `plan solve
     --json` owns, so that stream is pointed at /dev/null while the first one is made."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     sys.stdout.flush()
     saved = os.dup(1)
@@ -180,7 +181,7 @@ def _limit_rows(h: Any, req: Requirements, cols: list[_OfficeCols], costs: dict[
 
 def _target_rows(h: Any, req: Requirements, cols: list[_OfficeCols]) -> list[Any]:
     """Each target cell's row; with soft targets, its shortfall column (returned)."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     index = req.office_index()
     shorts = []
@@ -200,7 +201,7 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
                   t0: float) -> tuple[list[int], list[bool], list[float] | None]:
     """Each level in turn, its optimum fixed before the next; stops at the first level not proven.
     Returns the levels' values, whether each is proven, and the last solution's columns."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     values: list[int] = []
     proven: list[bool] = []
@@ -233,7 +234,7 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
 
 def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
     """Level 4: the model's own churn rows and expression (planner/solver/model/churn.py), as HiGHS columns."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     def new_bool(name: str) -> Any:
         return h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)
@@ -243,7 +244,7 @@ def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
 
 def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:
     """One office's columns, attainment rows and cost per year (constraints.py, term by term)."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     INT, T = highspy.HighsVarType.kInteger, len(req.years)
 
@@ -325,7 +326,7 @@ def _pattern_rows(h: Any, req: Requirements, o: OfficeReq, att: list[Any], total
     """The CP-SAT model's redundant pattern rows (constraints.pattern_cost_bounds), as a MIP
     disaggregation: one binary per set of attained years, att[t] = Σ patterns holding t, and the
     office's total cost ≥ Σ pattern · its lower bound (the convex hull of the pattern choice)."""
-    import highspy  # lazy: optional extra
+    import highspy  # lazy: see available()
 
     T = len(req.years)
     if T > MAX_PATTERN_YEARS or not o.conditions_ok:
