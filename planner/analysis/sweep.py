@@ -20,6 +20,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypedDict
 
+from planner.analysis.compare import kpis
 from planner.errors import ScenarioError
 from planner.i18n import tr
 from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_scenario
@@ -187,9 +188,6 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
 
     Pure: it depends on its arguments and the file's content only, so it may run in this process,
     a child process or a Dask worker, with the same result."""
-    # lazy: start-up (compare and reports.tables add ~15 ms to every command; cli/main imports this module)
-    from planner.analysis.compare import kpis
-
     try:
         loaded = load_scenario(scenario_path)
     except ScenarioError as exc:  # re-raised plainly: ScenarioError does not survive pickling
