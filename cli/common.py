@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import inspect
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -11,9 +13,15 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
+from planner.analysis.explain import conflict_heading, target_need
 from planner.errors import ScenarioError
 from planner.i18n import LANGS, current_lang, set_lang, tr
+from planner.io.loading import ALLOW_OUTSIDE_ENV
+from planner.io.standards import is_builtin, standard_path
+from planner.rules.verify import PlanRefused, check_plan_file
+from planner.solver.params import DEFAULT_WORKERS
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_VIOLATIONS = 1, 3, 4, 5  # 2: usage, click's own
 
@@ -50,8 +58,6 @@ def user_text(value: object) -> str:
     """User data (names, ids, file names, messages quoting them) made safe to print with rich:
     control characters shown as `\\x1b` (no escape sequence reaches the terminal), rich markup
     such as `[red]` or `[/]` shown literally. Every command prints user text through this."""
-    from rich.markup import escape
-
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", str(value))
     return escape(text)
@@ -64,10 +70,6 @@ def no_plan_within(seconds: float | None) -> str:
 
 def print_conflict(conflict: Any) -> None:
     """Hard targets that cannot all be met, as `plan explain` words them (planner/analysis/explain.py)."""
-    from rich.markup import escape
-
-    from planner.analysis.explain import conflict_heading, target_need
-
     err.print(escape(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
     for c in conflict:
         err.print("  " + escape(tr(*target_need(c))))
@@ -80,8 +82,6 @@ def lang_option(fn: F) -> F:
     (eager), so that even errors in the other options are in that language. A command that takes a
     `lang` parameter receives the chosen language ("zh" or "en"), never None.
     """
-    import inspect
-
     def choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
         set_lang(value)  # also None: one command's choice never leaks into the next (tests, REPLs)
         return current_lang()
@@ -95,8 +95,6 @@ def lang_option(fn: F) -> F:
 
 def solve_options(fn: F) -> F:
     """The options every solving command shares."""
-    from planner.solver.params import DEFAULT_WORKERS
-
     options = [
         click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
                      help="Seconds for the whole solve, model build included."),
@@ -126,10 +124,6 @@ def allow_outside_option(fn: F) -> F:
     def choose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         if not value:
             return
-        import os
-
-        from planner.io.loading import ALLOW_OUTSIDE_ENV  # here, not at import: `plan --help` stays quick
-
         old = os.environ.get(ALLOW_OUTSIDE_ENV)
         os.environ[ALLOW_OUTSIDE_ENV] = "1"
         ctx.call_on_close(lambda: os.environ.pop(ALLOW_OUTSIDE_ENV) if old is None
@@ -179,9 +173,6 @@ def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool
                       loaded: Any = None) -> Any:
     """`planner.rules.verify.check_plan_file` for a command: notes on stderr; a plan that fails is each
     violation listed and exit 5, nothing written."""
-    from planner.i18n import tr
-    from planner.rules.verify import PlanRefused, check_plan_file
-
     try:
         checked = check_plan_file(plan_file, scenario, force=force, loaded=loaded)
     except PlanRefused as exc:
@@ -202,8 +193,6 @@ def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool
 def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | None], overwrite: bool) -> None:
     """An output that is one of the inputs (same file after resolving links and `..`) is refused
     unless --overwrite: `plan advance S P -o S` would replace the scenario it reads."""
-    from planner.i18n import tr
-
     if overwrite:
         return
     given = {p.resolve(): p for p in inputs if p is not None}
@@ -217,8 +206,6 @@ def refuse_overwriting(outputs: Sequence[Path | None], inputs: Sequence[Path | N
 
 def scenario_inputs(loaded: Any) -> list[Path]:
     """The files a loaded scenario was read from: itself, its office table, its standard file."""
-    from planner.io.standards import is_builtin, standard_path
-
     folder = Path(loaded.file).parent
     files = [Path(loaded.file)]
     if isinstance(loaded.scenario.offices, str):

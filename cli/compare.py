@@ -25,7 +25,21 @@ from cli.common import (
     solve_options,
     user_text,
 )
+from cli.replan import churn_csv_rows, print_compare_churn
+from planner.analysis.compare import (
+    NoPlanError,
+    actions_by_office,
+    compare as run_compare,
+    kpi_rows,
+    kpis,
+    load_for_compare,
+    office_differences,
+    plan_names,
+)
 from planner.i18n import current_lang, tr
+from planner.rules.verify import PlanRefused
+from planner.solver.params import SolveParams
+from planner.solver.status import SolveStatus
 
 COMPARE_EPILOG = """\b
 Examples:
@@ -57,11 +71,6 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     mixed. Exit 3 when a scenario's hard targets are infeasible (use --soft-targets), 4 when no
     plan is found in time, 5 when a plan.json fails verification.
     """
-    from planner.analysis.compare import NoPlanError, compare as run_compare, load_for_compare
-    from planner.rules.verify import PlanRefused
-    from planner.solver.params import SolveParams
-    from planner.solver.status import SolveStatus
-
     if len(files) < 2:
         raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
     if as_json and as_csv:
@@ -100,9 +109,6 @@ def _label(p: Any) -> str:
 
 
 def _compare_terminal(plans: list[Any]) -> None:
-    from cli.replan import print_compare_churn
-    from planner.analysis.compare import kpi_rows, kpis, office_differences, plan_names
-
     labels = _labels(plans)
     t = Table(title="对比 Comparison (A is the baseline)")
     t.add_column("指标 KPI")
@@ -146,9 +152,7 @@ def _compare_csv(plans: list[Any]) -> None:
     """One rectangular table: KPI rows, then every (office, year) whose attainment differs between
     any plans and every office whose actions differ, with each plan's value in its column, then
     the churn of each plan against the first (cli/replan.py)."""
-    from cli.replan import churn_csv_rows
-    from planner.analysis.compare import actions_by_office, kpi_rows, kpis, plan_names
-    from planner.reports.cells import write_csv
+    from planner.reports.cells import write_csv  # lazy: start-up (openpyxl, ~0.2 s for every command)
 
     rows: list[list[Any]] = []
     zh = current_lang() == "zh"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -18,12 +17,13 @@ from cli.common import (
     scenario_inputs,
     user_text,
 )
+from cli.export import _context, _inputs
+from planner.analysis.advance import _standard_ref
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.i18n import tr
-
-if TYPE_CHECKING:
-    from planner.io.loading import LoadedScenario
-    from planner.io.scenario import Scenario
+from planner.io.loading import LoadedScenario, load_scenario
+from planner.io.scenario import Scenario
+from planner.plan import write_atomic
 
 
 @click.command(epilog="\b\nExample:\n  plan document out/2022/plan.json -o 2022年司法所建设工作计划.docx "
@@ -47,9 +47,7 @@ def document(plan_file: Path, output: Path, title: str | None, unit: str | None,
     Exit 5 when the plan does not verify against the scenario (there is no --force: a draft is
     only written from a verified plan).
     """
-    from cli.export import _context, _inputs
-    from planner.plan import write_atomic
-    from planner.reports.document import build_document
+    from planner.reports.document import build_document  # lazy: start-up (python-docx and lxml)
 
     try:
         plan, ctx = _context(plan_file, scenario, force=False)
@@ -78,13 +76,11 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 
     Fill it in Excel or WPS, then `plan validate|classify|solve` it directly.
     """
-    from planner.io.workbook_write import example_scenario, write_workbook
+    from planner.io.workbook_write import example_scenario, write_workbook  # lazy: start-up (openpyxl)
 
     if source is None:
         scenario, standard = example_scenario()
     else:
-        from planner.io.loading import load_scenario
-
         loaded = load_scenario(source)
         refuse_overwriting([output], scenario_inputs(loaded), overwrite)
         scenario, standard = _portable(loaded, source, output), loaded.standard
@@ -102,7 +98,7 @@ def template(output: Path, source: Path | None, overwrite: bool) -> None:
 @reports_input_errors
 def convert(source: Path, target: Path, overwrite: bool) -> None:
     """Convert a scenario between YAML and XLSX (either way; the source is validated first)."""
-    from planner.io.loading import load_scenario
+    from planner.io.workbook_write import scenario_yaml, write_workbook  # lazy: start-up (openpyxl)
 
     if target.suffix.lower() not in (".xlsx", ".yaml", ".yml"):
         raise click.UsageError(tr("目标文件应为 .xlsx、.yaml 或 .yml", "the target must be .xlsx, .yaml or .yml"))
@@ -110,19 +106,12 @@ def convert(source: Path, target: Path, overwrite: bool) -> None:
     refuse_overwriting([target], scenario_inputs(loaded), overwrite)
     scenario = _portable(loaded, source, target)
     if target.suffix.lower() == ".xlsx":
-        from planner.io.workbook_write import write_workbook
-
         write_workbook(scenario, loaded.standard, target)
     else:
-        from planner.io.workbook_write import scenario_yaml
-        from planner.plan import write_atomic
-
         write_atomic(target, scenario_yaml(scenario, source))
     out.print(tr(f"已写入 {user_text(target)}", f"wrote {user_text(target)}"))
 
 
 def _portable(loaded: LoadedScenario, source: Path, output: Path) -> Scenario:
     """The scenario with a standard path rewritten relative to the output's folder."""
-    from planner.analysis.advance import _standard_ref
-
     return loaded.scenario.model_copy(update={"standard": _standard_ref(loaded, source, output)})

@@ -3,6 +3,7 @@ and the marginal value of every budget and quota entry."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -19,14 +20,19 @@ from cli.common import (
     out,
     print_table,
     progress_line,
+    read_checked_plan,
     reports_input_errors,
     scenario_argument,
     solve_options,
     user_text as escape,
 )
+from planner.analysis.explain import explain_infeasible, explain_plan
 from planner.i18n import tr
+from planner.io.loading import load_scenario
+from planner.pipeline import plan_requirements, prepare
 from planner.rules.scopes import ALL
 from planner.rules.targets import scope_zh
+from planner.solver.params import SolveParams
 
 EPILOG = """\b
 Examples:
@@ -62,11 +68,6 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
        and what 10% less (one less) costs, ranked (re-solves run in parallel).
     The same content goes into plan.json with `plan solve --explain`.
     """
-    from planner.analysis.explain import explain_infeasible, explain_plan
-    from planner.io.loading import load_scenario
-    from planner.pipeline import prepare
-    from planner.solver.params import SolveParams
-
     loaded = load_scenario(scenario)
     _check_offices(office_ids, [o.id for o in loaded.offices])
     plan = _read_plan(plan_file, loaded) if plan_file else None
@@ -105,8 +106,6 @@ def explain(scenario: Path, plan_file: Path | None, office_ids: tuple[str, ...],
 
 
 def _check_offices(asked: tuple[str, ...], known: list[str]) -> None:
-    import difflib
-
     for oid in asked:
         if oid not in known:
             lower = {k.lower(): k for k in known}  # ids differ from what was typed mostly in case
@@ -117,14 +116,10 @@ def _check_offices(asked: tuple[str, ...], known: list[str]) -> None:
 
 def _read_plan(plan_file: Path, loaded: Any) -> Any:
     """A plan to explain must be this scenario's and pass `verify` (its figures are relied on)."""
-    from cli.common import read_checked_plan
-
     return read_checked_plan(plan_file, loaded=loaded).plan
 
 
 def _solve(loaded: Any, req: Any, params: Any) -> Any:
-    from planner.pipeline import plan_requirements
-
     run = plan_requirements(loaded, req, params, verify=False)
     if run.plan is None:
         err.print(no_plan_within(params.time_limit))

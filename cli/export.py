@@ -7,7 +7,6 @@ next year's scenario (rolling re-planning).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -24,10 +23,11 @@ from cli.common import (
     scenario_inputs,
     user_text,
 )
-
-if TYPE_CHECKING:
-    from planner.plan import PlanResult
-    from planner.reports.tables import Context
+from planner.analysis.advance import AdvanceError, advance_scenario
+from planner.io.loading import load_scenario
+from planner.plan import PlanResult, write_atomic
+from planner.reports.html import render_report
+from planner.reports.tables import Context, build_tables, load_context
 
 PLAN_ARG = click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 SCENARIO_OPT = click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path),
@@ -37,8 +37,6 @@ SCENARIO_OPT = click.option("--scenario", type=click.Path(dir_okay=False, path_t
 
 def _context(plan_file: Path, scenario: Path | None, force: bool) -> tuple[PlanResult, Context]:
     """The plan, checked against its scenario (refused when it fails), and what the tables draw on."""
-    from planner.reports.tables import load_context
-
     checked = read_checked_plan(plan_file, scenario, force)
     ctx = load_context(checked.plan, checked.loaded, checked.verified, scenario)
     for note in ctx.notes:
@@ -67,8 +65,7 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
     """Export a solved plan: 汇总, 任务清单, 时间进度表, 达标情况, 经费.
 
     The plan is verified against its scenario first (exit 5 with the violations when it fails)."""
-    from planner.reports.tables import build_tables
-    from planner.reports.xlsx import csv_paths, write_csv, write_xlsx
+    from planner.reports.xlsx import csv_paths, write_csv, write_xlsx  # lazy: start-up (openpyxl)
 
     if xlsx is None and csv_dir is None:
         raise click.UsageError("give --xlsx FILE and/or --csv DIR")
@@ -98,9 +95,6 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, forc
     """Write a self-contained HTML report: summary, charts, office table, explanations.
 
     The plan is verified against its scenario first (exit 5 with the violations when it fails)."""
-    from planner.plan import write_atomic
-    from planner.reports.html import render_report
-
     plan, ctx = _context(plan_file, scenario, force)
     refuse_overwriting([output], _inputs(plan_file, scenario, ctx), overwrite)
     write_atomic(output, render_report(plan, ctx, lang))
@@ -126,9 +120,6 @@ def advance(scenario: Path, plan_file: Path, through: int, output: Path, force: 
     are carried as free housing options; recurring costs already committed are taken off the
     remaining budgets (see docs/outputs.md).
     """
-    from planner.analysis.advance import AdvanceError, advance_scenario
-    from planner.io.loading import load_scenario
-
     loaded = load_scenario(scenario)
     refuse_overwriting([output], [plan_file, *scenario_inputs(loaded)], overwrite)
     checked = read_checked_plan(plan_file, loaded=loaded, force=force)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cli.common import lang_option
+from planner.analysis.generate import Scopes, generate as make, write_scenario
 
 
 @click.command(epilog="\b\nExamples:\n  plan generate --offices 300 --seed 1 -o bench/300.yaml\n"
@@ -34,8 +35,6 @@ from cli.common import lang_option
 def generate(offices: int, seed: int, years: int, tightness: float, start_year: int, soft: bool,
              budget_scope: str, target_scope: str, cities: int | None, provinces: int | None, out: Path) -> None:
     """Write a synthetic scenario (jiangsu-2021) with realistic distributions (docs/benchmarks.md)."""
-    from planner.analysis.generate import Scopes, generate as make, write_scenario
-
     scenario = make(offices, seed, years, tightness, start_year, soft,
                     Scopes(budget_scope, target_scope, cities, provinces))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,7 @@ from planner.io.loading import LoadedScenario, load_scenario
 from planner.io.scenario import Scenario
 from planner.pipeline import PlanRun, plan_scenario
 from planner.plan import PlanResult, write_atomic
+from planner.reports.tables import build_tables
 from planner.rules.classify import classify_all
 from planner.rules.targets import scope_zh
 from planner.rules.verify import PlanRefused, check_plan_file
@@ -117,7 +118,7 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
     if as_json:
         click.echo(json.dumps({"offices": rows}, ensure_ascii=False, indent=2))
     elif as_csv:
-        from planner.reports.cells import write_csv  # openpyxl: imported when used (start-up, see _write_xlsx)
+        from planner.reports.cells import write_csv  # lazy: start-up (openpyxl, see _write_xlsx)
 
         header = list(rows[0]) if rows else ["id"]
         write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
@@ -286,8 +287,7 @@ _esc = user_text
 def _write_xlsx(plan: PlanResult, loaded: LoadedScenario, target: Path) -> None:
     """`--xlsx`. openpyxl (180 modules) is imported here, not at start-up: imported with the module,
     `python -c "import cli.main"` took 0.9–1.8 s longer (7 runs each on the shared 2-core machine)."""
-    from planner.reports.tables import build_tables
-    from planner.reports.xlsx import write_xlsx
+    from planner.reports.xlsx import write_xlsx  # lazy: start-up (openpyxl)
 
     write_xlsx(build_tables(plan, loaded), target)
 

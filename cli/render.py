@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -11,7 +12,7 @@ from cli.common import user_text as u
 from planner.i18n import tr
 from planner.io.scenario import Office
 from planner.io.standards import TIER_ZH
-from planner.plan import PlanResult
+from planner.plan import Action, PlanResult
 from planner.reports.labels import STATUS_ZH
 from planner.rules.actions import ActionType, spec
 from planner.rules.classify import Classification
@@ -93,8 +94,6 @@ def churn_line(churn: Any, label: str) -> str:
 
 def churn_rows(churn: Any, names: Any) -> list[list[str]]:
     """One row per action not kept: office, name, action, earlier, now, change, causes (plain text)."""
-    from planner.plan import Action
-
     rows = []
     for i in churn.actions:
         if i.change == "kept":
@@ -144,8 +143,6 @@ def cause_text(c: Any, names: Any) -> str:
 
 
 def _value(v: Any) -> str:
-    import json
-
     if v is None:
         return tr("无", "none")
     text = f"{v:g}" if isinstance(v, float) else str(v) if not isinstance(v, (dict, list)) else json.dumps(

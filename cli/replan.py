@@ -11,7 +11,12 @@ from typing import Any, TypeVar
 import click
 
 from cli.common import EXIT_VIOLATIONS, SHOWN_VIOLATIONS, err, out, print_table, user_text
+from cli.render import churn_line, churn_rows, churn_table
+from planner.analysis.compare import plan_churn
+from planner.analysis.replan import from_plan_file, from_scenario
 from planner.i18n import current_lang, tr
+from planner.reports.tables import Names
+from planner.rules.verify import PlanRefused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,9 +41,6 @@ def keep_options(fn: F) -> F:
 def earlier_plan(keep: Path | None, no_keep: bool, force: bool, loaded: Any) -> Any:
     """The earlier plan to keep to (planner.analysis.replan.Earlier) or None; a plan that fails verification
     is each violation listed and exit 5."""
-    from planner.analysis.replan import from_plan_file, from_scenario
-    from planner.rules.verify import PlanRefused
-
     if keep is not None and no_keep:
         raise click.UsageError("--keep and --no-keep cannot be combined")
     if keep is None:
@@ -59,9 +61,6 @@ def earlier_plan(keep: Path | None, no_keep: bool, force: bool, loaded: Any) -> 
 
 def print_churn(plan: Any, loaded: Any) -> None:
     """The churn line and a table of every action not kept, in the command's language."""
-    from cli.render import churn_line, churn_table
-    from planner.reports.tables import Names
-
     churn = plan.churn
     if churn is None:
         return
@@ -78,10 +77,6 @@ def print_churn(plan: Any, loaded: Any) -> None:
 
 def print_compare_churn(base: Any, other: Any, b: str, o: str) -> None:
     """`plan compare`: how plan `o` changes plan `b`'s actions in its horizon, with the causes."""
-    from cli.render import churn_line, churn_table
-    from planner.analysis.compare import plan_churn
-    from planner.reports.tables import Names
-
     churn = plan_churn(base, other)
     out.print(user_text(f"{o}: " + churn_line(churn, b)))
     if churn.churn:
@@ -93,10 +88,6 @@ def churn_csv_rows(plans: list[Any]) -> list[list[Any]]:
     """`plan compare --csv`: a row per action not kept, section `churn`: the change as metric, the
     office, action and causes as label, the year, then the earlier side under the baseline's
     column and the present side under the other plan's."""
-    from cli.render import churn_rows
-    from planner.analysis.compare import plan_churn
-    from planner.reports.tables import Names
-
     rows: list[list[Any]] = []
     for k, other in enumerate(plans[1:], start=1):
         churn = plan_churn(plans[0], other)

@@ -85,7 +85,7 @@ def exit_now(code: int, flush: bool = True) -> None:
     handler, `flush=False`: the interrupted thread may hold a stream's lock."""
 
 
-    import psutil  # only on the way out
+    import psutil  # lazy: start-up (~28 ms for every command; needed only on the way out)
 
     with contextlib.suppress(Exception):
         for child in psutil.Process().children(recursive=True):

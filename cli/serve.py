@@ -35,6 +35,7 @@ def serve(host: str, port: int, data: Path, token: str | None, jobs: int | None,
     """Start the local web workbench: upload a scenario, solve it with live progress, see the report,
     download plan.json / the workbook / the Word draft, sweep budgets, compare runs; a JSON API
     (docs/api.md). The run history is kept in --data and survives restarts."""
+    # lazy: optional extra (serve: uvicorn, fastapi, jinja2), for this command only
     import uvicorn
 
     from planner.serve.app import Settings, create_app

@@ -23,8 +23,21 @@ from cli.common import (
     scenario_argument,
     user_text,
 )
-from planner.analysis.sweep import SweepPoint
+from planner.analysis.sweep import (
+    SweepError,
+    SweepPoint,
+    VariantParams,
+    cheapest_meeting_targets,
+    eta,
+    grid,
+    parse_scales,
+    plan_processes,
+    run_sweep,
+    sweep_report,
+)
+from planner.io.loading import load_scenario
 from planner.io.standards import TIER_ZH
+from planner.reports.charts import CHART_MISSING, ChartUnavailable, frontier_chart
 from planner.solver.status import SolveStatus
 
 SWEEP_EPILOG = """\b
@@ -74,16 +87,6 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
     last-year attainment per tier, cost, targets met and shortfall, and marks (★) the cheapest scale
     that meets every target. Variants run in parallel, one per core, or on a Dask cluster (--dask).
     """
-    from planner.analysis.sweep import (
-        SweepError,
-        VariantParams,
-        grid,
-        parse_scales,
-        plan_processes,
-        run_sweep,
-    )
-    from planner.io.loading import load_scenario
-
     if as_json and as_csv:
         raise click.UsageError("--json and --csv cannot be combined")
     scales = []
@@ -120,8 +123,6 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
 
 def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as_json: bool,
                   seconds: float, as_csv: bool = False) -> None:
-    from planner.analysis.sweep import cheapest_meeting_targets, sweep_report
-
     best = cheapest_meeting_targets(results)
     if as_json:
         click.echo(json.dumps(sweep_report(results), ensure_ascii=False, indent=2))
@@ -139,7 +140,7 @@ def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as
 
 def _sweep_csv(results: list[SweepPoint], best: int | None) -> None:
     """The frontier, one row per variant, figures unformatted (cells.write_csv: BOM, neutralised)."""
-    from planner.reports.cells import write_csv
+    from planner.reports.cells import write_csv  # lazy: start-up (openpyxl, ~0.2 s for every command)
 
     tiers = [t for t in ("large", "medium", "small", "all")
              if any(t in (p["attainment_last_year"] or {}) for p in results)]
@@ -158,10 +159,8 @@ def _sweep_csv(results: list[SweepPoint], best: int | None) -> None:
 
 
 def _check_chart_possible(explicit: bool) -> None:
-    from planner.reports.charts import CHART_MISSING
-
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib  # noqa: F401  # lazy: optional extra (chart)
     except ImportError:
         if explicit:
             raise click.UsageError(CHART_MISSING) from None
@@ -169,8 +168,6 @@ def _check_chart_possible(explicit: bool) -> None:
 
 
 def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix: Path) -> None:
-    from planner.reports.charts import ChartUnavailable, frontier_chart
-
     try:
         chart = frontier_chart(results, best, title, prefix)
     except ChartUnavailable:
@@ -251,8 +248,6 @@ class _SweepProgress:
         self._draw()
 
     def _draw(self) -> None:
-        from planner.analysis.sweep import eta
-
         if not self.enabled:
             return
         left = eta(self.finished, self.total, self.elapsed())

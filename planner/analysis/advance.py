@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,6 @@ def advance_scenario(loaded: LoadedScenario, plan: PlanResult, through: int, sou
 def roll_on(loaded: LoadedScenario, plan: PlanResult, through: int) -> tuple[LoadedScenario, list[Action]]:
     """The scenario `plan advance` would write for `through`, loaded (written only to a temporary
     folder), and its `keep:` actions. What a re-plan's churn is measured against (planner/analysis/replan.py)."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "rolled.yaml"
         adv = advance_scenario(loaded, plan, through, Path(loaded.file), out)

@@ -21,6 +21,7 @@ from planner.io.scenario import to_wan
 from planner.plan import Cause, ChurnItem
 from planner.rules.requirements import Requirements
 from planner.rules.scopes import ALL
+from planner.solver.components import components
 
 ORDER = ("office", "quota", "budget", "target", "costs", "settings")
 
@@ -105,8 +106,6 @@ def attribute(items: list[ChurnItem], changes: list[Change], req: Requirements) 
     """The items with their causes (kept items have none)."""
     if not changes:
         return items
-    from planner.solver.components import components
-
     ids = [o.id for o in req.offices]
     group: dict[str, frozenset[str]] = {}
     for part in components(req):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planner.analysis.replan import from_scenario
+from planner.analysis.replan import churn_section, earlier_of, from_scenario
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.io.loading import load_scenario
 from planner.io.scenario import to_wan, to_yuan
@@ -23,7 +23,9 @@ from planner.pipeline import plan_scenario
 from planner.plan import FORMAT, Action, Churn, EarlierRef, PlanResult, PlanTooLarge, read_plan_bytes
 from planner.reports.tables import Names
 from planner.rules.actions import spec
+from planner.rules.requirements import derive
 from planner.rules.targets import ALL, TargetCell
+from planner.rules.verify import check_plan_file
 from planner.solver.params import SolveParams
 from planner.solver.status import SolveStatus
 
@@ -77,8 +79,6 @@ def load_for_compare(path: Path, params: SolveParams, soft_targets: bool | None 
                      force: bool = False) -> ComparedPlan:
     """A plan.json is checked against the scenario it names (verify.check_plan_file: refused when it
     fails); anything else is taken for a scenario and solved."""
-    from planner.rules.verify import check_plan_file
-
     display = str(path)
     if not path.is_file():
         raise ScenarioError([ScenarioIssue(display, None, "", "file not found")])
@@ -261,9 +261,6 @@ def compare(plans: list[ComparedPlan]) -> dict[str, Any]:
 def plan_churn(base: ComparedPlan, other: ComparedPlan) -> Churn:
     """How `other` changes the baseline's actions in its own horizon (docs/reference.md §9 `churn`),
     with the input changes behind them when both scenarios are known (planner/analysis/churn_causes.py)."""
-    from planner.analysis.replan import churn_section, earlier_of
-    from planner.rules.requirements import derive
-
     years = list(other.loaded.years) if other.loaded is not None else list(plan_years(other.plan))
     ref = EarlierRef(plan=base.label, source="compare", verified=base.verified)
     earlier = earlier_of(base.plan, base.loaded, years, {o.id for o in other.plan.offices}, ref)

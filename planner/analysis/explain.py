@@ -122,6 +122,7 @@ def _restore(req: Requirements, limit: BudgetEntry | QuotaEntry) -> Restore:
 def _describe(req: Requirements, cells: tuple[TargetCell, ...] | list[TargetCell],
               limits: list[BudgetEntry | QuotaEntry], restores: tuple[Restore, ...],
               most: dict[TargetCell, int], role_zh: Callable[[str], str]) -> tuple[str, str]:
+    # lazy: start-up (office_explain and marginal, below: 16–22 ms more for every command; cli/main imports this)
     from planner.analysis.office_explain import route_blockers
 
     head_zh, head_en = conflict_heading(len(cells))
@@ -202,6 +203,7 @@ def explain_plan(loaded: LoadedScenario, req: Requirements, plan: PlanResult | N
     """The `explanations` section of plan.json: each office's path and, for a whole plan, the
     marginal values of every budget and quota entry (plain data, as written to plan.json).
     `progress` is told what is being done, e.g. "offices 12/88"."""
+    # lazy: start-up (see _describe)
     from planner.analysis.marginal import marginal_values
     from planner.analysis.office_explain import explain_offices
 

@@ -41,11 +41,20 @@ from __future__ import annotations
 import csv
 import math
 import random
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from planner.io.loading import load_scenario, load_standard_file
+from planner.io.scenario import Office
+from planner.io.standards import builtin_path
+from planner.rules.classify import classify_all
+from planner.rules.requirements import derive
+from planner.rules.targets import required_count
+from planner.solver.model.bounds import pattern_lower_bound
 
 ROLES = ["posts", "mediators", "rule_of_law_sw", "legal_service_sw", "correction_sw", "resettlement_sw"]
 NEED = {"large": {"posts": 4, "mediators": 3, "rule_of_law_sw": 1, "legal_service_sw": 1},
@@ -172,11 +181,6 @@ def _ranks(rows: list[dict[str, Any]], rnd: random.Random) -> None:
 
 
 def _tiers(rows: list[dict[str, Any]]) -> dict[str, str]:
-    from planner.io.loading import load_standard_file
-    from planner.io.scenario import Office
-    from planner.io.standards import builtin_path
-    from planner.rules.classify import classify_all
-
     std = load_standard_file(builtin_path("jiangsu-2021"), "jiangsu-2021")
     return {k: c.tier for k, c in classify_all([Office.model_validate(o) for o in rows], std).items()}
 
@@ -206,13 +210,6 @@ def _state(o: dict[str, Any], tier: str, horizon: list[int], rnd: random.Random)
 
 def _limits(scenario: dict[str, Any], tiers: dict[str, str], tightness: float) -> None:
     """Budgets and post quotas from a greedy lower-bound estimate of meeting each year's targets."""
-    import tempfile
-
-    from planner.io.loading import load_scenario
-    from planner.rules.requirements import derive
-    from planner.rules.targets import required_count
-    from planner.solver.model.bounds import pattern_lower_bound
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.yaml"
         write_scenario(scenario, path)

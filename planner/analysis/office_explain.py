@@ -38,6 +38,7 @@ from planner.rules.scopes import scopes_of
 from planner.solver.model import build_model
 from planner.solver.model.build import BuiltModel
 from planner.solver.model.constraints import office_cost
+from planner.solver.result import prune_free_surplus, solution_actions
 from planner.solver.status import SolveStatus, check_solver, map_status
 
 SOLVE_SECONDS = 10.0  # one office alone: milliseconds in practice
@@ -211,8 +212,6 @@ def _solve(sub: Requirements, must: set[int], minimise: Any = None,
 def cheapest_path(loaded: LoadedScenario, req: Requirements, o: OfficeReq, office: Office,
                   t: int) -> CheapestPath:
     """The least total cost over the horizon to attain in year index t and every later year."""
-    from planner.solver.result import prune_free_surplus, solution_actions
-
     year = req.years[t]
     must = set(range(t, len(req.years)))
     sub = _alone(req, o)

@@ -11,16 +11,19 @@ changes are named against (planner/analysis/churn_causes.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from planner.analysis.advance import roll_on
 from planner.analysis.churn import churn_items, counts, slots
+from planner.analysis.churn_causes import attribute, input_changes
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.i18n import tr
 from planner.io.loading import LoadedScenario
 from planner.plan import Action, Churn, EarlierRef, PlanResult
 from planner.rules.actions import ActionType
 from planner.rules.requirements import KeptOffice, Requirements
+from planner.rules.verify import check_plan_file
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,6 @@ class Earlier:
 def from_plan_file(plan_file: Path, loaded: LoadedScenario, force: bool = False) -> Earlier:
     """`--keep PLAN`: checked against its scenario (PlanRefused / ScenarioError, as `plan verify`),
     and its offices must be this scenario's (ScenarioError naming those that differ) unless `force`."""
-    from planner.rules.verify import check_plan_file
-
     checked = check_plan_file(plan_file, force=force)
     notes = list(checked.notes)
     theirs, ours = {o.id for o in checked.plan.offices}, {o.id for o in loaded.offices}
@@ -84,8 +85,6 @@ def earlier_of(plan: PlanResult, then: LoadedScenario | None, years: list[int], 
 
 
 def _rolled(then: LoadedScenario, plan: PlanResult, start: int) -> tuple[LoadedScenario, list[Action]]:
-    from planner.analysis.advance import roll_on
-
     return roll_on(then, plan, start - 1)
 
 
@@ -116,8 +115,6 @@ def kept_offices(req: Requirements, actions: tuple[Action, ...]) -> dict[str, Ke
 
 def with_keep(req: Requirements, earlier: Earlier | None) -> Requirements:
     """`req` with level 4 against `earlier` (unchanged without one)."""
-    from dataclasses import replace
-
     return req if earlier is None else replace(req, keep=kept_offices(req, earlier.actions))
 
 
@@ -127,8 +124,6 @@ def churn_section(earlier: Earlier, actions: list[Action], years: list[int], loa
     and the input changes that hold its office (when both scenarios are known)."""
     items = churn_items(earlier.actions, actions)
     if earlier.baseline is not None and loaded is not None and req is not None:
-        from planner.analysis.churn_causes import attribute, input_changes
-
         items = attribute(items, input_changes(earlier.baseline, loaded, req), req)
     return Churn(earlier=earlier.ref, years=list(years), **counts(items), actions=items)
 

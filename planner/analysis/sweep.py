@@ -20,11 +20,16 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypedDict
 
+from planner.analysis.compare import kpis
+from planner.errors import ScenarioError
 from planner.i18n import tr
-from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry
+from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_scenario
 from planner.io.scenario import to_wan
 from planner.io.standards import TIERS
+from planner.pipeline import plan_scenario
 from planner.rules.scopes import ALL
+from planner.solver.params import DEFAULT_WORKERS, SolveParams
+from planner.solver.pool import run_each
 
 DASK_MISSING = ("--dask needs the optional Dask extra: pip install 'justice-office-planner[dask]' "
                 "(dask[distributed])")
@@ -183,12 +188,6 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
 
     Pure: it depends on its arguments and the file's content only, so it may run in this process,
     a child process or a Dask worker, with the same result."""
-    from planner.analysis.compare import kpis
-    from planner.errors import ScenarioError
-    from planner.io.loading import load_scenario
-    from planner.pipeline import plan_scenario
-    from planner.solver.params import SolveParams
-
     try:
         loaded = load_scenario(scenario_path)
     except ScenarioError as exc:  # re-raised plainly: ScenarioError does not survive pickling
@@ -245,8 +244,6 @@ def plan_processes(variants: int, workers: int | None, cpus: int | None = None) 
     given, the workers of one `plan solve` (DEFAULT_WORKERS, measured best even on 2 cores) shared
     between them, and at least a core's worth each. A component large enough for a staged solve
     needs the portfolio: with 1 worker a 300-office city-wide variant found no plan in 60 s."""
-    from planner.solver.params import DEFAULT_WORKERS
-
     cpus = cpus or os.cpu_count() or 1
     processes = max(1, min(variants, cpus))
     return processes, workers or max(1, cpus // processes, DEFAULT_WORKERS // processes)
@@ -264,8 +261,6 @@ def run_sweep(scenario_path: str | Path, points: Sequence[tuple[Decimal, Decimal
 
 def _run_local(path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
                processes: int, on_done: OnDone | None) -> list[SweepPoint]:
-    from planner.solver.pool import run_each
-
     finished = 0
 
     def report(_: int, point: SweepPoint) -> None:
@@ -286,9 +281,9 @@ def check_scheduler(address: str, seconds: float = DASK_CONNECT_SECONDS) -> None
     `Client(address, timeout=…)` waits forever on a port that accepts connections but does not
     speak Dask's protocol (e.g. a web server), so the scheduler is first asked who it is, with a
     deadline on the whole exchange."""
-    import asyncio
+    import asyncio  # lazy: start-up (~27 ms; this module is in cli/main's chain), needed only with Dask
 
-    from distributed.core import rpc
+    from distributed.core import rpc  # lazy: optional extra (dask)
 
     async def identity() -> Any:
         remote = rpc(address, timeout=seconds)
@@ -315,7 +310,7 @@ def check_scheduler(address: str, seconds: float = DASK_CONNECT_SECONDS) -> None
 def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]], params: VariantParams,
               on_done: OnDone | None) -> list[SweepPoint]:
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, as_completed  # lazy: optional extra (dask)
     except ImportError:
         raise SweepError(DASK_MISSING) from None
     check_scheduler(address)

@@ -70,6 +70,7 @@ def load_scenario(path: str | Path, display: str | None = None, allow_outside: b
     if not _is_file(path):
         raise ScenarioError([ScenarioIssue(display, None, "", tr("找不到文件", "file not found"))])
     if path.suffix.lower() == ".xlsx":  # the Excel scenario template (`plan template`)
+        # lazy: import cycle (workbook_read imports this module); start-up (it pulls in openpyxl)
         from planner.io.workbook_read import read_workbook
 
         raw, smap = read_workbook(path, display, allow_outside)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import zipfile
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +34,6 @@ TITLE_LINES = 5  # how far below line 1 a header under a title is looked for
 
 def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Header and rows (line, cells) of a UTF-8 or GBK CSV file; blank rows are skipped."""
-    import csv
-    import io
-
     data = path.read_bytes()
     if b"\x00" in data:
         raise ScenarioError([ScenarioIssue(display, None, "", "binary file, not a CSV table")])
@@ -75,8 +76,6 @@ def check_workbook_size(path: Path, display: str, limit: int | None = None) -> N
     A sheet of 8 MB can unpack to gigabytes (no `<dimension>`, millions of empty cells); the zip
     directory declares each part's size, and Python's zipfile never inflates past what is declared.
     """
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(info.file_size for info in zf.infolist())
@@ -92,9 +91,7 @@ def check_workbook_size(path: Path, display: str, limit: int | None = None) -> N
 
 def open_workbook(path: Path, display: str, data_only: bool) -> Any:
     """An .xlsx opened read-only within the size cap (values, or formulas when not `data_only`)."""
-    import zipfile
-
-    import openpyxl
+    import openpyxl  # lazy: start-up (openpyxl: ~0.25 s; every command loads this module)
 
     check_workbook_size(path, display)
     try:
@@ -130,8 +127,6 @@ def read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
 
     Read twice: the saved values, and the formulas. A workbook written by a script (or saved without
     calculating) has formulas and no values; those cells are read as empty and each is named."""
-    from itertools import zip_longest
-
     values, formulas = open_workbook(path, display, True), open_workbook(path, display, False)
     ws, fs = values.worksheets[0], formulas.worksheets[0]
     header: list[str] = []

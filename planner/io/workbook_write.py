@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import yaml
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -250,8 +251,6 @@ def example_scenario() -> tuple[Scenario, Standard]:
 
 def scenario_yaml(scenario: Scenario, source: Path) -> str:
     """The scenario as a YAML scenario file (offices inline), what `plan convert … X.yaml` writes."""
-    import yaml
-
     data = scenario.model_dump(exclude_defaults=True)
     return (f"# Converted by `plan convert` from {source.as_posix()} (docs/outputs.md).\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120))

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from planner.errors import ScenarioError, ScenarioIssue
+from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.i18n import tr
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -53,8 +53,6 @@ class SourceMap:
         return self.lines.get((), None)
 
     def issue(self, path: Path_, message: str, field_name: str | None = None) -> ScenarioIssue:
-        from planner.errors import format_path
-
         return ScenarioIssue(self.file, self.line_of(path), field_name or format_path(path), message)
 
 
@@ -180,8 +178,6 @@ def _duplicate(file: str, path: Path_, key: Any, line: int, first_key: Any, firs
 
 
 def _fmt(path: Path_) -> str:
-    from planner.errors import format_path
-
     return format_path(path)
 
 

@@ -10,10 +10,13 @@ no label turns into empty boxes, and the caller is told how to get one.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from planner.plan import write_atomic
 
 if TYPE_CHECKING:
     from planner.analysis.sweep import SweepPoint
@@ -42,7 +45,7 @@ class ChartResult:
 def shipped_font_file() -> Path | None:
     """Noto Sans SC from the `chart` extra's font package; None when that package is missing."""
     try:
-        import pylopdf_fonts_zh_cn
+        import pylopdf_fonts_zh_cn  # lazy: optional extra (chart), as matplotlib below
     except ImportError:
         return None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
@@ -53,7 +56,7 @@ def find_cjk_font() -> str | None:
     """The name of a font that has Chinese glyphs: the shipped one (registered with matplotlib on
     first use), else a system one, preferred ones first; None when there is none."""
     try:
-        from matplotlib import font_manager
+        from matplotlib import font_manager  # lazy: optional extra (chart): see the module docstring
     except ImportError:
         raise ChartUnavailable(CHART_MISSING) from None
     shipped = shipped_font_file()
@@ -98,7 +101,7 @@ def frontier_chart(points: Sequence[SweepPoint], cheapest: int | None, title: st
     """Write `prefix.png` and `prefix.svg`: attained office-years and shortfall against the budget
     scale (top), last-year attainment rate per tier against its target (bottom)."""
     try:
-        import matplotlib
+        import matplotlib  # lazy: optional extra (chart)
         from matplotlib.figure import Figure
     except ImportError:
         raise ChartUnavailable(CHART_MISSING) from None
@@ -125,10 +128,6 @@ def frontier_chart(points: Sequence[SweepPoint], cheapest: int | None, title: st
 
 def _save(fig: Any, path: Path, ext: str) -> None:
     """Whole file or nothing, as every output of the planner."""
-    import io
-
-    from planner.plan import write_atomic
-
     buf = io.BytesIO()
     fig.savefig(buf, format=ext, dpi=150)
     write_atomic(path, buf.getvalue())
@@ -226,12 +225,12 @@ def _draw_bottom(ax: Any, points: Sequence[SweepPoint], L: dict[str, str]) -> No
 
 
 def _percent() -> Any:
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import PercentFormatter  # lazy: optional extra (chart)
 
     return PercentFormatter(1.0)
 
 
 def _integer_ticks() -> Any:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # lazy: optional extra (chart)
 
     return MaxNLocator(integer=True)

@@ -12,7 +12,7 @@ from planner.io.loading import LoadedScenario
 from planner.io.scenario import Office
 from planner.plan import Action
 from planner.rules.actions import ActionError, ActionType, Priced, area_added, price, spec
-from planner.rules.attainment import OfficeState, initial_state
+from planner.rules.attainment import OfficeState, initial_state, unmet
 from planner.rules.scopes import scopes_of
 from planner.rules.targets import TargetCell, target_cells
 
@@ -111,7 +111,5 @@ def compute_figures(loaded: LoadedScenario, tiers: dict[str, str], actions: list
 def office_gaps(loaded: LoadedScenario, tier: str, office: Office,
                 actions: list[tuple[Action, Priced]]) -> dict[int, list[str]]:
     """Year → unmet requirements of one office under its actions ([] = attained)."""
-    from planner.rules.attainment import unmet
-
     states = states_by_year(loaded, office, actions)
     return {y: unmet(loaded.standard, tier, office, y, s) for y, s in states.items()}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from planner.analysis.churn import check_churn, counts
 from planner.errors import ScenarioError, ScenarioIssue, format_path
 from planner.i18n import tr
 from planner.io.loading import LoadedScenario, load_scenario
@@ -134,8 +135,6 @@ def _check_limits(loaded: LoadedScenario, plan: PlanResult, f: Recount) -> list[
 
 def _check_churn(plan: PlanResult, years: list[int]) -> list[Violation]:
     """The churn section (docs/reference.md §9) agrees with the plan's own actions (planner/analysis/churn.py)."""
-    from planner.analysis.churn import check_churn
-
     return [] if plan.churn is None else [Violation(where, message)
                                           for where, message in check_churn(plan.churn, plan.actions, years)]
 
@@ -220,8 +219,6 @@ def _check_stages(plan: PlanResult, f: Recount) -> list[Violation]:
     out = []
     churn = None
     if plan.churn is not None:  # as its items give it (check_churn compares the stated counts)
-        from planner.analysis.churn import counts
-
         churn = counts(plan.churn.actions)["churn"]
     for i, s in enumerate(plan.solver.stages):
         where = f"solver.stages[{i}] ({s.level})"

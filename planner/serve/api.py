@@ -11,10 +11,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from planner.analysis.compare import compare
 from planner.errors import ScenarioError
 from planner.serve import inputs
+from planner.serve.app import submit
 from planner.serve.db import Run
 from planner.serve.runner import QueueFull
+from planner.serve.views import compared
+from planner.serve.worker import XLSX
 
 router = APIRouter(prefix="/api", tags=["runs"])
 Status = Literal["queued", "running", "optimal", "feasible", "infeasible", "failed", "cancelled"]
@@ -123,8 +127,6 @@ async def create_run(request: Request,
                      hard: bool = Form(False, description="a sweep with hard targets"),
                      lang: Literal["zh", "en"] = Form("zh", description="language of messages")) -> Any:
     """Queue a solve (or, with budget_scale/quota_scale, a sweep) of the uploaded scenario."""
-    from planner.serve.app import submit
-
     data = await scenario.read(inputs.MAX_UPLOAD + 1)
     fields = {"time_limit": time_limit, "soft_targets": soft_targets, "explain": explain, "workers": workers,
               "seed": seed, "engine": engine, "budget_scale": budget_scale, "quota_scale": quota_scale, "hard": hard}
@@ -167,9 +169,6 @@ def status(request: Request) -> Any:
 @router.get("/compare")
 def compare_runs(request: Request, a: int, b: int) -> Any:
     """Two solved runs side by side, as `plan compare --json` prints them."""
-    from planner.analysis.compare import compare
-    from planner.serve.views import compared
-
     plans = [compared(request.app, _run_or_404(request, i), "en") for i in (a, b)]
     return compare(plans)
 
@@ -200,6 +199,4 @@ def get_output(request: Request, run_id: int, name: str, download: bool = False)
 
 
 def inputs_media(suffix: str) -> str:
-    from planner.serve.worker import XLSX
-
     return XLSX if suffix == ".xlsx" else "application/yaml"

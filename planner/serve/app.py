@@ -16,12 +16,15 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from planner.analysis.sweep import SweepError, grid, parse_scales
 from planner.errors import ScenarioError, ScenarioIssue
-from planner.i18n import tr
+from planner.i18n import set_lang, tr
+from planner.io.loading import load_scenario
 from planner.serve import inputs
 from planner.serve.db import Store
 from planner.serve.runner import Runner
 from planner.serve.security import BodyTooLarge, Guard
+from planner.solver.params import DEFAULT_WORKERS
 
 HERE = Path(__file__).parent
 MAX_TIME_LIMIT = 600.0  # seconds a client may ask for one solve (or one sweep variant)
@@ -66,7 +69,7 @@ def create_app(settings: Settings) -> Any:
     async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=413)
 
-    from planner.serve import api, pages
+    from planner.serve import api, pages  # lazy: import cycle (both import this module)
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -93,9 +96,6 @@ def _flag(value: Any) -> bool:
 
 def run_params(fields: dict[str, Any], lang: str) -> dict[str, Any]:
     """The parameters of a run from form fields (strings), checked; raises ScenarioError naming the field."""
-    from planner.analysis.sweep import SweepError, grid, parse_scales
-    from planner.solver.params import DEFAULT_WORKERS
-
     def bad(name: str, zh: str, en: str) -> ScenarioError:
         return ScenarioError([ScenarioIssue(name, None, name, tr(zh, en))])
 
@@ -147,9 +147,6 @@ def submit(app: Any, filename: str | None, data: bytes, fields: dict[str, Any], 
 
 def scenario_of(app: Any, run_id: int, lang: str) -> Any:
     """The loaded scenario of a run (from the bytes in the history)."""
-    from planner.i18n import set_lang
-    from planner.io.loading import load_scenario
-
     set_lang(lang)
     run = app.state.store.get(run_id)
     with inputs.as_file(app.state.store.input(run_id), run.input_suffix) as path:

@@ -20,6 +20,10 @@ from typing import Any
 
 from planner.errors import ScenarioError, ScenarioIssue
 from planner.i18n import set_lang, tr
+from planner.io.loading import load_scenario
+from planner.io.scenario import to_wan
+from planner.io.workbook_write import scenario_yaml, write_workbook
+from planner.rules.scopes import ALL
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes; a filled-in template of a whole province is well under 2 MB
 SUFFIXES = {".yaml": ".yaml", ".yml": ".yaml", ".xlsx": ".xlsx"}
@@ -61,8 +65,6 @@ def as_file(data: bytes, suffix: str) -> Iterator[Path]:
 
 def check(filename: str | None, data: bytes, lang: str) -> Checked:
     """Load the upload as the CLI would; raises ScenarioError with every issue found."""
-    from planner.io.loading import load_scenario
-
     set_lang(lang)
     name = label(filename)
     if len(data) > MAX_UPLOAD:
@@ -91,8 +93,6 @@ def issue_dict(issue: ScenarioIssue) -> dict[str, Any]:
 
 def limit_rows(loaded: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The budget (万元) and quota entries a result page lets the user edit."""
-    from planner.io.scenario import to_wan
-
     budgets = [{"key": f"b|{b.scope}|{b.year}", "scope": b.scope, "year": b.year, "value": to_wan(b.amount_yuan)}
                for b in loaded.budgets]
     quotas = [{"key": f"q|{q.role}|{q.scope}|{q.year}", "role": q.role, "role_zh": loaded.standard.role_zh(q.role),
@@ -133,8 +133,6 @@ def _number(text: str | None, old: float | int, key: str) -> Any:
 
 
 def _put(shape: dict[Any, Any], scope: str, year: int, value: Any) -> None:
-    from planner.rules.scopes import ALL
-
     if scope == ALL and year in shape:
         shape[year] = value
     else:
@@ -143,8 +141,6 @@ def _put(shape: dict[Any, Any], scope: str, year: int, value: Any) -> None:
 
 def scenario_bytes(scenario: Any, loaded: Any, suffix: str, source_name: str) -> bytes:
     """The edited scenario as a file of the same kind as the upload (YAML, or the Excel template)."""
-    from planner.io.workbook_write import scenario_yaml, write_workbook
-
     if suffix == ".xlsx":
         with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
             path = Path(tmp) / "scenario.xlsx"

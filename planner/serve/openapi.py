@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from planner.serve.app import Settings, create_app
+
 
 def schema() -> dict[str, Any]:
-    from planner.serve.app import Settings, create_app
-
     with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
         app = create_app(Settings(data=Path(tmp))).fastapi
         return dict(app.openapi())

@@ -3,6 +3,8 @@ history, a run (progress, report, downloads, explanations, re-solve with edited 
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,9 +13,16 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from planner.errors import ScenarioError, ScenarioIssue
+from planner.io.workbook_write import example_scenario, write_workbook
 from planner.serve import inputs, views
-from planner.serve.api import _run_or_404 as _run  # one 404 rule for the pages and the API
+from planner.serve.api import (
+    _run_or_404 as _run,  # one 404 rule for the pages and the API
+    input_file,
+    with_percent,
+)
+from planner.serve.app import scenario_of, submit
 from planner.serve.runner import QueueFull
+from planner.serve.worker import XLSX
 
 router = APIRouter(include_in_schema=False)
 LANG_COOKIE = "plan_lang"
@@ -70,8 +79,6 @@ async def _form(request: Request) -> tuple[dict[str, Any], UploadFile | None]:
 
 async def _submit(request: Request, filename: str | None, data: bytes, fields: dict[str, Any],
                   parent_id: int | None = None, edits: dict[str, Any] | None = None) -> int:
-    from planner.serve.app import submit
-
     return int(await run_in_threadpool(submit, request.app, filename, data, fields, lang_of(request),
                                        parent_id, edits))
 
@@ -100,8 +107,6 @@ async def upload(request: Request) -> Response:
 @router.get("/runs/{run_id}")
 def run_page(request: Request, run_id: int, errors: list[dict[str, Any]] | None = None,
              status_code: int = 200) -> Response:
-    from planner.serve.api import input_file, with_percent
-
     run = _run(request, run_id)
     lang = lang_of(request)
     store = request.app.state.store
@@ -136,8 +141,6 @@ def cancel(request: Request, run_id: int) -> Response:
 @router.post("/runs/{run_id}/resolve")
 async def resolve(request: Request, run_id: int) -> Response:
     """Re-solve as a new run with the budgets and quotas edited on the result page."""
-    from planner.serve.app import scenario_of
-
     run = _run(request, run_id)
     fields, _ = await _form(request)
     lang = lang_of(request)
@@ -205,12 +208,6 @@ def compare_page(request: Request, a: int | None = None, b: int | None = None) -
 @router.get("/template.xlsx")
 def template() -> Response:
     """The Excel scenario template (`plan template`), with its example rows."""
-    import tempfile
-    from pathlib import Path
-
-    from planner.io.workbook_write import example_scenario, write_workbook
-    from planner.serve.worker import XLSX
-
     with tempfile.TemporaryDirectory(prefix="plan-serve-") as tmp:
         path = Path(tmp) / "template.xlsx"
         write_workbook(*example_scenario(), path)

@@ -13,11 +13,16 @@ import multiprocessing
 import os
 import threading
 import time
+import traceback
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from planner.i18n import tr
+from planner.serve import worker
 from planner.serve.db import ACTIVE, Store
 
 TICK = 0.1  # seconds between looks at the processes
@@ -101,8 +106,6 @@ class Runner:
     # ------------------------------------------------------------ the loop
 
     def _loop(self) -> None:
-        from multiprocessing import forkserver
-
         with contextlib.suppress(Exception):  # here, not at the first run: it imports PRELOAD (seconds)
             forkserver.ensure_running()
         while not self.stopping.is_set():
@@ -110,8 +113,6 @@ class Runner:
                 self._reap()
                 self._launch()
             except Exception:  # the database busy beyond its timeout, a fork refused: try again
-                import traceback
-
                 traceback.print_exc()
             self.wake.wait(TICK)
             self.wake.clear()
@@ -135,8 +136,6 @@ class Runner:
                         f"ended: over the server's limit of {self.max_seconds:g} s per run"), only_from=("running",))
 
     def _launch(self) -> None:
-        from planner.serve import worker
-
         with self.lock:
             free = self.slots - len(self.jobs)
             if free <= 0 or self.stopping.is_set():
@@ -157,8 +156,6 @@ class Runner:
 
 def _kill_tree(process: Any) -> None:
     """The process and everything it started (a component pool, marginal re-solves)."""
-    import psutil
-
     with contextlib.suppress(psutil.Error, ValueError):
         for child in psutil.Process(process.pid).children(recursive=True):
             with contextlib.suppress(psutil.Error):

@@ -8,7 +8,13 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from planner.analysis.compare import ComparedPlan, kpi_rows, kpis, office_differences, plan_names
+from planner.analysis.sweep import cheapest_meeting_targets
+from planner.plan import PlanResult
+from planner.reports import tables
+from planner.serve.app import scenario_of
 from planner.serve.db import Run
+from planner.serve.inputs import limit_rows
 
 LEVEL_NAMES = {"shortfall": ("缺口", "shortfall"), "attained_office_years": ("达标所·年", "attained office-years"),
                "total_cost": ("总费用（万元）", "total cost (10k CNY)"),
@@ -30,8 +36,6 @@ def status_name(status: str, zh: bool) -> str:
 
 
 def plan_of(app: Any, run: Run) -> Any:
-    from planner.plan import PlanResult
-
     found = app.state.store.output(run.id, "plan.json")
     if found is None:
         raise HTTPException(404, f"run {run.id} has no plan")
@@ -40,16 +44,11 @@ def plan_of(app: Any, run: Run) -> Any:
 
 def compared(app: Any, run: Run, lang: str) -> Any:
     """The run's plan, as `plan compare` takes a plan.json it has verified (the worker verified it)."""
-    from planner.analysis.compare import ComparedPlan
-    from planner.serve.app import scenario_of
-
     return ComparedPlan(f"#{run.id} {run.scenario_name}", "plan", plan_of(app, run), True,
                         scenario_of(app, run.id, lang))
 
 
 def compare_view(app: Any, a: Run, b: Run, lang: str) -> dict[str, Any]:
-    from planner.analysis.compare import kpi_rows, kpis, office_differences, plan_names
-
     zh = lang == "zh"
     plans = [compared(app, a, lang), compared(app, b, lang)]
     rows = [{"label": r.label, "year": r.year, "text": r.text, "differ": len({str(v) for v in r.values}) > 1}
@@ -59,12 +58,10 @@ def compare_view(app: Any, a: Run, b: Run, lang: str) -> dict[str, Any]:
 
 def explanation_tables(app: Any, run: Run, lang: str) -> list[Any]:
     """各所说明 and 边际价值 of a plan solved with explanations (the rows the report and workbook show)."""
-    from planner.reports.tables import explanation_tables as tables
-
     if not run.has_plan:
         return []
     plan = plan_of(app, run)
-    return tables(plan.explanations or {}, "zh" if lang == "zh" else "en")
+    return tables.explanation_tables(plan.explanations or {}, "zh" if lang == "zh" else "en")
 
 
 def infeasibility(app: Any, run: Run, lang: str) -> dict[str, Any] | None:
@@ -79,8 +76,6 @@ def infeasibility(app: Any, run: Run, lang: str) -> dict[str, Any] | None:
 
 def sweep_view(app: Any, run: Run) -> dict[str, Any] | None:
     """The frontier's points (planner/analysis/sweep.py) with the cheapest scale meeting every target marked."""
-    from planner.analysis.sweep import cheapest_meeting_targets
-
     found = app.state.store.output(run.id, "sweep.json")
     if found is None:
         return None
@@ -94,7 +89,4 @@ def sweep_view(app: Any, run: Run) -> dict[str, Any] | None:
 
 def edit_rows(app: Any, run: Run, lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The budget and quota entries of the run's scenario, for the re-solve form."""
-    from planner.serve.app import scenario_of
-    from planner.serve.inputs import limit_rows
-
     return limit_rows(scenario_of(app, run.id, lang))

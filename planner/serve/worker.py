@@ -21,9 +21,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from planner.analysis.explain import conflict_heading, explain_infeasible, explain_plan, target_need
+from planner.analysis.sweep import (
+    VariantParams,
+    cheapest_meeting_targets,
+    grid,
+    parse_scales,
+    solve_variant,
+    sweep_report,
+)
 from planner.errors import ScenarioError
 from planner.i18n import set_lang, tr
+from planner.io.loading import load_scenario
+from planner.pipeline import plan_requirements, prepare
+from planner.reports.charts import ChartUnavailable, frontier_chart
+from planner.reports.html import render_report
+from planner.reports.tables import Context, build_tables
+from planner.reports.xlsx import write_xlsx
 from planner.serve.db import Store
+from planner.solver.params import SolveParams
+from planner.solver.pool import ignore_sigint, run_each
+from planner.solver.status import SolveStatus
 
 PROGRESS_EVERY = 0.25  # seconds between progress writes
 _LABEL = re.compile(r"^(\d+)/(\d+) (.*)$")
@@ -34,8 +52,6 @@ Outputs = dict[str, tuple[str, bytes]]
 
 def main(folder: str, run_id: int) -> None:
     """The worker process's entry point (planner/serve/runner.py starts it)."""
-    from planner.solver.pool import ignore_sigint
-
     ignore_sigint()  # Ctrl-C on the server reaches the whole group: the server decides
     _leave_with_parent()
     store = Store(Path(folder))
@@ -110,11 +126,6 @@ class Progress:
 
 
 def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
-    from planner.io.loading import load_scenario
-    from planner.pipeline import plan_requirements, prepare
-    from planner.solver.params import SolveParams
-    from planner.solver.status import SolveStatus
-
     progress = Progress(store, run_id, p["time_limit"])
     progress.phase("loading")
     loaded = load_scenario(path, display, allow_outside=False)
@@ -137,8 +148,6 @@ def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
         store.finish(run_id, "failed", "\n".join(map(str, run.violations)))
         return
     if p.get("explain"):
-        from planner.analysis.explain import explain_plan
-
         progress.phase("explaining")
         section = explain_plan(loaded, req, plan, quiet, processes=1,
                                progress=lambda text: progress.phase("explaining", text))
@@ -150,10 +159,9 @@ def _solve(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
 
 def plan_outputs(plan: Any, loaded: Any) -> Outputs:
     """plan.json, the HTML report and the workbook in Chinese and English, the Word draft."""
+    # lazy: child process (python-docx and lxml, ~50 ms: the forkserver imports them, runner.PRELOAD,
+    # and the server, which imports this module for `main`, never needs them)
     from planner.reports.document import build_document
-    from planner.reports.html import render_report
-    from planner.reports.tables import Context, build_tables
-    from planner.reports.xlsx import write_xlsx
 
     ctx = Context(loaded, loaded.standard)
     out: Outputs = {"plan.json": ("application/json", plan.to_json().encode("utf-8"))}
@@ -171,8 +179,6 @@ def plan_outputs(plan: Any, loaded: Any) -> Outputs:
 def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any, params: Any) -> None:
     """The targets in conflict, as `plan solve` names them; with explanations, also the figure of
     each limit that restores feasibility (`plan explain`)."""
-    from planner.analysis.explain import conflict_heading, explain_infeasible, target_need
-
     lines = [tr(*conflict_heading(len(conflict))) + tr("：", ":")] + ["  " + tr(*target_need(c)) for c in conflict]
     explanation: dict[str, Any] = {"conflict_zh": [conflict_heading(len(conflict))[0]]
                                    + [target_need(c)[0] for c in conflict],
@@ -188,17 +194,6 @@ def _infeasible(store: Store, run_id: int, conflict: Any, loaded: Any, req: Any,
 
 def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any]) -> None:
     """The variants in turn in this one process (the server runs at most N processes at once)."""
-    from planner.analysis.sweep import (
-        VariantParams,
-        cheapest_meeting_targets,
-        grid,
-        parse_scales,
-        solve_variant,
-        sweep_report,
-    )
-    from planner.io.loading import load_scenario
-    from planner.solver.pool import run_each
-
     progress = Progress(store, run_id, p["time_limit"])
     loaded = load_scenario(path, display, allow_outside=False)
     points = grid(parse_scales(p["budget_scale"]), parse_scales(p.get("quota_scale", "1")))
@@ -211,8 +206,6 @@ def _sweep(store: Store, run_id: int, path: Path, display: str, p: dict[str, Any
     out: Outputs = {"sweep.json": ("application/json",
                                    json.dumps(sweep_report(results), ensure_ascii=False, indent=2).encode())}
     message = None
-    from planner.reports.charts import ChartUnavailable, frontier_chart
-
     try:
         chart = frontier_chart(results, best, loaded.scenario.name, path.parent / "frontier")
         out["frontier.svg"] = ("image/svg+xml", (path.parent / "frontier.svg").read_bytes())

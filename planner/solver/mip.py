@@ -16,6 +16,7 @@ Every objective is an integer (yuan, counts), so an absolute gap below 1 proves 
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
@@ -24,12 +25,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.rules.requirements import OfficeReq, Requirements
-from planner.solver.model.variables import OfficeDecisions, OfficeVars, Solution
+from planner.solver.model.bounds import pattern_lower_bound
+from planner.solver.model.churn import office_churn
+from planner.solver.model.constraints import MAX_PATTERN_YEARS, office_cost
+from planner.solver.model.variables import OfficeDecisions, OfficeVars, Solution, _upper_bounds
 from planner.solver.status import SolveStatus
 
 
 def available() -> bool:
     try:
+        # lazy: optional (CP-SAT solves without it, docs/solver.md); and start-up: ~35 ms, cli/main's chain
         import highspy  # noqa: F401
     except ImportError:
         return False
@@ -39,7 +44,7 @@ def available() -> bool:
 def _quiet_highs() -> Any:
     """A Highs instance; its one-time banner goes to the C-level stdout, which `plan solve
     --json` owns, so that stream is pointed at /dev/null while the first one is made."""
-    import highspy
+    import highspy  # lazy: see available()
 
     sys.stdout.flush()
     saved = os.dup(1)
@@ -176,7 +181,7 @@ def _limit_rows(h: Any, req: Requirements, cols: list[_OfficeCols], costs: dict[
 
 def _target_rows(h: Any, req: Requirements, cols: list[_OfficeCols]) -> list[Any]:
     """Each target cell's row; with soft targets, its shortfall column (returned)."""
-    import highspy
+    import highspy  # lazy: see available()
 
     index = req.office_index()
     shorts = []
@@ -196,7 +201,7 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
                   t0: float) -> tuple[list[int], list[bool], list[float] | None]:
     """Each level in turn, its optimum fixed before the next; stops at the first level not proven.
     Returns the levels' values, whether each is proven, and the last solution's columns."""
-    import highspy
+    import highspy  # lazy: see available()
 
     values: list[int] = []
     proven: list[bool] = []
@@ -229,9 +234,7 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
 
 def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
     """Level 4: the model's own churn rows and expression (planner/solver/model/churn.py), as HiGHS columns."""
-    import highspy
-
-    from planner.solver.model.churn import office_churn
+    import highspy  # lazy: see available()
 
     def new_bool(name: str) -> Any:
         return h.addVariable(lb=0, ub=1, type=highspy.HighsVarType.kInteger)
@@ -241,7 +244,7 @@ def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:
 
 def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[Any]]:
     """One office's columns, attainment rows and cost per year (constraints.py, term by term)."""
-    import highspy
+    import highspy  # lazy: see available()
 
     INT, T = highspy.HighsVarType.kInteger, len(req.years)
 
@@ -249,8 +252,6 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
         return h.addVariable(lb=0, ub=ub, type=INT)
 
     c = _OfficeCols(o, att=[var(1 if o.conditions_ok else 0) for _ in range(T)])
-    from planner.solver.model.variables import _upper_bounds
-
     for r, ub in enumerate(_upper_bounds(o, req)):
         if ub > 0:
             c.hires[r] = [var(ub) for _ in range(T)]
@@ -271,8 +272,6 @@ def _office(h: Any, req: Requirements, o: OfficeReq) -> tuple[_OfficeCols, list[
     for t in range(T):
         _attainment_rows(h, req, o, c, t, var)
     # The cost terms are the CP-SAT model's own (one definition of what an office-year costs).
-    from planner.solver.model.constraints import office_cost
-
     office_costs = [office_cost(c, req, t) for t in range(T)]  # type: ignore[arg-type]
     return c, office_costs
 
@@ -327,12 +326,7 @@ def _pattern_rows(h: Any, req: Requirements, o: OfficeReq, att: list[Any], total
     """The CP-SAT model's redundant pattern rows (constraints.pattern_cost_bounds), as a MIP
     disaggregation: one binary per set of attained years, att[t] = Σ patterns holding t, and the
     office's total cost ≥ Σ pattern · its lower bound (the convex hull of the pattern choice)."""
-    import itertools
-
-    import highspy
-
-    from planner.solver.model.bounds import pattern_lower_bound
-    from planner.solver.model.constraints import MAX_PATTERN_YEARS
+    import highspy  # lazy: see available()
 
     T = len(req.years)
     if T > MAX_PATTERN_YEARS or not o.conditions_ok:

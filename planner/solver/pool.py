@@ -3,7 +3,11 @@ re-solves run (and whose worker set-up the component pool of `solve` shares)."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -11,8 +15,6 @@ R = TypeVar("R")
 
 def ignore_sigint() -> None:
     """Pool workers ignore Ctrl-C: the parent decides what an interrupt means."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -25,10 +27,6 @@ def run_each(fn: Callable[..., R], jobs: Sequence[tuple[Any, ...]], processes: i
     or `on_result` stopping early) the queued jobs are cancelled and the running ones terminated at
     once, rather than waited for up to their time limits. A pool that cannot start (e.g. a
     caller's script without a `__main__` guard) leaves the rest to run in turn."""
-    import concurrent.futures as cf
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
     results: dict[int, R] = {}
 
     def done(i: int, result: R) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from planner.i18n import tr
+from planner.solver.params import Progress
 
 if TYPE_CHECKING:
     from planner.rules.requirements import Requirements
@@ -26,7 +27,7 @@ class RemoteError(Exception):
 
 def solve_component(sub: Requirements, params: SolveParams, label: str) -> SolveOutcome:
     """One component, on a worker (daemonic: no process pool of its own)."""
-    from planner.solver.solve import _solve_part
+    from planner.solver.solve import _solve_part  # lazy: import cycle (solve imports this module)
 
     return _solve_part(sub, params, time.monotonic(), label)
 
@@ -34,7 +35,7 @@ def solve_component(sub: Requirements, params: SolveParams, label: str) -> Solve
 def solve_on_dask(address: str, subs: list[Requirements], params: SolveParams,
                   time_limit: float | None) -> list[SolveOutcome]:
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, as_completed  # lazy: optional extra (dask)
     except ImportError:
         raise RemoteError(tr("--dask 需要可选的 Dask 组件：pip install 'justice-office-planner[dask]'",
                              "--dask needs the optional Dask extra: pip install "
@@ -56,8 +57,6 @@ def solve_on_dask(address: str, subs: list[Requirements], params: SolveParams,
             for fut in as_completed(futures):
                 out[index[fut.key]] = fut.result()
                 if params.progress is not None:
-                    from planner.solver.params import Progress
-
                     params.progress(Progress(f"components {len(out)}/{len(subs)}", None, None, 0.0))
                 if params.control is not None and params.control.stopped:
                     client.cancel(futures)
@@ -65,7 +64,7 @@ def solve_on_dask(address: str, subs: list[Requirements], params: SolveParams,
         except BaseException:
             client.cancel(futures)
             raise
-    from planner.solver.solve import _solve_part
+    from planner.solver.solve import _solve_part  # lazy: import cycle (solve imports this module)
 
     for k, sub in enumerate(subs):  # interrupted: the rest here, a first plan each
         if k not in out:

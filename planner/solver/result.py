@@ -3,6 +3,7 @@ those actions, spending per budget entry, and the objective levels."""
 
 from __future__ import annotations
 
+from planner.analysis.churn import item_of, quantity
 from planner.analysis.replan import Earlier, churn_section, protected
 from planner.io.loading import LoadedScenario
 from planner.io.scenario import Office, to_wan
@@ -59,8 +60,6 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
     office by office: a free action changes no cost, so only that office's attainment can change.
     An action exactly as the earlier plan to keep had it (`keep`: its slots and quantities, level 4)
     stays: it is explained there."""
-    from planner.analysis.churn import item_of, quantity
-
     keep = keep or set()
     offices = {o.id: o for o in loaded.offices}
     by_office: dict[str, list[Action]] = {}

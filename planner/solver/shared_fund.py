@@ -11,20 +11,19 @@ conflict), CP-SAT solves it.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from planner.rules.requirements import Requirements
-    from planner.solver.params import SolveOutcome, SolveParams
+import ortools
+
+from planner.rules.requirements import Requirements
+from planner.solver import mip
+from planner.solver.params import SolveOutcome, SolveParams, StageReport
+from planner.solver.status import Level, SolveStatus
 
 
 def solve_coupled(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:
     """The component solved by HiGHS, or None for the caller to solve it with CP-SAT."""
-    from planner.solver import mip
-    from planner.solver.params import SolveOutcome, StageReport
-    from planner.solver.status import Level, SolveStatus
-
     if not mip.available():
         return None
     result = mip.solve_mip(req, time_limit=remaining, threads=max(1, min(params.workers, os.cpu_count() or 1)),
@@ -37,10 +36,6 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
                                float(value) if proven else None, result.seconds if i == 0 else 0.0)
                    for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))
     status = SolveStatus.OPTIMAL if result.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
-    import importlib.metadata
-
-    import ortools
-
     version = f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} (coupled components)"
     return SolveOutcome(status, result.solution, stages, result.seconds, params.workers, params.seed,
                         solver_version=version)

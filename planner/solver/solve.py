@@ -11,9 +11,12 @@ conflict, found with CP-SAT assumptions.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import math
+import multiprocessing
 import os
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -25,6 +28,9 @@ from planner.solver.cpsat import hint_next, remaining_time, run_search
 from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.solver.params import Progress, SolveOutcome, SolveParams, StageReport
 from planner.solver.pool import ignore_sigint, stop_now
+from planner.solver.remote import solve_on_dask
+from planner.solver.shared_fund import solve_coupled
+from planner.solver.solve_churn import churn_stage
 from planner.solver.status import Level, SolveStatus, map_status
 
 
@@ -66,8 +72,6 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
         return _solve_combined(sub, params, started, label)
     if _goes_to_mip(sub, params):
-        from planner.solver.shared_fund import solve_coupled
-
         outcome = solve_coupled(sub, params, remaining_time(params, started))
         if outcome is not None:
             return outcome
@@ -87,8 +91,6 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
     """Every component's outcome, in order; small components go to a process pool when many."""
     subs = split_requirements(req, parts)
     if params.dask_address:
-        from planner.solver.remote import solve_on_dask
-
         return solve_on_dask(params.dask_address, subs, params, remaining_time(params, started))
     small = [k for k, idx in enumerate(parts)
              if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
@@ -99,8 +101,6 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
     if (params.parallel_components and (len(small) >= PARALLEL_MIN_COMPONENTS or len(coupled) >= 2)
             and (os.cpu_count() or 1) > 1):
         small = sorted(small + coupled)
-        from concurrent.futures.process import BrokenProcessPool
-
         try:
             done.update(_solve_small_in_pool([subs[k] for k in small], small, params, started))
         except (BrokenProcessPool, OSError):
@@ -122,9 +122,6 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     """Solve components in one process per core, in chunks; each is single-worker (CP-SAT, or HiGHS
     with one thread) and seeded, so the result is the same as solving them in turn. Interrupted:
     what finished."""
-    import concurrent.futures as cf
-    import multiprocessing
-
     procs = min(os.cpu_count() or 1, 8)
     # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
     chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
@@ -172,8 +169,6 @@ def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float 
 
 def _do_nothing(req: Requirements) -> SolveOutcome:
     """Past the time limit with soft targets: no actions is always a plan (status feasible)."""
-    from planner.solver.model import OfficeDecisions
-
     T = len(req.years)
     empty = tuple(OfficeDecisions({}, {}, {}, {}, {}, (False,) * T) for _ in req.offices)
     short = sum(c.required for c in req.targets)
@@ -239,8 +234,6 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
                           wall if i == 0 else 0.0) for i, (name, expr, _) in enumerate(levels)]
     solution = built.extract(solver)
     if built.churn is not None:  # level 4 in a stage of its own, levels 1–3 fixed (planner/solver/solve_churn.py)
-        from planner.solver.solve_churn import churn_stage
-
         fixed = [(expr, sign, value(expr)) for _, expr, sign in levels]
         kept, stage = churn_stage(built, fixed, solver, params, started, label, 1, presolve=False)
         solution, status = kept or solution, status if stage.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
@@ -312,8 +305,6 @@ def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParam
                 workers: int, stages: list[StageReport], solution: Solution,
                 proven: bool) -> tuple[Solution, bool]:
     """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
-    from planner.solver.solve_churn import churn_stage
-
     kept, stage = churn_stage(built, [], solver, params, started, label, workers)
     stages.append(stage)
     return kept or solution, proven and stage.status == SolveStatus.OPTIMAL

@@ -8,6 +8,7 @@ from ortools.sat.python import cp_model
 
 from planner.rules.requirements import Requirements
 from planner.solver.model import constraints as c
+from planner.solver.model.churn import office_churn
 from planner.solver.model.variables import Expr, OfficeVars, Solution, extract, make_office_vars
 
 
@@ -49,7 +50,5 @@ def build_model(req: Requirements, pattern_bounds: bool = True) -> BuiltModel:
     total_cost = sum(c.office_cost(v, req, t) for v in vs for t in range(T))
     churn = None
     if req.keep is not None:
-        from planner.solver.model.churn import office_churn
-
         churn = sum(office_churn(v, req, m.new_bool_var, m.add, k) for k, v in enumerate(vs))
     return BuiltModel(m, vs, lits, sum(shorts), attained, total_cost, churn)

@@ -11,6 +11,7 @@ import itertools
 from ortools.sat.python import cp_model
 
 from planner.rules.requirements import Requirements
+from planner.solver.model.bounds import pattern_lower_bound
 from planner.solver.model.variables import Expr, OfficeVars
 
 
@@ -189,8 +190,6 @@ MAX_PATTERN_YEARS = 4  # 2^T patterns per office; beyond this the bound is skipp
 def pattern_cost_bounds(m: cp_model.CpModel, v: OfficeVars, req: Requirements, k: int) -> None:
     """Redundant (docs/reference.md §7.3): one pattern of attained years per office, and the office's total
     cost ≥ a valid lower bound for that pattern. Removes fractional-attainment LP solutions."""
-    from planner.solver.model.bounds import pattern_lower_bound
-
     T = len(req.years)
     if T > MAX_PATTERN_YEARS or all(_never(v, t) for t in range(T)):
         return
