@@ -14,23 +14,14 @@ from ortools.sat.python import cp_model
 from test_rules import ROOMS, office, scenario
 
 import planner.solver.conflict
-import planner.solver.solve
 from planner.rules.requirements import derive
+from planner.solver.components import components, split_requirements
+from planner.solver.conflict import find_conflict
 from planner.solver.model.bounds import _area_bound, _hire_bound, _room_bound, pattern_lower_bound
+from planner.solver.params import Progress, SolveControl, SolveOutcome, SolveParams
 from planner.solver.result import make_plan
-from planner.solver.solve import (
-    PARALLEL_MIN_COMPONENTS,
-    Progress,
-    SolveControl,
-    SolveOutcome,
-    SolveParams,
-    SolveStatus,
-    components,
-    find_conflict,
-    map_status,
-    solve,
-    split_requirements,
-)
+from planner.solver.solve import PARALLEL_MIN_COMPONENTS, solve
+from planner.solver.status import SolveStatus, map_status
 
 
 def test_offices_are_split_only_where_nothing_links_them(tmp_path: Path) -> None:
