@@ -1,0 +1,164 @@
+"""Time limits, stops and the component pool's worker, on hand-worked scenarios (issue 13's
+mutation run): what a user gets when the time runs out or Ctrl-C stops the search, and that a
+pool worker's result is the solve in turn's. The pool's worker function runs here in-process, so
+its code is checked where a child process would hide it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from handplan import load
+from test_exact_plans import HARD, SOFT, levels
+from test_rules import office, scenario
+
+import planner.solver.solve as solve_module
+from planner.rules.requirements import Requirements, derive
+from planner.solver.components import components, split_requirements
+from planner.solver.params import Progress, SolveControl, SolveOutcome, SolveParams, StageReport
+from planner.solver.solve import _solve_chunk, _sum_stages, solve
+from planner.solver.status import SolveStatus
+
+# Four counties, one office each lacking a mediator (7.7 万元), each with its own budget: 县0 and
+# 县1 can pay (8), 县2 and 县3 cannot (7); soft 100 % targets: four components.
+FOUR = scenario(targets_mode="soft", targets={2022: {"all": 1.0}},
+                budget={f"县{i}": {2022: 8 if i < 2 else 7} for i in range(4)},
+                offices=[office(id=f"O{i}", county=f"县{i}", staff={"posts": 2, "mediators": 1}) for i in range(4)])
+
+
+def four_parts(tmp_path: Path) -> list[Requirements]:
+    req = derive(load(FOUR, tmp_path))
+    return split_requirements(req, components(req))
+
+
+def test_a_pool_chunk_solved_here_equals_each_component_in_turn(tmp_path: Path) -> None:
+    parts = four_parts(tmp_path)
+    chunk = _solve_chunk(parts, SolveParams(workers=4, time_limit=None), None, 4.0)
+    for sub, outcome in zip(parts, chunk):
+        alone = solve(sub, SolveParams(workers=1, time_limit=None))
+        assert (outcome.status, levels(outcome), outcome.solution) == (alone.status, levels(alone), alone.solution)
+        assert (outcome.workers, outcome.seed) == (1, 0)  # one worker per process
+    # 县0 and 县1 lift their office (shortfall 0, 1 office-year, 77,000 yuan); 县2 and 县3 cannot.
+    assert [levels(o) for o in chunk] == [
+        [("shortfall", "optimal", 0, 0.0), ("attained_office_years", "optimal", 1, 1.0),
+         ("total_cost", "optimal", 77_000, 77_000.0)]] * 2 + [
+        [("shortfall", "optimal", 1, 1.0), ("attained_office_years", "optimal", 0, 0.0),
+         ("total_cost", "optimal", 0, 0.0)]] * 2
+
+
+def test_a_pool_chunk_past_its_deadline_does_nothing_for_soft_targets(tmp_path: Path) -> None:
+    parts = four_parts(tmp_path)
+    chunk = _solve_chunk(parts, SolveParams(workers=1), time.time() - 1, 4.0)
+    assert [o.status for o in chunk] == [SolveStatus.FEASIBLE] * 4
+    assert [levels(o) for o in chunk] == [[("shortfall", "feasible", 1, None), ("attained_office_years", "feasible",
+                                                                                  0, None),
+                                           ("total_cost", "feasible", 0, None)]] * 4
+    assert [d.att for o in chunk for d in o.solution.offices] == [(False,)] * 4
+
+
+def test_each_queued_component_gets_at_most_twice_its_fair_share(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100 s left, 4 components queued in this process: the first may take 2 × 100 / 4 = 50 s, the
+    # second 2 × 100 / 3, the third 100 (2 × 100 / 2), the last all that is left (100, not 200);
+    # each with one worker and the time counted from its own start.
+    seen: list[tuple[float | None, int]] = []
+
+    def record(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+        assert label == "" and abs(started - time.monotonic()) < 1
+        seen.append((params.time_limit, params.workers))
+        return solve_module._do_nothing(sub)
+
+    monkeypatch.setattr(solve_module, "_solve_part", record)
+    parts = four_parts(tmp_path)
+    _solve_chunk(parts, SolveParams(workers=8, time_limit=None), time.time() + 100, 4.0)
+    assert [w for _, w in seen] == [1] * 4
+    assert [round(t or 0) for t, _ in seen] == [50, 67, 100, 100]
+    seen.clear()
+    _solve_chunk(parts, SolveParams(workers=8), None, 4.0)  # no deadline: no limit
+    assert seen == [(None, 1)] * 4
+    seen.clear()
+    # Queued counts below one are taken as one; a deadline all but reached still gives 0.05 s.
+    _solve_chunk(parts[:1], SolveParams(), time.time() + 100, 0.5)
+    _solve_chunk([derive(load(HARD, tmp_path))], SolveParams(), time.time() + 0.001, 1.0)
+    assert [round(t or 0, 2) for t, _ in seen] == [100, 0.05]
+
+
+def test_summed_levels_are_proven_only_when_every_component_is() -> None:
+    proven = (StageReport("shortfall", "optimal", 1, 1.0, 0.5), StageReport("total_cost", "optimal", 77_000, 77_000.0,
+                                                                             0.25))
+    found = (StageReport("shortfall", "feasible", 2, None, 1.0), StageReport("total_cost", "optimal", 0, 0.0, 0.0))
+    unknown = (StageReport("shortfall", "unknown", None, None, 2.0),)
+
+    def outcome(stages: tuple[StageReport, ...]) -> SolveOutcome:
+        return SolveOutcome("optimal", None, stages, 0.0, 1, 0)
+
+    assert _sum_stages([outcome(proven), outcome(proven)]) == (
+        StageReport("shortfall", "optimal", 2, 2.0, 1.0), StageReport("total_cost", "optimal", 154_000, 154_000.0, 0.5))
+    assert _sum_stages([outcome(proven), outcome(found)]) == (
+        StageReport("shortfall", "feasible", 3, None, 1.5), StageReport("total_cost", "optimal", 77_000, 77_000.0,
+                                                                         0.25))
+    # A level one component never reached: only the levels every component has; no value if any is unknown.
+    assert _sum_stages([outcome(proven), outcome(unknown)]) == (StageReport("shortfall", "feasible", None, None, 2.5),)
+
+
+def stop_at(stage: str, control: SolveControl, seen: list[Progress]):  # type: ignore[no-untyped-def]
+    def progress(p: Progress) -> None:
+        seen.append(p)
+        if p.stage == stage:
+            control.stop()
+    return progress
+
+
+def test_a_stop_during_a_level_ends_the_solve_with_the_plan_found(tmp_path: Path) -> None:
+    # Hard targets, staged: stopped at level 2's first plan, level 3 never runs; the plan found
+    # meets the hard targets (both offices attain) and the outcome is feasible, not optimal.
+    req = derive(load(HARD, tmp_path))
+    control, seen = SolveControl(), list[Progress]()
+    outcome = solve(req, SolveParams(workers=1, path="staged", control=control,
+                                     progress=stop_at("1/2 attained_office_years", control, seen)))
+    assert control.stopped and outcome.status == SolveStatus.FEASIBLE
+    assert [s.name for s in outcome.stages] == ["attained_office_years"]
+    assert outcome.stages[0].value == 2 and [d.att for d in outcome.solution.offices] == [(True,), (True,)]
+    # Stopped, the second component's hard targets still get a search for a first plan, and no more.
+    assert {p.stage for p in seen} == {"1/2 attained_office_years", "2/2 attained_office_years"}
+
+
+def test_a_time_limit_reached_during_a_level_ends_the_solve_there(tmp_path: Path) -> None:
+    # One component (budget for all), staged, 1 s in all: level 2's first plan takes 1.2 s to
+    # report (a slow progress callback), so the time is gone before level 3: feasible, two offices
+    # attained, no cost level.
+    sc = {**HARD, "budget": {2022: 16}}
+    req = derive(load(sc, tmp_path))
+    assert len(components(req)) == 1
+
+    def slow(p: Progress) -> None:
+        if p.stage == "1/1 attained_office_years":
+            time.sleep(1.2)
+
+    outcome = solve(req, SolveParams(workers=1, path="staged", time_limit=1.0, progress=slow))
+    assert outcome.status == SolveStatus.FEASIBLE
+    assert [(s.name, s.value) for s in outcome.stages] == [("attained_office_years", 2)]
+    assert 1.0 < outcome.seconds < 5
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_an_infeasible_outcome_reports_the_callers_workers_and_the_whole_time(path: str, tmp_path: Path) -> None:
+    # 乙县 cannot pay its hard target (7 < 7.7): infeasible, its cell named; the outcome states the
+    # caller's workers, seed, and at least the time of its searches.
+    req = derive(load({**HARD, "budget": {"甲县": {2022: 8}, "乙县": {2022: 7}}}, tmp_path))
+    outcome = solve(req, SolveParams(workers=3, seed=7, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert (outcome.status, outcome.solution, outcome.workers, outcome.seed) == (SolveStatus.INFEASIBLE, None, 3, 7)
+    assert [(c.scope, c.required) for c in outcome.conflict] == [("乙县", 1)]
+    assert outcome.seconds > 0 and outcome.seconds >= sum(s.seconds for s in outcome.stages)
+
+
+def test_soft_targets_with_a_stop_before_the_first_component_do_nothing(tmp_path: Path) -> None:
+    # SOFT has two components; stopped before either is searched, both do nothing: shortfall 2.
+    req = derive(load(SOFT, tmp_path))
+    control = SolveControl()
+    control.stop()
+    outcome = solve(req, SolveParams(workers=1, path="staged", control=control))
+    assert levels(outcome) == [("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
+                               ("total_cost", "feasible", 0, None)]
