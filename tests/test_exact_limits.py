@@ -162,3 +162,49 @@ def test_soft_targets_with_a_stop_before_the_first_component_do_nothing(tmp_path
     outcome = solve(req, SolveParams(workers=1, path="staged", control=control))
     assert levels(outcome) == [("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
                                ("total_cost", "feasible", 0, None)]
+
+
+@pytest.mark.parametrize("path, stage", [("staged", "1/1 total_cost"), ("combined", "1/1 all levels")])
+def test_a_stop_during_the_search_keeps_its_first_plan_unproven(path: str, stage: str, tmp_path: Path) -> None:
+    # test_exact_churn's office (optimum: 2 office-years at 17.8 万元), stopped at the first plan of
+    # the cost level (staged) or of the one weighted search (combined): the search ends there, its
+    # levels unproven (no bound where nothing is proven), and the plan found verifies: its cost is
+    # exactly the one stated.
+    from test_exact_churn import CHURN
+
+    from planner.rules.verify import verify_plan
+    from planner.solver.result import make_plan
+
+    loaded = load(CHURN, tmp_path)
+    req = derive(loaded)
+    control, seen = SolveControl(), list[Progress]()
+    outcome = solve(req, SolveParams(workers=1, path=path, control=control,  # type: ignore[arg-type]
+                                     progress=stop_at(stage, control, seen)))
+    assert outcome.status == SolveStatus.FEASIBLE
+    assert [p.stage for p in seen if p.stage == stage] == [stage]  # the search ended at its first plan
+    plan = make_plan(loaded, req, outcome)
+    assert verify_plan(loaded, plan) == []
+    attained, cost = outcome.stages
+    assert (cost.name, cost.status, cost.value) == ("total_cost", "feasible", round(plan.objective.total_cost * 10_000))
+    assert cost.value is not None and cost.value >= 178_000
+    if path == "staged":  # level 2 was proven before the stop; level 3's bound is CP-SAT's
+        assert (attained.status, attained.value, attained.bound) == ("optimal", 2, 2.0)
+        assert cost.bound is not None and cost.bound <= 178_000
+    else:
+        assert (attained.status, attained.bound, cost.bound) == ("feasible", None, None)
+        # The model's attainment indicators are free below the proof: the plan attains as much or more.
+        assert attained.value is not None and attained.value <= plan.objective.attained_office_years
+
+
+def test_each_levels_last_progress_report_is_its_value_and_bound(tmp_path: Path) -> None:
+    # What `plan solve`'s live line shows at the end of each level: the level's value and CP-SAT's
+    # bound, as the outcome states them (proven: equal), after no more time than the solve took.
+    from test_exact_churn import CHURN
+
+    seen: list[Progress] = []
+    outcome = solve(derive(load(CHURN, tmp_path)), SolveParams(workers=1, path="staged", progress=seen.append))
+    last = {p.stage: p for p in seen}
+    assert [(p.best, p.bound) for p in last.values()] == [(2.0, 2.0), (178_000.0, 178_000.0)]
+    assert list(last) == ["1/1 attained_office_years", "1/1 total_cost"]
+    assert [(s.value, s.bound) for s in outcome.stages] == [(2, 2.0), (178_000, 178_000.0)]
+    assert all(0 < p.elapsed <= outcome.seconds for p in seen)
