@@ -208,3 +208,38 @@ def test_each_levels_last_progress_report_is_its_value_and_bound(tmp_path: Path)
     assert list(last) == ["1/1 attained_office_years", "1/1 total_cost"]
     assert [(s.value, s.bound) for s in outcome.stages] == [(2, 2.0), (178_000, 178_000.0)]
     assert all(0 < p.elapsed <= outcome.seconds for p in seen)
+
+
+def test_the_search_is_seeded_limited_and_left_to_our_interrupts() -> None:
+    # --seed, --workers and --deterministic reach CP-SAT: a deterministic run gets a deterministic
+    # time limit and an interleaved search (what makes it reproducible when the limit bites), a
+    # plain run a wall-clock limit; CP-SAT never takes SIGINT (Ctrl-C is SolveControl's). A limit
+    # already spent still gives CP-SAT a positive one (0.01 s); no limit, none.
+    from ortools.sat.python import cp_model
+
+    from planner.solver.cpsat import _solver, run_search
+    from planner.solver.status import check_solver
+
+    unlimited = cp_model.CpSolver().parameters
+    det = _solver(SolveParams(seed=5, deterministic=True), 12.5, 3).parameters
+    assert (det.random_seed, det.num_workers, det.max_deterministic_time, det.interleave_search) == (5, 3, 12.5, True)
+    assert (det.max_time_in_seconds, det.catch_sigint_signal) == (unlimited.max_time_in_seconds, False)
+    plain = _solver(SolveParams(seed=2), 12.5, 0).parameters
+    assert (plain.random_seed, plain.num_workers, plain.max_time_in_seconds, plain.interleave_search) == (2, 1, 12.5,
+                                                                                                          False)
+    assert (plain.max_deterministic_time, plain.catch_sigint_signal) == (unlimited.max_deterministic_time, False)
+    assert _solver(SolveParams(), -3.0, 1).parameters.max_time_in_seconds == 0.01
+    assert _solver(SolveParams(deterministic=True), -3.0, 1).parameters.max_deterministic_time == 0.01
+    assert _solver(SolveParams(), None, 1).parameters.max_time_in_seconds == unlimited.max_time_in_seconds
+    check = check_solver(7.0, 0).parameters
+    assert (check.num_workers, check.max_time_in_seconds, check.catch_sigint_signal) == (1, 7.0, False)
+    # Stopped before a search starts (stop_search would come too early): time for a first plan only.
+    m = cp_model.CpModel()
+    x = m.new_int_var(0, 3, "x")
+    m.maximize(x)
+    control = SolveControl()
+    control.stop()
+    for remaining, limit in ((None, 0.5), (60.0, 0.5), (0.2, 0.2)):
+        solver, code = run_search(m, SolveParams(control=control), "x", remaining, time.monotonic(), 1)
+        assert (solver.parameters.max_time_in_seconds, code, solver.Value(x)) == (limit, cp_model.OPTIMAL, 3)
+        assert control._solver is None  # a later stop() reaches no finished search
