@@ -69,17 +69,17 @@ LEVELS_1_TO_3 = [("attained_office_years", "optimal", 2, 2.0), ("total_cost", "o
 
 CASES = {
     # Nothing earlier: every action of the plan is new (hire, room, lease or annex).
-    "nothing earlier": ([], 3, None),
+    "nothing_earlier": ([], 3, None),
     # The very actions of either optimal plan: nothing changes, and the tie goes the earlier way.
-    "the annex plan": ([hire(2022), room(2022), option(2022)], 0, "housing"),
-    "the lease plan": ([hire(2022), room(2022), area("lease", 2022)], 0, "lease"),
+    "the_annex_plan": ([hire(2022), room(2022), option(2022)], 0, "housing"),
+    "the_lease_plan": ([hire(2022), room(2022), area("lease", 2022)], 0, "lease"),
     # All a year late: each moves (2 apiece: the 2023 action dropped, the 2022 one new; the room
     # and the annex, taken once, count 1 − x[2023] + x[2022] = 2; leasing instead of the annex is
     # 1 dropped + 1 new).
-    "a year late": ([hire(2023), room(2023), option(2023)], 6, None),
+    "a_year_late": ([hire(2023), room(2023), option(2023)], 6, None),
     # Other quantities: 2 mediators (the plan hires 1) and 5 m² leased (the plan leases 10 or takes
     # the annex): 2 changed, 2 apiece; the room is kept.
-    "other quantities": ([hire(2022, 2), area("lease", 2022, 5), room(2022)], 4, None),
+    "other_quantities": ([hire(2022, 2), area("lease", 2022, 5), room(2022)], 4, None),
     # Four actions no plan can reproduce: a role with no price, a build counting after the horizon
     # (2023 + lead 1), a room with no price, an option the office does not have: 1 each; the
     # annex plan's three actions are kept.
@@ -146,7 +146,8 @@ def stop_at(stage_suffix: str, control: SolveControl):  # type: ignore[no-untype
     return progress
 
 
-@pytest.mark.parametrize("path, last", [("combined", "all levels"), ("staged", "total_cost")])
+@pytest.mark.parametrize("path, last", [("combined", "all levels"), ("staged", "total_cost")],
+                         ids=["combined", "staged"])
 def test_a_stop_before_level_4_keeps_the_plan_found_and_its_churn(path: str, last: str, tmp_path: Path) -> None:
     # Stopped at level 3's first plan: level 4 does not search; it reports (unproven) the churn
     # CP-SAT's last solution gives, which is the plan's or more (the churn's indicators are free

@@ -164,7 +164,8 @@ def test_soft_targets_with_a_stop_before_the_first_component_do_nothing(tmp_path
                                ("total_cost", "feasible", 0, None)]
 
 
-@pytest.mark.parametrize("path, stage", [("staged", "1/1 total_cost"), ("combined", "1/1 all levels")])
+@pytest.mark.parametrize("path, stage", [("staged", "1/1 total_cost"), ("combined", "1/1 all levels")],
+                         ids=["staged", "combined"])
 def test_a_stop_during_the_search_keeps_its_first_plan_unproven(path: str, stage: str, tmp_path: Path) -> None:
     # test_exact_churn's office (optimum: 2 office-years at 17.8 万元), stopped at the first plan of
     # the cost level (staged) or of the one weighted search (combined): the search ends there, its
@@ -243,3 +244,30 @@ def test_the_search_is_seeded_limited_and_left_to_our_interrupts() -> None:
         solver, code = run_search(m, SolveParams(control=control), "x", remaining, time.monotonic(), 1)
         assert (solver.parameters.max_time_in_seconds, code, solver.Value(x)) == (limit, cp_model.OPTIMAL, 3)
         assert control._solver is None  # a later stop() reaches no finished search
+
+
+def test_a_deterministic_limit_too_short_for_a_first_plan_gives_no_plan(tmp_path: Path) -> None:
+    # 40 generated offices with hard targets and one budget for all (one component, solved in one
+    # weighted search), and no time: the search still gets 0.01 s, deterministic here, in which
+    # CP-SAT finds no plan meeting the hard targets: no plan, reproducibly, with nothing to report.
+    from planner.analysis.generate import Scopes, generate
+
+    req = derive(load(generate(40, seed=1, scopes=Scopes(budget="all")), tmp_path))
+    assert len(components(req)) == 1 and not req.soft_targets
+    for _ in range(2):
+        outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0))
+        assert (outcome.status, outcome.solution, outcome.stages) == (SolveStatus.NO_PLAN, None, ())
+        assert (outcome.workers, outcome.seed) == (1, 4)
+
+
+def test_one_component_stopped_leaves_the_whole_unproven(tmp_path: Path) -> None:
+    # SOFT's first component (甲县) is solved and proven; the stop comes at the second's first
+    # shortfall plan, so the second stops after level 1: the whole is feasible, and only the level
+    # both components reached is reported, unproven.
+    req = derive(load(SOFT, tmp_path))
+    control, seen = SolveControl(), list[Progress]()
+    outcome = solve(req, SolveParams(workers=1, path="staged", control=control,
+                                     progress=stop_at("2/2 shortfall", control, seen)))
+    assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
+    assert [(s.name, s.value) for s in outcome.stages] == [("shortfall", 1)]
+    assert [d.att for d in outcome.solution.offices] == [(True,), (False,)]
