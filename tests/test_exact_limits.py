@@ -271,3 +271,45 @@ def test_one_component_stopped_leaves_the_whole_unproven(tmp_path: Path) -> None
     assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
     assert [(s.name, s.value) for s in outcome.stages] == [("shortfall", 1)]
     assert [d.att for d in outcome.solution.offices] == [(True,), (False,)]
+
+
+def linked(n: int, counties: tuple[str, ...] = ("甲县", "乙县")) -> dict:
+    """n offices, each a mediator short (7.7 万元), in `counties` of 丁市 sharing its fund of 240
+    (31 mediators: 31 × 7.7 = 238.7), and C in 丙县 (戊市) with its own 8: 32 office-years at
+    32 × 77,000 yuan in all."""
+    return scenario(targets={2022: {"all": 0.0}}, budget={"丁市": {2022: 240}, "丙县": {2022: 8}},
+                    offices=[office(id=f"O{i}", county=counties[i % len(counties)], city="丁市",
+                                    staff={"posts": 2, "mediators": 1}) for i in range(n)]
+                    + [office(id="C", county="丙县", city="戊市", staff={"posts": 2, "mediators": 1})])
+
+
+BY_LEVEL = {"1/2 attained_office_years", "1/2 total_cost", "2/2 all levels"}
+
+
+@pytest.mark.parametrize("n, counties, kw, stages, highs", [
+    # Up to 40 offices: one weighted CP-SAT search per component, whatever the engine.
+    (40, ("甲县", "乙县"), {}, {"1/2 all levels", "2/2 all levels"}, False),
+    (40, ("甲县", "乙县"), {"engine": "cpsat"}, {"1/2 all levels", "2/2 all levels"}, False),
+    # 41 offices across two counties: HiGHS (no CP-SAT progress for it) under --engine auto; CP-SAT
+    # by level with --engine cpsat or --deterministic (HiGHS has no deterministic time limit).
+    (41, ("甲县", "乙县"), {}, {"2/2 all levels"}, True),
+    (41, ("甲县", "乙县"), {"engine": "cpsat"}, BY_LEVEL, False),
+    (41, ("甲县", "乙县"), {"deterministic": True}, BY_LEVEL, False),
+    # 41 offices of one county are not coupled across counties: CP-SAT by level.
+    (41, ("甲县",), {}, BY_LEVEL, False),
+    # Forced: HiGHS for every component (the small one too); two coupled components go to the
+    # process pool, one process each.
+    (40, ("甲县", "乙县"), {"path": "mip"}, {"components 1/2", "components 2/2"}, True),
+], ids=["40-auto", "40-cpsat", "41-auto", "41-cpsat", "41-deterministic", "41-one-county", "40-mip"])
+def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw: dict, stages: set[str],
+                                           highs: bool, tmp_path: Path) -> None:
+    import ortools
+
+    req = derive(load(linked(n, counties), tmp_path))
+    seen: list[Progress] = []
+    outcome = solve(req, SolveParams(workers=1, progress=seen.append, **kw))
+    assert levels(outcome) == [("attained_office_years", "optimal", 32, 32.0),
+                               ("total_cost", "optimal", 32 * 77_000, 32 * 77_000.0)]
+    assert {p.stage for p in seen} == stages
+    # The plan names HiGHS when any component went to it.
+    assert ("HiGHS" in outcome.solver_version) == highs and outcome.solver_version.startswith(ortools.__version__)
