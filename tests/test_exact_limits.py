@@ -313,3 +313,30 @@ def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw
     assert {p.stage for p in seen} == stages
     # The plan names HiGHS when any component went to it.
     assert ("HiGHS" in outcome.solver_version) == highs and outcome.solver_version.startswith(ortools.__version__)
+
+
+def test_a_stop_while_the_pool_solves_keeps_what_finished(tmp_path: Path) -> None:
+    # test_exact_plans' 16 one-office counties (8 can pay their mediator): in the pool, in chunks
+    # of 2. Stopped when the first chunk ends, the pool is not waited for: what finished keeps its
+    # plan, the rest do nothing (soft targets). The whole is feasible and never claims a proof.
+    from test_exact_plans import PARALLEL_MIN_COMPONENTS
+
+    n = PARALLEL_MIN_COMPONENTS
+    sc = scenario(targets_mode="soft", targets={2022: {"all": 1.0}},
+                  budget={f"县{i}": {2022: 8 if i < 8 else 7} for i in range(n)},
+                  offices=[office(id=f"O{i}", county=f"县{i}", staff={"posts": 2, "mediators": 1}) for i in range(n)])
+    req = derive(load(sc, tmp_path))
+    control, seen = SolveControl(), list[Progress]()
+
+    def stop(p: Progress) -> None:
+        seen.append(p)
+        control.stop()
+
+    outcome = solve(req, SolveParams(workers=1, time_limit=60, control=control, progress=stop))
+    assert seen[0].stage.startswith("components ") and seen[0].stage.endswith(f"/{n}")
+    assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
+    attained = [d.att == (True,) for d in outcome.solution.offices]
+    assert not any(attained[8:]) and 0 < sum(attained) < 8
+    (short, years, cost) = outcome.stages
+    assert (short.value, years.value, cost.value) == (n - sum(attained), sum(attained), 77_000 * sum(attained))
+    assert {s.status for s in outcome.stages} == {"feasible"} and {s.bound for s in outcome.stages} == {None}
