@@ -96,15 +96,16 @@ class _Builder:
         self.count = 0
         self.limit = MAX_NODES
 
-    def tick(self, n: int, path: Path_, what: str) -> None:
-        """Count `n` more nodes (or merged pairs); past the limit the document is refused."""
+    def tick(self, n: int, path: Path_, what: tuple[str, str]) -> None:
+        """Count `n` more nodes (or merged pairs); past the limit the document is refused.
+        `what` is the message (zh, en), translated only when raised: this runs once per node."""
         self.count += n
         if self.count > self.limit:
-            raise ScenarioError([self.smap.issue(path, what)])
+            raise ScenarioError([self.smap.issue(path, tr(*what))])
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.tick(1, path, tr("文件过大或嵌套过深（YAML 别名展开过多？）",
-                              "document too large or too deeply nested (YAML aliases expand too far?)"))
+        self.tick(1, path, ("文件过大或嵌套过深（YAML 别名展开过多？）",
+                            "document too large or too deeply nested (YAML aliases expand too far?)"))
         if depth > MAX_DEPTH:
             raise ScenarioError([self.smap.issue(path, tr("嵌套过深", "document nested too deeply"))])
         self.smap.lines.setdefault(path, node.start_mark.line + 1)
@@ -157,7 +158,7 @@ class _Builder:
                            "a merge key takes a mapping or a list of mappings, e.g. `<<: *defaults`"))])
                 own, inherited = self.pairs(source, path, depth + 1)
                 self.tick(len(own) + len(inherited), path,
-                          tr("合并键（<<）展开过多（合并炸弹？）", "merge keys (<<) expand too far (a merge bomb?)"))
+                          ("合并键（<<）展开过多（合并炸弹？）", "merge keys (<<) expand too far (a merge bomb?)"))
                 merged.extend(own + inherited)
         return explicit, merged
 
@@ -208,10 +209,13 @@ for _tag, _pattern, _first in [
     _CoreResolver.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), _first)
 
 
-if hasattr(yaml, "CParser"):  # libyaml: same nodes and marks, 5x faster on large files
-    class _Composer(yaml.CParser, _CoreResolver):  # type: ignore[name-defined,misc]
+# libyaml's parser when PyYAML was built with it (`yaml.cyaml`; `yaml` itself does not export
+# CParser): the same nodes and marks, 4× faster on a 1,300-office scenario (docs/benchmarks.md).
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+if _CParser is not None:
+    class _Composer(_CParser, _CoreResolver):  # type: ignore[misc,valid-type]
         def __init__(self, stream: str) -> None:
-            yaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
+            _CParser.__init__(self, stream)  # type: ignore[misc]
             _CoreResolver.__init__(self)
 else:
     class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[no-redef]

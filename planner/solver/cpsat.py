@@ -50,13 +50,14 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
 
 
 def run_search(m: cp_model.CpModel, params: SolveParams, name: str, remaining: float | None,
-         started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
+               started: float, workers: int, presolve: bool = True) -> tuple[cp_model.CpSolver, int]:
     solver = _solver(params, remaining, workers)
-    # On small components presolve and probing cost more than they save (measured 2.3x and 1.15x,
-    # same optima; docs/solver.md).
+    # On small components presolve, probing and the LP's cuts cost more than they save (measured
+    # 2.3x, 1.15x and 1.15–1.9x, same optima; docs/solver.md). Staged solves keep the cuts (mixed there).
     solver.parameters.cp_model_presolve = presolve
     if not presolve:
         solver.parameters.cp_model_probing_level = 0
+        solver.parameters.cut_level = 0
     if params.control is not None:
         params.control._solver = solver
         if params.control.stopped:  # stopped before this search began (stop_search has no effect

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planner.analysis.replan import Earlier, churn_section, protected
 from planner.io.loading import LoadedScenario
-from planner.io.scenario import to_wan
+from planner.io.scenario import Office, to_wan
 from planner.plan import (
     Action,
     AttainmentRecord,
@@ -74,14 +74,13 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
             pairs = [(a, price(loaded, office, a)) for a in acts]
             return {y: not g for y, g in office_gaps(loaded, tier, office, pairs).items()}
 
+        free = [i for i, a in enumerate(mine) if _is_free(loaded, office, a)
+                and ((a.office, a.type, item_of(a), a.year), quantity(a)) not in keep]
+        if not free:  # most offices: nothing to try, so no attainment to recompute
+            kept.extend(mine)
+            continue
         target = attained(mine)
-        for i in range(len(mine) - 1, -1, -1):
-            p = price(loaded, office, mine[i])
-            if mine[i].type not in (ActionType.HIRE, ActionType.FACILITY) or p.one_time or p.annual:
-                continue
-            a = mine[i]
-            if ((a.office, a.type, item_of(a), a.year), quantity(a)) in keep:
-                continue
+        for i in reversed(free):
             while True:  # a free hire of several may shed more than one person
                 a = mine[i]
                 fewer = a.model_copy(update={"count": (a.count or 0) - 1}) if (a.count or 0) > 1 else None
@@ -93,6 +92,14 @@ def prune_free_surplus(loaded: LoadedScenario, tiers: dict[str, str], actions: l
                     break
         kept.extend(mine)
     return kept
+
+
+def _is_free(loaded: LoadedScenario, office: Office, a: Action) -> bool:
+    """A hire or room that costs nothing, once or yearly: a candidate for pruning."""
+    if a.type not in (ActionType.HIRE, ActionType.FACILITY):
+        return False
+    p = price(loaded, office, a)
+    return not (p.one_time or p.annual)
 
 
 def priced_actions(f: Figures) -> list[Action]:
