@@ -8,6 +8,7 @@ and against `churn_value`.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,37 @@ def test_out_of_time_soft_targets_drop_every_earlier_action(tmp_path: Path) -> N
     assert outcome.status == SolveStatus.FEASIBLE
     assert stages(outcome) == [("shortfall", "feasible", 1, None), ("attained_office_years", "feasible", 0, None),
                                ("total_cost", "feasible", 0, None), ("churn", "feasible", 7, None)]
+
+
+@pytest.mark.parametrize("path, slow_at, limit, searched", [
+    ("staged", "total_cost", 1.0, False),  # level 3 outlasts the limit: no time left for level 4
+    ("staged", "total_cost", 2.0, True),  # ~0.6 s left: level 4 still searches, and proves its level
+    ("combined", "churn", 1.0, True),  # level 4 itself outlasts the limit: its search is cut short
+], ids=["no-time-left", "some-time-left", "cut-short"])
+def test_level_4_gets_the_time_left(path: str, slow_at: str, limit: float, searched: bool, tmp_path: Path) -> None:
+    # A year-late earlier plan; the first report of one level takes 1.4 s (a slow progress
+    # callback) within a time limit of 1 or 2 s. Whatever stops it, the outcome is feasible and
+    # its plan verifies.
+    loaded = load(CHURN, tmp_path)
+    before = earlier([hire(2023), room(2023), option(2023)])
+    req = with_keep(derive(loaded), before)
+    slowed: list[str] = []
+
+    def slow(p: Progress) -> None:
+        if p.stage.endswith(slow_at) and not slowed:
+            slowed.append(p.stage)
+            time.sleep(1.4)
+
+    outcome = solve(req, SolveParams(workers=1, path=path, time_limit=limit, progress=slow))  # type: ignore[arg-type]
+    plan = make_plan(loaded, req, outcome, before)
+    assert plan.churn is not None and verify_plan(loaded, plan) == []
+    assert outcome.status == SolveStatus.FEASIBLE and slowed
+    name, status, stated, bound = stages(outcome)[-1]
+    assert name == "churn" and stated is not None and stated >= plan.churn.churn
+    if not searched:  # the churn of the plan found, unproven, and no search
+        assert (status, bound, outcome.stages[-1].seconds) == ("feasible", None, 0.0)
+    elif path == "staged":  # searched and proven within the 0.6 s left (level 3 was cut short)
+        assert (status, stated, bound) == ("optimal", plan.churn.churn, float(plan.churn.churn))
+        assert outcome.stages[1].status == "feasible"
+    else:  # the search stopped at its limit, after its first (slow) report
+        assert status == "feasible" and outcome.stages[-1].seconds >= 1.4
