@@ -8,6 +8,7 @@ and against `churn_value`.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from test_rules import ROOMS, office, scenario
 
 from planner.analysis.churn import churn_value
 from planner.analysis.replan import Earlier, with_keep
-from planner.plan import Action, EarlierRef
+from planner.plan import Action, EarlierRef, PlanResult
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
 from planner.solver.params import Progress, SolveControl, SolveOutcome, SolveParams
@@ -213,3 +214,31 @@ def test_level_4_gets_the_time_left(path: str, slow_at: str, limit: float, searc
         assert outcome.stages[1].status == "feasible"
     else:  # the search stopped at its limit, after its first (slow) report
         assert status == "feasible" and outcome.stages[-1].seconds >= 1.4
+
+
+def test_verify_checks_the_churn_section_and_level(tmp_path: Path) -> None:
+    # The year-late earlier plan: churn 6, each of its 3 actions moved (2 apiece).
+    # A plan whose churn section lists an action in another year, states other counts, or is gone
+    # while its churn level stays, is refused, each with exactly what is wrong.
+    loaded = load(CHURN, tmp_path)
+    before = earlier([hire(2023), room(2023), option(2023)])
+    req = with_keep(derive(loaded), before)
+    good = make_plan(loaded, req, solve(req, SolveParams(workers=1, time_limit=30, path="combined")), before)
+    assert good.churn is not None and (good.churn.moved, good.churn.churn) == (3, 6)
+    assert verify_plan(loaded, good) == []
+    data = json.loads(good.to_json())
+    moved, lied, dropped = (json.loads(json.dumps(data)) for _ in range(3))
+    moved["churn"]["actions"][0]["now"]["year"] = 2023
+    lied["churn"]["churn"] = 0
+    lied["solver"]["stages"][-1]["value"] = 0
+    del dropped["churn"]
+    found = {name: [str(v) for v in verify_plan(loaded, PlanResult(**plan))]
+             for name, plan in (("moved", moved), ("lied", lied), ("dropped", dropped))}
+    (wrong,) = found["moved"]  # the room listed in 2023, taken in 2022
+    assert wrong.startswith("churn.actions: the present side does not list the plan's actions exactly (unlisted: ")
+    assert "'five_stations', 2022, None" in wrong.split("not in the plan")[0] and "'five_stations', 2023" in wrong
+    assert found["lied"] == [
+        "solver.stages[2] (churn): states the value 0, the actions give 6",
+        "churn: counts stated {'kept': 0, 'moved': 3, 'changed': 0, 'dropped': 0, 'new': 0, 'churn': 0}, "
+        "the items give {'kept': 0, 'moved': 3, 'changed': 0, 'dropped': 0, 'new': 0, 'churn': 6}"]
+    assert found["dropped"] == ["solver.stages[2] (churn): a churn level without the plan's churn section"]
