@@ -207,7 +207,8 @@ def test_level_4_gets_the_time_left(path: str, slow_at: str, limit: float, searc
     assert outcome.status == SolveStatus.FEASIBLE and slowed
     name, status, stated, bound = stages(outcome)[-1]
     assert name == "churn" and stated is not None and stated >= plan.churn.churn
-    if not searched:  # the churn of the plan found, unproven, and no search
+    if not searched:  # level 3 cut short; level 4: the churn of the plan found, unproven, and no search
+        assert outcome.stages[1].status == "feasible"
         assert (status, bound, outcome.stages[-1].seconds) == ("feasible", None, 0.0)
     elif path == "staged":  # searched and proven within the 0.6 s left (level 3 was cut short)
         assert (status, stated, bound) == ("optimal", plan.churn.churn, float(plan.churn.churn))
@@ -242,3 +243,20 @@ def test_verify_checks_the_churn_section_and_level(tmp_path: Path) -> None:
         "churn: counts stated {'kept': 0, 'moved': 3, 'changed': 0, 'dropped': 0, 'new': 0, 'churn': 0}, "
         "the items give {'kept': 0, 'moved': 3, 'changed': 0, 'dropped': 0, 'new': 0, 'churn': 6}"]
     assert found["dropped"] == ["solver.stages[2] (churn): a churn level without the plan's churn section"]
+
+
+def test_an_option_that_would_count_after_the_horizon_is_never_taken(tmp_path: Path) -> None:
+    # A free shed (5 m², lead 1 year) counts within the horizon only if taken in 2022. The earlier
+    # plan took it in 2023, where it would count only after the horizon: no plan takes it there, so
+    # it is dropped (churn 1), even though it is free; the annex plan's actions are kept.
+    shed = {"id": "shed", "area_m2": 5, "one_time": 0, "lead_years": 1}
+    sc = {**CHURN, "offices": [{**CHURN["offices"][0],
+                                "housing_options": CHURN["offices"][0]["housing_options"] + [shed]}]}
+    loaded = load(sc, tmp_path)
+    before = earlier([hire(2022), room(2022), option(2022), option(2023, "shed")])
+    req = with_keep(derive(loaded), before)
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path="combined"))
+    assert stages(outcome) == LEVELS_1_TO_3 + [("churn", "optimal", 1, 1.0)]
+    plan = make_plan(loaded, req, outcome, before)
+    assert sorted((a.type, a.year, a.option or "") for a in plan.actions) == [
+        ("facility", 2022, ""), ("hire", 2022, ""), ("housing", 2022, "annex")]

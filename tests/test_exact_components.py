@@ -221,3 +221,18 @@ def test_the_pool_hands_each_component_once_with_its_time_share(tmp_path: Path,
     tasks.clear()
     solve(req, SolveParams(workers=1, time_limit=None))
     assert tasks and {d for _, d, _, _ in tasks} == {None}
+
+
+def test_pool_workers_start_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers come from a fork server: they inherit none of this process's state (its threads, a
+    # progress ticker, anything changed at run time). Here the parent's own `_solve_part` is
+    # broken; the workers, which import the solver afresh, solve every component all the same.
+    req = derive(load(SIXTEEN, tmp_path))
+    in_turn = solve(req, SolveParams(workers=1, time_limit=60, parallel_components=False))
+
+    def broken(*args: object) -> SolveOutcome:
+        raise RuntimeError("the parent's state reached a worker")
+
+    monkeypatch.setattr(solve_module, "_solve_part", broken)
+    pooled = solve(req, SolveParams(workers=1, time_limit=60))
+    assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
