@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from handplan import load, writer_plan
+from test_exact_plans import BOUNDS
 from test_rules import scenario
 
 import planner.plan
@@ -23,6 +24,8 @@ from planner.i18n import set_lang
 from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_standard_file
 from planner.io.scenario import Office
 from planner.io.standards import SizeThreshold, builtin_path
+from planner.plan import Action
+from planner.rules.actions import lead_years, spec
 from planner.rules.attainment import OfficeState, gaps, initial_state, unmet
 from planner.rules.classify import Classification, classify_office, size_class
 from planner.rules.requirements import UNLIMITED, Requirements, limit_amount, with_amount, with_limit
@@ -272,3 +275,36 @@ def test_an_unreadable_or_oversized_plan_is_said_with_its_path(tmp_path: Path, m
         read_plan_for_verify(path)
     assert [(i.file, i.line, i.field) for i in large.value.issues] == [(str(path), None, "")]
     assert large.value.issues[0].message.startswith("over 0 MiB")
+
+
+# ------------------------------------------------------------------ what each action names, carries, and when it counts
+# (planner/rules/actions.py, docs/reference.md §5), as the tables, milestones and comparisons read it.
+
+
+def test_each_action_names_its_item_and_carries_its_amount() -> None:
+    hire = Action(office="A", year=2022, type="hire", role="mediators", count=2)
+    lease = Action(office="A", year=2022, type="lease", area_m2=30)
+    build = Action(office="A", year=2022, type="build", area_m2=40)
+    option = Action(office="A", year=2023, type="housing", option="annex")
+    room = Action(office="A", year=2022, type="facility", facility="five_stations")
+    assert [(spec(a).item_of(a), spec(a).amount_of(a)) for a in (hire, lease, build, option, room)] == [
+        ("mediators", 2), (None, 30), (None, 40), ("annex", None), ("five_stations", None)]
+
+
+def test_a_build_and_a_housing_option_count_after_their_lead_times(tmp_path: Path) -> None:
+    # BOUNDS: a build counts 1 year after it; the annex 1 year after it is taken, big at once.
+    loaded = load(BOUNDS, tmp_path)
+    a = loaded.offices[0]
+
+    def lead(office: object, **fields: object) -> int:
+        return lead_years(loaded, office, Action(office="A", year=2023, **fields))  # type: ignore[arg-type]
+
+    assert lead(a, type="build", area_m2=10) == 1
+    assert (lead(a, type="housing", option="annex"), lead(a, type="housing", option="big")) == (1, 0)
+    # What the scenario does not know counts at once: an unknown option, or no office to ask.
+    assert (lead(a, type="housing", option="gone"), lead(None, type="housing", option="annex")) == (0, 0)
+    assert [lead(a, type="hire", role="mediators", count=1), lead(a, type="lease", area_m2=5),
+            lead(a, type="facility", facility="five_stations")] == [0, 0, 0]
+    # No build price at all: no lead time either.
+    no_build = load({**BOUNDS, "costs": {**BOUNDS["costs"], "housing": {"lease": {"annual_per_m2": 0.1}}}}, tmp_path)
+    assert lead_years(no_build, no_build.offices[0], Action(office="A", year=2023, type="build", area_m2=10)) == 0

@@ -329,6 +329,19 @@ def test_the_deletion_filter_keeps_only_cells_that_matter(tmp_path: Path, monkey
     assert [(c.year, c.scope) for c in find_conflict(req, SolveParams(workers=1))] == [(2022, "乙县"), (2022, "甲县")]
 
 
+def test_the_deletion_filter_starts_from_cp_sats_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same four cells: the filter checks one subset per cell of CP-SAT's core, which leaves
+    # out at least the 2023 cells (always met): fewer checks than cells, none of all but one cell.
+    req = derive(load({**SOFT, "targets_mode": "hard", "horizon": {"start": 2022, "end": 2023},
+                       "budget": {2022: 8, 2023: 8}, "targets": {2022: {"all": 1.0}, 2023: {"all": 0.0}}}, tmp_path))
+    checked: list[list[int]] = []
+    real = planner.solver.conflict._infeasible_with
+    monkeypatch.setattr(planner.solver.conflict, "_infeasible_with",
+                        lambda r, idx, p: checked.append(idx) or real(r, idx, p))
+    assert [(c.year, c.scope) for c in find_conflict(req, SolveParams(workers=1))] == [(2022, "乙县"), (2022, "甲县")]
+    assert 1 <= len(checked) < len(req.targets) == 4 and all(len(idx) < 3 for idx in checked)
+
+
 # Hard 100 % targets per county; each county's budget (8) lifts its one office (7.7).
 HARD = {**SOFT, "targets_mode": "hard", "budget": {"甲县": {2022: 8}, "乙县": {2022: 8}}}
 

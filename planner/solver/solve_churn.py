@@ -34,6 +34,10 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, 0.0)
     for expr, sign, value in fixed:
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
+    if not isinstance(built.total_cost, int):
+        # The cost exactly that of the plan found: a cost level cut short (its limit, a deterministic
+        # one) stated that value, and a cheaper plan here would contradict it (result._cross_check).
+        m.add(built.total_cost == int(solver.Value(built.total_cost)))
     hint_next(m, solver)
     m.minimize(built.churn)
     found, code = run_search(m, params, label + CHURN, remaining, started, workers, presolve=presolve)

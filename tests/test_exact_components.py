@@ -1,0 +1,238 @@
+"""Components, the process pool and the engine each component goes to, on hand-worked scenarios
+(issue 13's mutation run): a pool worker's result is the solve in turn's, each queued component
+gets its time share, a stop keeps what finished, and levels sum over components. The pool's worker
+function and its hand-out run here in-process, so their code is checked where a child process
+would hide it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from handplan import load
+from test_exact_plans import HARD, levels
+from test_rules import office, scenario
+
+import planner.solver.solve as solve_module
+from planner.rules.requirements import Requirements, derive
+from planner.solver.components import components, split_requirements
+from planner.solver.params import Progress, SolveControl, SolveOutcome, SolveParams, StageReport
+from planner.solver.solve import PARALLEL_MIN_COMPONENTS, _solve_chunk, _sum_stages, solve
+from planner.solver.status import SolveStatus
+
+# Four counties, one office each lacking a mediator (7.7 万元), each with its own budget: 县0 and
+# 县1 can pay (8), 县2 and 县3 cannot (7); soft 100 % targets: four components.
+FOUR = scenario(targets_mode="soft", targets={2022: {"all": 1.0}},
+                budget={f"县{i}": {2022: 8 if i < 2 else 7} for i in range(4)},
+                offices=[office(id=f"O{i}", county=f"县{i}", staff={"posts": 2, "mediators": 1}) for i in range(4)])
+
+
+def four_parts(tmp_path: Path) -> list[Requirements]:
+    req = derive(load(FOUR, tmp_path))
+    return split_requirements(req, components(req))
+
+
+def test_a_pool_chunk_solved_here_equals_each_component_in_turn(tmp_path: Path) -> None:
+    parts = four_parts(tmp_path)
+    chunk = _solve_chunk(parts, SolveParams(workers=4, time_limit=None), None, 4.0)
+    for sub, outcome in zip(parts, chunk):
+        alone = solve(sub, SolveParams(workers=1, time_limit=None))
+        assert (outcome.status, levels(outcome), outcome.solution) == (alone.status, levels(alone), alone.solution)
+        assert (outcome.workers, outcome.seed) == (1, 0)  # one worker per process
+    # 县0 and 县1 lift their office (shortfall 0, 1 office-year, 77,000 yuan); 县2 and 县3 cannot.
+    assert [levels(o) for o in chunk] == [
+        [("shortfall", "optimal", 0, 0.0), ("attained_office_years", "optimal", 1, 1.0),
+         ("total_cost", "optimal", 77_000, 77_000.0)]] * 2 + [
+        [("shortfall", "optimal", 1, 1.0), ("attained_office_years", "optimal", 0, 0.0),
+         ("total_cost", "optimal", 0, 0.0)]] * 2
+
+
+def test_a_pool_chunk_past_its_deadline_does_nothing_for_soft_targets(tmp_path: Path) -> None:
+    parts = four_parts(tmp_path)
+    chunk = _solve_chunk(parts, SolveParams(workers=1), time.time() - 1, 4.0)
+    assert [o.status for o in chunk] == [SolveStatus.FEASIBLE] * 4
+    assert [levels(o) for o in chunk] == [[("shortfall", "feasible", 1, None), ("attained_office_years", "feasible",
+                                                                                  0, None),
+                                           ("total_cost", "feasible", 0, None)]] * 4
+    assert [d.att for o in chunk for d in o.solution.offices] == [(False,)] * 4
+
+
+def test_each_queued_component_gets_at_most_twice_its_fair_share(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100 s left, 4 components queued in this process: the first may take 2 × 100 / 4 = 50 s, the
+    # second 2 × 100 / 3, the third 100 (2 × 100 / 2), the last all that is left (100, not 200);
+    # each with one worker and the time counted from its own start.
+    seen: list[tuple[float | None, int]] = []
+
+    def record(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+        assert label == "" and abs(started - time.monotonic()) < 1
+        seen.append((params.time_limit, params.workers))
+        return solve_module._do_nothing(sub)
+
+    monkeypatch.setattr(solve_module, "_solve_part", record)
+    parts = four_parts(tmp_path)
+    _solve_chunk(parts, SolveParams(workers=8, time_limit=None), time.time() + 100, 4.0)
+    assert [w for _, w in seen] == [1] * 4
+    assert [round(t or 0) for t, _ in seen] == [50, 67, 100, 100]
+    seen.clear()
+    _solve_chunk(parts, SolveParams(workers=8), None, 4.0)  # no deadline: no limit
+    assert seen == [(None, 1)] * 4
+    seen.clear()
+    # Queued counts below one are taken as one; a deadline all but reached still gives 0.05 s.
+    _solve_chunk(parts[:1], SolveParams(), time.time() + 100, 0.5)
+    _solve_chunk([derive(load(HARD, tmp_path))], SolveParams(), time.time() + 0.001, 1.0)
+    assert [round(t or 0, 2) for t, _ in seen] == [100, 0.05]
+
+
+def test_summed_levels_are_proven_only_when_every_component_is() -> None:
+    proven = (StageReport("shortfall", "optimal", 1, 1.0, 0.5), StageReport("total_cost", "optimal", 77_000, 77_000.0,
+                                                                             0.25))
+    found = (StageReport("shortfall", "feasible", 2, None, 1.0), StageReport("total_cost", "optimal", 0, 0.0, 0.0))
+    unknown = (StageReport("shortfall", "unknown", None, None, 2.0),)
+
+    def outcome(stages: tuple[StageReport, ...]) -> SolveOutcome:
+        return SolveOutcome("optimal", None, stages, 0.0, 1, 0)
+
+    assert _sum_stages([outcome(proven), outcome(proven)]) == (
+        StageReport("shortfall", "optimal", 2, 2.0, 1.0), StageReport("total_cost", "optimal", 154_000, 154_000.0, 0.5))
+    assert _sum_stages([outcome(proven), outcome(found)]) == (
+        StageReport("shortfall", "feasible", 3, None, 1.5), StageReport("total_cost", "optimal", 77_000, 77_000.0,
+                                                                         0.25))
+    # A level one component never reached: only the levels every component has; no value if any is unknown.
+    assert _sum_stages([outcome(proven), outcome(unknown)]) == (StageReport("shortfall", "feasible", None, None, 2.5),)
+
+
+
+# test_exact_plans' 16 one-office counties (≥ PARALLEL_MIN_COMPONENTS: the pool), 8 of which can pay
+# their mediator; soft 100 % targets.
+SIXTEEN = scenario(targets_mode="soft", targets={2022: {"all": 1.0}},
+                   budget={f"县{i}": {2022: 8 if i < 8 else 7} for i in range(PARALLEL_MIN_COMPONENTS)},
+                   offices=[office(id=f"O{i}", county=f"县{i}", staff={"posts": 2, "mediators": 1})
+                            for i in range(PARALLEL_MIN_COMPONENTS)])
+
+
+def linked(n: int, counties: tuple[str, ...] = ("甲县", "乙县")) -> dict:
+    """n offices, each a mediator short (7.7 万元), in `counties` of 丁市 sharing its fund of 240
+    (31 mediators: 31 × 7.7 = 238.7), and C in 丙县 (戊市) with its own 8: 32 office-years at
+    32 × 77,000 yuan in all."""
+    return scenario(targets={2022: {"all": 0.0}}, budget={"丁市": {2022: 240}, "丙县": {2022: 8}},
+                    offices=[office(id=f"O{i}", county=counties[i % len(counties)], city="丁市",
+                                    staff={"posts": 2, "mediators": 1}) for i in range(n)]
+                    + [office(id="C", county="丙县", city="戊市", staff={"posts": 2, "mediators": 1})])
+
+
+BY_LEVEL = {"1/2 attained_office_years", "1/2 total_cost", "2/2 all levels"}
+
+
+@pytest.mark.parametrize("n, counties, kw, stages, highs", [
+    # Up to 40 offices: one weighted CP-SAT search per component, whatever the engine.
+    (40, ("甲县", "乙县"), {}, {"1/2 all levels", "2/2 all levels"}, False),
+    (40, ("甲县", "乙县"), {"engine": "cpsat"}, {"1/2 all levels", "2/2 all levels"}, False),
+    # 41 offices across two counties: HiGHS (no CP-SAT progress for it) under --engine auto; CP-SAT
+    # by level with --engine cpsat or --deterministic (HiGHS has no deterministic time limit).
+    (41, ("甲县", "乙县"), {}, {"2/2 all levels"}, True),
+    (41, ("甲县", "乙县"), {"engine": "cpsat"}, BY_LEVEL, False),
+    (41, ("甲县", "乙县"), {"deterministic": True}, BY_LEVEL, False),
+    # 41 offices of one county are not coupled across counties: CP-SAT by level.
+    (41, ("甲县",), {}, BY_LEVEL, False),
+    # Forced: HiGHS for every component (the small one too); two coupled components go to the
+    # process pool, one process each.
+    (40, ("甲县", "乙县"), {"path": "mip"}, {"components 1/2", "components 2/2"}, True),
+], ids=["40-auto", "40-cpsat", "41-auto", "41-cpsat", "41-deterministic", "41-one-county", "40-mip"])
+def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw: dict, stages: set[str],
+                                           highs: bool, tmp_path: Path) -> None:
+    import ortools
+
+    req = derive(load(linked(n, counties), tmp_path))
+    seen: list[Progress] = []
+    outcome = solve(req, SolveParams(workers=1, progress=seen.append, **kw))
+    assert levels(outcome) == [("attained_office_years", "optimal", 32, 32.0),
+                               ("total_cost", "optimal", 32 * 77_000, 32 * 77_000.0)]
+    assert {p.stage for p in seen} == stages
+    # The plan names HiGHS when any component went to it.
+    assert ("HiGHS" in outcome.solver_version) == highs and outcome.solver_version.startswith(ortools.__version__)
+
+
+def test_a_stop_while_the_pool_solves_keeps_what_finished(tmp_path: Path) -> None:
+    # SIXTEEN in the pool. Stopped when the first task ends, the pool is not waited for: what
+    # finished keeps its plan, the rest do nothing (soft targets). The whole is feasible and never
+    # claims a proof.
+    n = PARALLEL_MIN_COMPONENTS
+    req = derive(load(SIXTEEN, tmp_path))
+    control, seen = SolveControl(), list[Progress]()
+
+    def stop(p: Progress) -> None:
+        seen.append(p)
+        control.stop()
+
+    outcome = solve(req, SolveParams(workers=1, time_limit=60, control=control, progress=stop))
+    assert seen[0].stage.startswith("components ") and seen[0].stage.endswith(f"/{n}")
+    assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
+    attained = [d.att == (True,) for d in outcome.solution.offices]
+    assert not any(attained[8:]) and 0 < sum(attained) < 8
+    (short, years, cost) = outcome.stages
+    assert (short.value, years.value, cost.value) == (n - sum(attained), sum(attained), 77_000 * sum(attained))
+    assert {s.status for s in outcome.stages} == {"feasible"} and {s.bound for s in outcome.stages} == {None}
+
+
+def test_the_pool_hands_each_component_once_with_its_time_share(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pool with threads in place of processes (so its tasks run here, where they are checked):
+    # every component goes to exactly one task, in order; each task carries the deadline (now + the
+    # time limit) and how many components are queued per process from it on (the fair share
+    # `_solve_chunk` divides); no progress callback or stop switch crosses into a worker; the
+    # results are the solve in turn's.
+    import concurrent.futures as cf
+
+    tasks: list[tuple[list[str], float | None, float, SolveParams]] = []
+    procs: list[int] = []
+
+    class InThreads(cf.ThreadPoolExecutor):
+        def __init__(self, n: int, mp_context: object = None, initializer: object = None) -> None:
+            procs.append(n)
+            super().__init__(1)
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            subs, params, deadline, left = args
+            tasks.append(([o.id for s in subs for o in s.offices], deadline, left, params))
+            return super().submit(fn, *args, **kwargs)
+
+    n = PARALLEL_MIN_COMPONENTS
+    req = derive(load(SIXTEEN, tmp_path))
+    in_turn = solve(req, SolveParams(workers=1, time_limit=60, parallel_components=False))
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", InThreads)
+    monkeypatch.setattr(solve_module.os, "cpu_count", lambda: 2)  # a pool on any machine: 2 processes
+    seen: list[Progress] = []
+    before = time.time()
+    pooled = solve(req, SolveParams(workers=3, time_limit=60, progress=seen.append, control=SolveControl()))
+    assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
+    assert [i for ids, *_ in tasks for i in ids] == [f"O{i}" for i in range(n)]
+    assert procs == [2]
+    done = 0
+    for ids, deadline, left, params in tasks:
+        assert deadline is not None and before + 59 < deadline <= time.time() + 60
+        assert left == (n - done) / 2
+        assert (params.progress, params.control, params.workers) == (None, None, 3)
+        done += len(ids)
+    assert seen[-1].stage == f"components {n}/{n}"
+    # Without a time limit the tasks carry no deadline.
+    tasks.clear()
+    solve(req, SolveParams(workers=1, time_limit=None))
+    assert tasks and {d for _, d, _, _ in tasks} == {None}
+
+
+def test_pool_workers_start_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers come from a fork server: they inherit none of this process's state (its threads, a
+    # progress ticker, anything changed at run time). Here the parent's own `_solve_part` is
+    # broken; the workers, which import the solver afresh, solve every component all the same.
+    req = derive(load(SIXTEEN, tmp_path))
+    in_turn = solve(req, SolveParams(workers=1, time_limit=60, parallel_components=False))
+
+    def broken(*args: object) -> SolveOutcome:
+        raise RuntimeError("the parent's state reached a worker")
+
+    monkeypatch.setattr(solve_module, "_solve_part", broken)
+    pooled = solve(req, SolveParams(workers=1, time_limit=60))
+    assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
