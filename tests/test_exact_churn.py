@@ -180,6 +180,7 @@ def test_out_of_time_soft_targets_drop_every_earlier_action(tmp_path: Path) -> N
     assert outcome.status == SolveStatus.FEASIBLE
     assert stages(outcome) == [("shortfall", "feasible", 1, None), ("attained_office_years", "feasible", 0, None),
                                ("total_cost", "feasible", 0, None), ("churn", "feasible", 7, None)]
+    assert [s.seconds for s in outcome.stages] == [0.0] * 4  # no search ran
 
 
 @pytest.mark.parametrize("path, slow_at, limit, searched", [
@@ -260,3 +261,24 @@ def test_an_option_that_would_count_after_the_horizon_is_never_taken(tmp_path: P
     plan = make_plan(loaded, req, outcome, before)
     assert sorted((a.type, a.year, a.option or "") for a in plan.actions) == [
         ("facility", 2022, ""), ("hire", 2022, ""), ("housing", 2022, "annex")]
+
+
+@pytest.mark.parametrize("path", ["combined", "staged"])
+def test_level_4_never_trades_a_target_for_less_churn(path: str, tmp_path: Path) -> None:
+    # Soft 100 % targets for medium offices only; 8 万元 lifts one of X (medium, a mediator short:
+    # meets 甲县's cell) or Z (small, a mediator short: in no cell). Both give one office-year at
+    # 7.7; X also removes the shortfall. The earlier plan lifted Z: level 4 keeps X all the same
+    # (churn 2: Z's hire dropped, X's new), with shortfall 0.
+    sc = scenario(targets_mode="soft", targets={2022: {"medium": 1.0}}, weights={"medium": 1, "small": 1},
+                  budget={2022: 8},
+                  offices=[office(id="X", tier="medium", staff={"posts": 4, "mediators": 1}, floor_area_m2=300),
+                           office(id="Z", staff={"posts": 2, "mediators": 1})])
+    loaded = load(sc, tmp_path)
+    before = Earlier(EarlierRef(plan="earlier.json", source="option", verified=True),
+                     (Action(office="Z", year=2022, type="hire", role="mediators", count=1),), None)
+    req = with_keep(derive(loaded), before)
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert stages(outcome) == [("shortfall", "optimal", 0, 0.0), ("attained_office_years", "optimal", 1, 1.0),
+                               ("total_cost", "optimal", 77_000, 77_000.0), ("churn", "optimal", 2, 2.0)]
+    plan = make_plan(loaded, req, outcome, before)
+    assert [(a.office, a.type) for a in plan.actions] == [("X", "hire")] and plan.objective.shortfall == 0

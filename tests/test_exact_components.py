@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from handplan import load
@@ -186,12 +187,14 @@ def test_the_pool_hands_each_component_once_with_its_time_share(tmp_path: Path,
     # results are the solve in turn's.
     import concurrent.futures as cf
 
+    from planner.solver.pool import ignore_sigint
+
     tasks: list[tuple[list[str], float | None, float, SolveParams]] = []
-    procs: list[int] = []
+    procs: list[tuple[int, str, object]] = []
 
     class InThreads(cf.ThreadPoolExecutor):
-        def __init__(self, n: int, mp_context: object = None, initializer: object = None) -> None:
-            procs.append(n)
+        def __init__(self, n: int, mp_context: Any = None, initializer: object = None) -> None:
+            procs.append((n, mp_context.get_start_method(), initializer))
             super().__init__(1)
 
         def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -209,14 +212,16 @@ def test_the_pool_hands_each_component_once_with_its_time_share(tmp_path: Path,
     pooled = solve(req, SolveParams(workers=3, time_limit=60, progress=seen.append, control=SolveControl()))
     assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
     assert [i for ids, *_ in tasks for i in ids] == [f"O{i}" for i in range(n)]
-    assert procs == [2]
+    # Two processes, from a fork server (no inherited threads or state), ignoring Ctrl-C (the
+    # parent decides what an interrupt means).
+    assert procs == [(2, "forkserver", ignore_sigint)]
     done = 0
     for ids, deadline, left, params in tasks:
         assert deadline is not None and before + 59 < deadline <= time.time() + 60
         assert left == (n - done) / 2
         assert (params.progress, params.control, params.workers) == (None, None, 3)
         done += len(ids)
-    assert seen[-1].stage == f"components {n}/{n}"
+    assert seen[-1].stage == f"components {n}/{n}" and all(0 < p.elapsed <= pooled.seconds for p in seen)
     # Without a time limit the tasks carry no deadline.
     tasks.clear()
     solve(req, SolveParams(workers=1, time_limit=None))

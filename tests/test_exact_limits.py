@@ -12,6 +12,7 @@ import pytest
 from handplan import load
 from test_exact_plans import HARD, SOFT, levels
 
+import planner.solver.solve as solve_module
 from planner.rules.requirements import derive
 from planner.solver.components import components
 from planner.solver.params import Progress, SolveControl, SolveParams
@@ -179,6 +180,49 @@ def test_a_deterministic_limit_too_short_for_a_first_plan_gives_no_plan(tmp_path
         outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0, pattern_bounds=True))
         assert (outcome.status, outcome.solution, outcome.stages) == (SolveStatus.NO_PLAN, None, ())
         assert (outcome.workers, outcome.seed) == (1, 4)
+    # Half a second (deterministic) is time enough for a plan: the search gets what is left.
+    outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0.5))
+    assert outcome.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and outcome.solution is not None
+
+
+def test_no_plan_found_in_the_time_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same 40 offices, the time left taken to be 1 ms whenever the solve asks (deterministic:
+    # CP-SAT's floor of 0.01 units, in which it finds no plan). Hard targets: no plan, the staged
+    # solve's first level unknown. Soft targets: doing nothing, unproven, after no search at all.
+    from planner.analysis.generate import Scopes, generate
+
+    monkeypatch.setattr(solve_module, "remaining_time", lambda params, started: 0.001)
+    for soft in (False, True):
+        req = derive(load(generate(40, seed=1, soft=soft, scopes=Scopes(budget="all")), tmp_path))
+        for path in ("combined", "staged"):
+            outcome = solve(req, SolveParams(workers=1, deterministic=True, path=path))  # type: ignore[arg-type]
+            found = [(s.name, s.status, s.value, s.bound) for s in outcome.stages]
+            if not soft:
+                assert (outcome.status, outcome.solution) == (SolveStatus.NO_PLAN, None)
+                assert found == ([] if path == "combined" else [("attained_office_years", "unknown", None, None)])
+                continue
+            assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
+            assert found == [("shortfall", "feasible", sum(c.required for c in req.targets), None),
+                             ("attained_office_years", "feasible", 0, None), ("total_cost", "feasible", 0, None)]
+            assert [s.seconds for s in outcome.stages] == [0.0] * 3
+            assert not any(any(d.att) for d in outcome.solution.offices)
+
+
+def test_a_time_limit_spent_building_the_model_does_nothing_for_soft_targets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SOFT, staged, 0.3 s in all; building each model takes 0.5 s: the first component's time is
+    # gone before its first level, the second's before it starts. Both do nothing.
+    real = solve_module.build_model
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "build_model", slow)
+    outcome = solve(derive(load(SOFT, tmp_path)), SolveParams(workers=1, path="staged", time_limit=0.3))
+    assert (outcome.status, levels(outcome)) == (SolveStatus.FEASIBLE, [
+        ("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
+        ("total_cost", "feasible", 0, None)])
 
 
 def test_one_component_stopped_leaves_the_whole_unproven(tmp_path: Path) -> None:
