@@ -189,13 +189,16 @@ def test_no_plan_found_in_the_time_left(tmp_path: Path, monkeypatch: pytest.Monk
     # The same 40 offices, the time left taken to be 1 ms whenever the solve asks (deterministic:
     # CP-SAT's floor of 0.01 units, in which it finds no plan). Hard targets: no plan, the staged
     # solve's first level unknown. Soft targets: doing nothing, unproven, after no search at all.
+    # The pattern bounds are pinned on: without them (the small combined solve's default) CP-SAT
+    # finds this instance's first plan within the 0.01 units.
     from planner.analysis.generate import Scopes, generate
 
     monkeypatch.setattr(solve_module, "remaining_time", lambda params, started: 0.001)
     for soft in (False, True):
         req = derive(load(generate(40, seed=1, soft=soft, scopes=Scopes(budget="all")), tmp_path))
         for path in ("combined", "staged"):
-            outcome = solve(req, SolveParams(workers=1, deterministic=True, path=path))  # type: ignore[arg-type]
+            outcome = solve(req, SolveParams(workers=1, deterministic=True, path=path,  # type: ignore[arg-type]
+                                             pattern_bounds=True))
             found = [(s.name, s.status, s.value, s.bound) for s in outcome.stages]
             if not soft:
                 assert (outcome.status, outcome.solution) == (SolveStatus.NO_PLAN, None)
