@@ -3,6 +3,7 @@ as `plan solve` solves it (`solve._solve_part`), with extra solver parameters se
 
     python benchmarks/params.py SCENARIO [NAME=VALUE ...]      # e.g. cut_level=0
     python benchmarks/params.py benchmarks/instances/n1300_y3_s1_t1.2.yaml cut_level=0 --first 25
+    python benchmarks/params.py benchmarks/instances/n1300_y3_s1_t1.2.yaml --path combined
 
 Prints the total wall and CPU time, the slowest component's time and the summed levels, so two runs with different
 parameters can be compared for speed and checked for the same optima (docs/solver.md, Parameters).
@@ -42,6 +43,9 @@ def main() -> None:
     ap.add_argument("--first", type=int, help="only the first N components")
     ap.add_argument("--pattern-bounds", choices=["auto", "on", "off"], default="auto",
                     help="the redundant pattern cost bounds (SolveParams.pattern_bounds; auto: off here)")
+    ap.add_argument("--path", choices=["auto", "combined", "staged"], default="auto",
+                    help="SolveParams.path: auto (a small component's search per level), the one weighted "
+                         "search, or the staged defaults of larger components")
     args = ap.parse_intermixed_args()
     extra = {k: _value(v) for k, v in (p.split("=", 1) for p in args.params)}
     class WithExtra(cp_model.CpSolver):  # the parameters set last, just before each search
@@ -59,13 +63,15 @@ def main() -> None:
     started, cpu, slowest, levels = time.monotonic(), time.process_time(), 0.0, None
     for sub in subs:
         t = time.monotonic()
-        out = solve._solve_part(sub, SolveParams(time_limit=None, workers=1, pattern_bounds=bounds), t, "")
+        out = solve._solve_part(sub, SolveParams(time_limit=None, workers=1, pattern_bounds=bounds,
+                                                       path=args.path), t, "")
         slowest = max(slowest, time.monotonic() - t)
         values = [s.value or 0 for s in out.stages]
         levels = values if levels is None else [a + b for a, b in zip(levels, values)]
         if out.status != "optimal":
             print(f"component of {len(sub.offices)} offices: {out.status}")
-    label = ' '.join(args.params + ([f'--pattern-bounds {args.pattern_bounds}'] if bounds is not None else []))
+    label = ' '.join(args.params + ([f'--pattern-bounds {args.pattern_bounds}'] if bounds is not None else [])
+                     + ([f'--path {args.path}'] if args.path != "auto" else []))
     print(f"{args.scenario.name} {label or '(defaults)'}: {len(subs)} components, "
           f"{time.monotonic() - started:.2f} s ({time.process_time() - cpu:.2f} s CPU), "
           f"slowest {slowest:.2f} s, levels {levels}")

@@ -59,11 +59,12 @@ class SolveParams:
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
     # Tests force one solver path on every component (the oracle checks each against brute force):
-    # "auto" picks by size (SMALL_COMPONENT), "combined" one weighted solve, "staged" one per level,
+    # "auto" picks by size (SMALL_COMPONENT: a search per level with small-component settings),
+    # "combined" one weighted solve, "staged" one per level with the staged defaults,
     # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
     path: Literal["auto", "combined", "staged", "mip"] = "auto"
-    # The redundant per-office cost bounds (model/constraints.py). None: on in staged solves, off in
-    # small components' weighted solve, where they cost 1.3–1.5x (docs/solver.md); True/False force.
+    # The redundant per-office cost bounds (model/constraints.py). None: on in staged solves of
+    # larger components, off in small components, where they cost 1.3–1.5x (docs/solver.md); True/False force.
     pattern_bounds: bool | None = None
     # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
     # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).

@@ -69,8 +69,10 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
             return _do_nothing(sub)
         # Hard targets have no plan without a search: just enough time for a first one.
         params, started = replace(params, time_limit=0.5), time.monotonic()
-    if params.path == "combined" or params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
+    if params.path == "combined":
         return _solve_combined(sub, params, started, label)
+    if params.path == "auto" and len(sub.offices) <= SMALL_COMPONENT:
+        return _solve_staged(sub, params, started, 1, label, small=True)
     if _goes_to_mip(sub, params):
         outcome = solve_coupled(sub, params, remaining_time(params, started))
         if outcome is not None:
@@ -181,8 +183,10 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
     return SolveOutcome(SolveStatus.FEASIBLE, Solution(empty), stages, 0.0, 1, 0)
 
 
-# Components this small are solved in one weighted solve with one worker: thread start-up and
-# three solver calls would cost more than the search itself.
+# Components this small are solved with one worker (thread start-up would cost more than the
+# search itself), a search per level without presolve, probing, LP cuts or pattern bounds: measured
+# 1.2–1.5× less CPU than one weighted search (`path="combined"`, kept as the oracle's cross-check)
+# and than the staged solve's defaults (docs/solver.md, Parameters).
 SMALL_COMPONENT = 40
 
 
@@ -244,8 +248,10 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
-                  label: str = "") -> SolveOutcome:
-    built = build_model(req, params.pattern_bounds is not False)
+                  label: str = "", small: bool = False) -> SolveOutcome:
+    """A search per level, each level fixed at its value before the next. `small`: a small
+    component's settings (pattern bounds only when asked for, no presolve, probing or cuts)."""
+    built = build_model(req, params.pattern_bounds is True if small else params.pattern_bounds is not False)
     m = built.model
     built.require_targets()
     levels: list[tuple[str, cp_model.LinearExprT, int]] = []
@@ -266,7 +272,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.minimize(expr)
         else:
             m.maximize(expr)
-        solver, code = run_search(m, params, label + name, remaining, started, workers)
+        solver, code = run_search(m, params, label + name, remaining, started, workers, presolve=not small)
         status = map_status(code, m)
         if status == SolveStatus.INFEASIBLE:
             conflict = find_conflict(req, params) if not req.soft_targets else ()
@@ -295,7 +301,8 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             SolveStatus.NO_PLAN, None, tuple(stages), time.monotonic() - started, params.workers, params.seed)
     complete = len(stages) == len(levels)
     if built.churn is not None and complete:  # level 4 (planner/solver/solve_churn.py); levels 1–3 are fixed
-        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven)
+        solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven,
+                                       presolve=not small)
     status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
@@ -303,8 +310,8 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
 
 def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
                 workers: int, stages: list[StageReport], solution: Solution,
-                proven: bool) -> tuple[Solution, bool]:
+                proven: bool, presolve: bool) -> tuple[Solution, bool]:
     """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
-    kept, stage = churn_stage(built, [], solver, params, started, label, workers)
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers, presolve=presolve)
     stages.append(stage)
     return kept or solution, proven and stage.status == SolveStatus.OPTIMAL
