@@ -8,8 +8,8 @@ and housing-option lead times up to 2, up to 3 housing options per office with `
 soft targets per county or city-wide, and weights. Examples whose optimum spends nothing and
 attains nothing are assumed away, and most infeasible ones too (one in five is kept, to check
 that the solver finds no plan either). Each kept example is solved once per solver path:
-combined and staged, each with and without the redundant pattern cost bounds, the HiGHS MIP, and every plan
-must pass verify.
+combined and staged, each with and without the redundant pattern cost bounds, the small
+components' default (by level without presolve), the HiGHS MIP, and every plan must pass verify.
 
 Examples per run: ORACLE_EXAMPLES (default 40); nightly: 2000 (docs/testing.md).
 The run ends with a coverage line: how many kept examples spend money and attain something,
@@ -70,6 +70,8 @@ PATHS = {
     "combined, no pattern bounds": SolveParams(workers=1, time_limit=60, path="combined", pattern_bounds=False),
     "staged": SolveParams(workers=1, time_limit=60, path="staged"),
     "staged, no pattern bounds": SolveParams(workers=1, time_limit=60, path="staged", pattern_bounds=False),
+    # What every component of ≤ 40 offices gets by default: by level, no presolve, probing or cuts.
+    "auto (small: by level, no presolve)": SolveParams(workers=1, time_limit=60),
     "mip (HiGHS, the shared-fund path)": SolveParams(workers=1, time_limit=60, path="mip"),
 }
 
