@@ -167,21 +167,25 @@ def test_the_search_is_seeded_limited_and_left_to_our_interrupts() -> None:
         assert control._solver is None  # a later stop() reaches no finished search
 
 
-def test_a_deterministic_limit_too_short_for_a_first_plan_gives_no_plan(tmp_path: Path) -> None:
-    # 40 generated offices with hard targets and one budget for all (one component, solved in one
-    # weighted search), and no time: the search still gets 0.01 s, deterministic here, in which
-    # CP-SAT finds no plan meeting the hard targets: no plan, reproducibly, with nothing to report.
+@pytest.mark.parametrize("path", ["auto", "combined"])
+def test_a_deterministic_limit_too_short_for_a_first_plan_gives_no_plan(path: str, tmp_path: Path) -> None:
+    # 40 generated offices with hard targets and one budget for all (one component: by level, or
+    # in one weighted search), and no time: by level, no search starts; the weighted search still
+    # gets 0.01 s, deterministic here, in which CP-SAT finds no plan meeting the hard targets.
+    # Either way: no plan, reproducibly, with nothing to report.
     from planner.analysis.generate import Scopes, generate
 
     req = derive(load(generate(40, seed=1, scopes=Scopes(budget="all")), tmp_path))
     assert len(components(req)) == 1 and not req.soft_targets
     for _ in range(2):
         # With the pattern bounds CP-SAT finds no plan in 0.01 deterministic seconds; without them it does.
-        outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0, pattern_bounds=True))
+        outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0, pattern_bounds=True,
+                                         path=path))  # type: ignore[arg-type]
         assert (outcome.status, outcome.solution, outcome.stages) == (SolveStatus.NO_PLAN, None, ())
         assert (outcome.workers, outcome.seed) == (1, 4)
     # Half a second (deterministic) is time enough for a plan: the search gets what is left.
-    outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0.5))
+    outcome = solve(req, SolveParams(workers=1, seed=4, deterministic=True, time_limit=0.5,
+                                     path=path))  # type: ignore[arg-type]
     assert outcome.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and outcome.solution is not None
 
 
