@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 
 from planner.io.loading import load_scenario
@@ -189,3 +190,13 @@ def test_housing_option_not_before_its_from_year_and_lease_recurs(tmp_path: Path
     _, plan = run(sc, tmp_path)
     assert plan and [(a.type, a.year) for a in plan.actions] == [("lease", 2023)]
     assert plan.objective.total_cost == 1.2
+
+
+def test_an_unknown_action_type_is_named_in_its_error() -> None:
+    # `spec` also takes a type's string (reports look actions up by it): an unknown one is an
+    # ActionError naming the type, never a KeyError.
+    from planner.rules.actions import ActionError, spec
+
+    assert spec("hire").effect == "staff"
+    with pytest.raises(ActionError, match="^unknown action type 'demolish'$"):
+        spec("demolish")
