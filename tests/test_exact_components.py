@@ -156,6 +156,43 @@ def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw
     assert ("HiGHS" in outcome.solver_version) == highs and outcome.solver_version.startswith(ortools.__version__)
 
 
+@pytest.mark.parametrize("n, counties, workers, calls", [
+    # Up to 40 offices: by level, one worker, the small components' settings, whatever --workers says.
+    (40, ("甲县", "乙县"), 8, [(40, 1, True), (1, 1, True)]),
+    # 41 offices of one county: the staged defaults with the caller's workers.
+    (41, ("甲县",), 8, [(41, 8, False), (1, 1, True)]),
+], ids=["40", "41-one-county"])
+def test_each_component_is_searched_with_its_settings(n: int, counties: tuple[str, ...], workers: int,
+                                                      calls: list, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, int, bool]] = []
+    real = solve_module._solve_staged
+
+    def spy(sub: Requirements, params: SolveParams, started: float, w: int, label: str = "",
+            small: bool = False) -> SolveOutcome:
+        seen.append((len(sub.offices), w, small))
+        return real(sub, params, started, w, label, small=small)
+
+    monkeypatch.setattr(solve_module, "_solve_staged", spy)
+    outcome = solve(derive(load(linked(n, counties), tmp_path)), SolveParams(workers=workers))
+    assert sorted(seen, reverse=True) == calls and outcome.status == SolveStatus.OPTIMAL
+
+
+def test_a_coupled_component_gets_the_time_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 41 offices across two counties go to HiGHS with what is left of the time limit; HiGHS
+    # finding nothing (None here), CP-SAT solves them: the same optimum.
+    got: list[float | None] = []
+
+    def no_plan(sub: Requirements, params: SolveParams, remaining: float | None) -> None:
+        got.append(remaining)
+
+    monkeypatch.setattr(solve_module, "solve_coupled", no_plan)
+    outcome = solve(derive(load(linked(41), tmp_path)), SolveParams(workers=1, time_limit=30))
+    assert len(got) == 1 and got[0] is not None and 25 < got[0] <= 30
+    assert levels(outcome) == [("attained_office_years", "optimal", 32, 32.0),
+                               ("total_cost", "optimal", 32 * 77_000, 32 * 77_000.0)]
+
+
 def test_a_stop_while_the_pool_solves_keeps_what_finished(tmp_path: Path) -> None:
     # SIXTEEN in the pool. Stopped when the first task ends, the pool is not waited for: what
     # finished keeps its plan, the rest do nothing (soft targets). The whole is feasible and never

@@ -243,3 +243,42 @@ def test_one_component_stopped_leaves_the_whole_unproven(tmp_path: Path) -> None
     assert outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
     assert [(s.name, s.value) for s in outcome.stages] == [("shortfall", 1)]
     assert [d.att for d in outcome.solution.offices] == [(True,), (False,)]
+
+
+@pytest.mark.parametrize("path", ["auto", "combined", "staged"])
+def test_soft_targets_with_no_time_left_do_nothing_without_a_search(path: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # SOFT's two components, the time already gone when each one's turn comes: doing nothing, at
+    # once, no CP-SAT search on any path. With half a second left each is searched: the optimum.
+    def no_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a search with no time left")
+
+    req = derive(load(SOFT, tmp_path))
+    with monkeypatch.context() as patched:
+        patched.setattr(solve_module, "remaining_time", lambda params, started: -1.0)
+        patched.setattr(solve_module, "run_search", no_search)
+        outcome = solve(req, SolveParams(workers=1, time_limit=10, path=path))  # type: ignore[arg-type]
+    assert levels(outcome) == [("shortfall", "feasible", 2, None), ("attained_office_years", "feasible", 0, None),
+                               ("total_cost", "feasible", 0, None)]
+    monkeypatch.setattr(solve_module, "remaining_time", lambda params, started: 0.5)
+    outcome = solve(req, SolveParams(workers=1, time_limit=10, path=path))  # type: ignore[arg-type]
+    assert [(s.name, s.value) for s in outcome.stages] == [
+        ("shortfall", 1), ("attained_office_years", 1), ("total_cost", 77_000)]
+
+
+def test_a_stop_gives_hard_targets_half_a_second_for_a_first_plan(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stopped before the solve starts: each of HARD's two components is searched once more, with
+    # 0.5 s (not the caller's 60), for a first plan meeting its hard targets.
+    limits: list[float | None] = []
+    real = solve_module._solve_staged
+
+    def spy(sub, params, *args, **kwargs):  # type: ignore[no-untyped-def]
+        limits.append(params.time_limit)
+        return real(sub, params, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_solve_staged", spy)
+    control = SolveControl()
+    control.stop()
+    solve(derive(load(HARD, tmp_path)), SolveParams(workers=1, time_limit=60, control=control))
+    assert limits == [0.5, 0.5]
