@@ -282,3 +282,21 @@ def test_level_4_never_trades_a_target_for_less_churn(path: str, tmp_path: Path)
                                ("total_cost", "optimal", 77_000, 77_000.0), ("churn", "optimal", 2, 2.0)]
     plan = make_plan(loaded, req, outcome, before)
     assert [(a.office, a.type) for a in plan.actions] == [("X", "hire")] and plan.objective.shortfall == 0
+
+
+@pytest.mark.parametrize("path", ["auto", "combined", "staged"])
+def test_a_free_roles_earlier_surplus_is_kept(path: str, tmp_path: Path) -> None:
+    # Mediators free here; the office needs 1 more (levels 1–3: the room 0.9 + the annex or the
+    # lease 2.0 = 2.9 万元, the hire costs nothing). The earlier plan hired 3: keeping all 3 costs
+    # nothing more, so level 4 keeps them (churn 0), which needs hire variables up to the earlier
+    # plan's count, not just the deficit of 1.
+    sc = {**CHURN, "costs": {**CHURN["costs"], "roles": {"mediators": {"one_time": 0, "annual": 0}}}}
+    loaded = load(sc, tmp_path)
+    before = earlier([hire(2022, 3), room(2022), option(2022)])
+    req = with_keep(derive(loaded), before)
+    outcome = solve(req, SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
+    assert stages(outcome) == [("attained_office_years", "optimal", 2, 2.0), ("total_cost", "optimal", 29_000, 29_000.0),
+                               ("churn", "optimal", 0, 0.0)]
+    plan = make_plan(loaded, req, outcome, before)
+    assert [(a.type, a.year, a.count) for a in plan.actions if a.type == "hire"] == [("hire", 2022, 3)]
+    assert plan.churn is not None and plan.churn.churn == 0 == churn_value(before.actions, plan.actions)
