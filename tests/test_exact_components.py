@@ -193,6 +193,23 @@ def test_a_coupled_component_gets_the_time_left(tmp_path: Path, monkeypatch: pyt
                                ("total_cost", "optimal", 32 * 77_000, 32 * 77_000.0)]
 
 
+def test_a_dask_cluster_gets_every_component_and_the_time_left(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--dask ADDRESS`: every component goes to the cluster with what is left of the time limit
+    # (the cluster's own test is tests/test_solve_dask.py); here the cluster does nothing.
+    got: list[tuple[str, int, float | None]] = []
+
+    def cluster(address: str, subs: list[Requirements], params: SolveParams,
+                remaining: float | None) -> list[SolveOutcome]:
+        got.append((address, len(subs), remaining))
+        return [solve_module._do_nothing(s) for s in subs]
+
+    monkeypatch.setattr(solve_module, "solve_on_dask", cluster)
+    outcome = solve(derive(load(SIXTEEN, tmp_path)), SolveParams(workers=1, time_limit=30, dask_address="tcp://h:1"))
+    assert len(got) == 1 and got[0][:2] == ("tcp://h:1", PARALLEL_MIN_COMPONENTS)
+    assert got[0][2] is not None and 25 < got[0][2] <= 30 and outcome.status == SolveStatus.FEASIBLE
+
+
 def test_a_stop_while_the_pool_solves_keeps_what_finished(tmp_path: Path) -> None:
     # SIXTEEN in the pool. Stopped when the first task ends, the pool is not waited for: what
     # finished keeps its plan, the rest do nothing (soft targets). The whole is feasible and never

@@ -63,14 +63,23 @@ def test_a_time_limit_reached_during_a_level_ends_the_solve_there(tmp_path: Path
 
 
 @pytest.mark.parametrize("path", ["combined", "staged"])
-def test_an_infeasible_outcome_reports_the_callers_workers_and_the_whole_time(path: str, tmp_path: Path) -> None:
+def test_an_infeasible_outcome_reports_the_callers_workers_and_the_whole_time(
+        path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 乙县 cannot pay its hard target (7 < 7.7): infeasible, its cell named; the outcome states the
-    # caller's workers, seed, and at least the time of its searches.
+    # caller's workers, seed, and the whole solve's time: its searches and the conflict search
+    # (made to take 0.3 s here), not the component's search alone.
+    real = solve_module.find_conflict
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "find_conflict", slow)
     req = derive(load({**HARD, "budget": {"甲县": {2022: 8}, "乙县": {2022: 7}}}, tmp_path))
     outcome = solve(req, SolveParams(workers=3, seed=7, time_limit=30, path=path))  # type: ignore[arg-type]
     assert (outcome.status, outcome.solution, outcome.workers, outcome.seed) == (SolveStatus.INFEASIBLE, None, 3, 7)
     assert [(c.scope, c.required) for c in outcome.conflict] == [("乙县", 1)]
-    assert outcome.seconds > 0 and outcome.seconds >= sum(s.seconds for s in outcome.stages)
+    assert 0.3 <= outcome.seconds < 30 and outcome.seconds >= sum(s.seconds for s in outcome.stages)
 
 
 def test_soft_targets_with_a_stop_before_the_first_component_do_nothing(tmp_path: Path) -> None:
