@@ -185,8 +185,8 @@ def _do_nothing(req: Requirements) -> SolveOutcome:
 
 # Components this small are solved with one worker (thread start-up would cost more than the
 # search itself), a search per level without presolve, probing, LP cuts or pattern bounds: measured
-# 1.2–1.5× less CPU than one weighted search (`path="combined"`, kept as the oracle's cross-check)
-# and than the staged solve's defaults (docs/solver.md, Parameters).
+# 1.2–1.7× less CPU than one weighted search (`path="combined"`, kept as the oracle's cross-check)
+# and 3× less than the staged solve's defaults (docs/solver.md, Parameters).
 SMALL_COMPONENT = 40
 
 
@@ -251,7 +251,8 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
                   label: str = "", small: bool = False) -> SolveOutcome:
     """A search per level, each level fixed at its value before the next. `small`: a small
     component's settings (pattern bounds only when asked for, no presolve, probing or cuts)."""
-    built = build_model(req, params.pattern_bounds is True if small else params.pattern_bounds is not False)
+    bounds = params.pattern_bounds if params.pattern_bounds is not None else not small
+    built = build_model(req, bounds)
     m = built.model
     built.require_targets()
     levels: list[tuple[str, cp_model.LinearExprT, int]] = []
