@@ -127,25 +127,33 @@ def linked(n: int, counties: tuple[str, ...] = ("甲县", "乙县")) -> dict:
 BY_LEVEL = {f"{k}/2 {level}" for k in (1, 2) for level in ("attained_office_years", "total_cost")}
 
 
-@pytest.mark.parametrize("n, counties, kw, stages, highs", [
+@pytest.mark.parametrize("n, counties, kw, coupled_by_level, stages, highs", [
     # Up to 40 offices: CP-SAT by level, one worker, whatever the engine.
-    (40, ("甲县", "乙县"), {}, BY_LEVEL, False),
-    (40, ("甲县", "乙县"), {"engine": "cpsat"}, BY_LEVEL, False),
-    # 41 offices across two counties: HiGHS (no CP-SAT progress for it) under --engine auto; CP-SAT
-    # by level with --engine cpsat or --deterministic (HiGHS has no deterministic time limit).
-    (41, ("甲县", "乙县"), {}, {"2/2 attained_office_years", "2/2 total_cost"}, True),
-    (41, ("甲县", "乙县"), {"engine": "cpsat"}, BY_LEVEL, False),
-    (41, ("甲县", "乙县"), {"deterministic": True}, BY_LEVEL, False),
-    # 41 offices of one county are not coupled across counties: CP-SAT by level.
-    (41, ("甲县",), {}, BY_LEVEL, False),
+    (40, ("甲县", "乙县"), {}, None, BY_LEVEL, False),
+    (40, ("甲县", "乙县"), {"engine": "cpsat"}, None, BY_LEVEL, False),
+    # A shared fund of 41 offices (two counties), up to COUPLED_BY_LEVEL: CP-SAT by level too.
+    (41, ("甲县", "乙县"), {}, None, BY_LEVEL, False),
+    (41, ("甲县", "乙县"), {}, 41, BY_LEVEL, False),
+    # Above COUPLED_BY_LEVEL (lowered to 40 here): HiGHS (no CP-SAT progress for it) under
+    # --engine auto; CP-SAT by level with --engine cpsat or --deterministic (HiGHS has no
+    # deterministic time limit).
+    (41, ("甲县", "乙县"), {}, 40, {"2/2 attained_office_years", "2/2 total_cost"}, True),
+    (41, ("甲县", "乙县"), {"engine": "cpsat"}, 40, BY_LEVEL, False),
+    (41, ("甲县", "乙县"), {"deterministic": True}, 40, BY_LEVEL, False),
+    # 41 offices of one county are not a shared fund: CP-SAT by level.
+    (41, ("甲县",), {}, 40, BY_LEVEL, False),
     # Forced: HiGHS for every component (the small one too); two coupled components go to the
     # process pool, one process each.
-    (40, ("甲县", "乙县"), {"path": "mip"}, {"components 1/2", "components 2/2"}, True),
-], ids=["40-auto", "40-cpsat", "41-auto", "41-cpsat", "41-deterministic", "41-one-county", "40-mip"])
-def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw: dict, stages: set[str],
-                                           highs: bool, tmp_path: Path) -> None:
+    (40, ("甲县", "乙县"), {"path": "mip"}, None, {"components 1/2", "components 2/2"}, True),
+], ids=["40-auto", "40-cpsat", "41-auto", "41-at-limit", "41-over-limit", "41-over-limit-cpsat",
+        "41-over-limit-deterministic", "41-one-county", "40-mip"])
+def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw: dict, coupled_by_level: int | None,
+                                           stages: set[str], highs: bool, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import ortools
 
+    if coupled_by_level is not None:
+        monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", coupled_by_level)
     req = derive(load(linked(n, counties), tmp_path))
     seen: list[Progress] = []
     outcome = solve(req, SolveParams(workers=1, progress=seen.append, **kw))
@@ -161,7 +169,9 @@ def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw
     (40, ("甲县", "乙县"), 8, [(40, 1, True), (1, 1, True)]),
     # 41 offices of one county: the staged defaults with the caller's workers.
     (41, ("甲县",), 8, [(41, 8, False), (1, 1, True)]),
-], ids=["40", "41-one-county"])
+    # A shared fund of 41 offices: by level, one worker, as a small component.
+    (41, ("甲县", "乙县"), 8, [(41, 1, True), (1, 1, True)]),
+], ids=["40", "41-one-county", "41-shared-fund"])
 def test_each_component_is_searched_with_its_settings(n: int, counties: tuple[str, ...], workers: int,
                                                       calls: list, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,8 +189,10 @@ def test_each_component_is_searched_with_its_settings(n: int, counties: tuple[st
 
 
 def test_a_coupled_component_gets_the_time_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # 41 offices across two counties go to HiGHS with what is left of the time limit; HiGHS
-    # finding nothing (None here), CP-SAT solves them: the same optimum.
+    # 41 offices across two counties, above COUPLED_BY_LEVEL (lowered to 40), go to HiGHS with
+    # what is left of the time limit; HiGHS finding nothing (None here), CP-SAT solves them: the
+    # same optimum.
+    monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
     got: list[float | None] = []
 
     def no_plan(sub: Requirements, params: SolveParams, remaining: float | None) -> None:

@@ -11,17 +11,29 @@ from test_repro_faults import plan_without_timing, run_plan
 from planner.analysis.generate import Scopes, generate, write_scenario
 
 
-def shared_scenario(tmp_path: Path, offices: int, tightness: float) -> Path:
+def shared_scenario(tmp_path: Path, offices: int, tightness: float, one_county: bool = False) -> Path:
+    """One budget a year for all offices; `one_county`: every office in one county (quotas summed),
+    so not a shared fund but one component of `offices` in a county."""
     path = tmp_path / f"shared{offices}.yaml"
-    write_scenario(generate(offices, seed=2, tightness=tightness, soft=True, scopes=Scopes(budget="all")), path)
+    scenario = generate(offices, seed=2, tightness=tightness, soft=True, scopes=Scopes(budget="all"))
+    if one_county:
+        for o in scenario["offices"]:
+            o["county"] = "县0001"
+        for role, per_county in scenario["quotas"].items():
+            years = sorted({y for by_year in per_county.values() for y in by_year})
+            scenario["quotas"][role] = {"县0001": {y: sum(c.get(y, 0) for c in per_county.values()) for y in years}}
+    write_scenario(scenario, path)
     return path
 
 
-# Default settings (HiGHS for the coupled component), and CP-SAT alone with several workers, which
-# is reproducible only with --deterministic (interleaved search; docs/solver.md).
-@pytest.mark.parametrize(("offices", "extra"), [(300, []), (60, ["--engine", "cpsat", "--deterministic"])])
-def test_two_runs_of_a_shared_fund_give_the_same_plan(tmp_path: Path, offices: int, extra: list[str]) -> None:
-    scenario = shared_scenario(tmp_path, offices, 3.0)
+# Default settings (a coupled 300-office fund: CP-SAT by level, one worker), and CP-SAT with
+# several workers on one 60-office county (the staged path), which is reproducible only with
+# --deterministic (interleaved search; docs/solver.md).
+@pytest.mark.parametrize(("offices", "one_county", "extra"),
+                         [(300, False, []), (60, True, ["--engine", "cpsat", "--deterministic"])])
+def test_two_runs_of_a_shared_fund_give_the_same_plan(tmp_path: Path, offices: int, one_county: bool,
+                                                      extra: list[str]) -> None:
+    scenario = shared_scenario(tmp_path, offices, 3.0, one_county)
     for out in ("a", "b"):
         result = run_plan("solve", str(scenario), "-o", str(tmp_path / out), "--workers", "8", "--seed", "5",
                           "--time-limit", "600", "--quiet", *extra, timeout=900)
@@ -32,13 +44,18 @@ def test_two_runs_of_a_shared_fund_give_the_same_plan(tmp_path: Path, offices: i
     assert a == b
 
 
-def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_plan(tmp_path: Path) -> None:
+def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A coupled component whose time is gone before any level is solved (here: while HiGHS builds
-    its model) gets the do-nothing plan with soft targets, as a small component does."""
+    its model; COUPLED_BY_LEVEL lowered so that 60 offices go to HiGHS) gets the do-nothing plan
+    with soft targets, as a small component does."""
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
+    from planner.solver import solve as solve_module
     from planner.solver.params import SolveParams
     from planner.solver.solve import solve
+
+    monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
 
     req = derive(load_scenario(shared_scenario(tmp_path, 60, 1.2)))
     outcome = solve(req, SolveParams(time_limit=0.1))
@@ -48,8 +65,9 @@ def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_pl
 
 
 def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path: Path) -> None:
-    """Two city funds (two coupled components of > 40 offices) go to the process pool, one HiGHS
-    process each; the plan is the one solving them in turn gives, every level proven."""
+    """Two city funds (two coupled components of > 40 offices) go to the process pool, one
+    process each (CP-SAT by level, one worker); the plan is the one solving them in turn gives,
+    every level proven."""
     from dataclasses import replace
 
     from planner.io.loading import load_scenario
@@ -70,4 +88,4 @@ def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path:
     assert pooled.status == in_turn.status == SolveStatus.OPTIMAL
     assert [s.value for s in pooled.stages] == [s.value for s in in_turn.stages]
     assert pooled.solution == in_turn.solution
-    assert "HiGHS" in pooled.solver_version
+    assert "HiGHS" not in pooled.solver_version  # ≤ COUPLED_BY_LEVEL offices: CP-SAT
