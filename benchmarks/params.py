@@ -4,6 +4,8 @@ as `plan solve` solves it (`solve._solve_part`), with extra solver parameters se
     python benchmarks/params.py SCENARIO [NAME=VALUE ...]      # e.g. cut_level=0
     python benchmarks/params.py benchmarks/instances/n1300_y3_s1_t1.2.yaml cut_level=0 --first 25
     python benchmarks/params.py benchmarks/instances/n1300_y3_s1_t1.2.yaml --path combined
+    python benchmarks/params.py benchmarks/instances/all_n600_y3_s1_t1.2.yaml --coupled-by-level 600
+    python benchmarks/params.py benchmarks/instances/all_n600_y3_s1_t1.2.yaml --highs --threads 2
 
 Prints the total wall and CPU time, the slowest component's time and the summed levels, so two runs with different
 parameters can be compared for speed and checked for the same optima (docs/solver.md, Parameters).
@@ -46,7 +48,14 @@ def main() -> None:
     ap.add_argument("--path", choices=["auto", "combined", "staged"], default="auto",
                     help="SolveParams.path: auto (a small component's search per level), the one weighted "
                          "search, or the staged defaults of larger components")
+    ap.add_argument("--coupled-by-level", type=int, metavar="N",
+                    help="solve shared funds of up to N offices by level (solve.COUPLED_BY_LEVEL)")
+    ap.add_argument("--highs", action="store_true", help="each component by HiGHS's direct MIP instead")
+    ap.add_argument("--threads", type=int, default=1, help="HiGHS threads (--highs)")
+    ap.add_argument("--time-limit", type=float, help="seconds per component")
     args = ap.parse_intermixed_args()
+    if args.coupled_by_level is not None:
+        solve.COUPLED_BY_LEVEL = args.coupled_by_level
     extra = {k: _value(v) for k, v in (p.split("=", 1) for p in args.params)}
     class WithExtra(cp_model.CpSolver):  # the parameters set last, just before each search
         def solve(self, model, callback=None):  # type: ignore[no-untyped-def]
@@ -63,15 +72,23 @@ def main() -> None:
     started, cpu, slowest, levels = time.monotonic(), time.process_time(), 0.0, None
     for sub in subs:
         t = time.monotonic()
-        out = solve._solve_part(sub, SolveParams(time_limit=None, workers=1, pattern_bounds=bounds,
-                                                       path=args.path), t, "")
+        if args.highs:
+            from planner.solver.mip import solve_mip
+
+            mip = solve_mip(sub, args.time_limit, threads=args.threads)
+            status, values = mip.status, list(mip.levels)
+        else:
+            out = solve._solve_part(sub, SolveParams(time_limit=args.time_limit, workers=1, pattern_bounds=bounds,
+                                                     path=args.path), t, "")
+            status, values = out.status, [s.value or 0 for s in out.stages]
         slowest = max(slowest, time.monotonic() - t)
-        values = [s.value or 0 for s in out.stages]
         levels = values if levels is None else [a + b for a, b in zip(levels, values)]
-        if out.status != "optimal":
-            print(f"component of {len(sub.offices)} offices: {out.status}")
+        if status != "optimal" or len(subs) == 1:
+            print(f"component of {len(sub.offices)} offices: {status} in {time.monotonic() - t:.2f} s, {values}")
     label = ' '.join(args.params + ([f'--pattern-bounds {args.pattern_bounds}'] if bounds is not None else [])
-                     + ([f'--path {args.path}'] if args.path != "auto" else []))
+                     + ([f'--path {args.path}'] if args.path != "auto" else [])
+                     + ([f'--highs --threads {args.threads}'] if args.highs else [])
+                     + ([f'--coupled-by-level {args.coupled_by_level}'] if args.coupled_by_level else []))
     print(f"{args.scenario.name} {label or '(defaults)'}: {len(subs)} components, "
           f"{time.monotonic() - started:.2f} s ({time.process_time() - cpu:.2f} s CPU), "
           f"slowest {slowest:.2f} s, levels {levels}")

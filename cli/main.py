@@ -151,8 +151,9 @@ def schema() -> None:
 @click.option("--explain", "with_explanations", is_flag=True,
               help="Add the explanations of `plan explain` (each office's path, marginal values) to plan.json.")
 @click.option("--engine", type=click.Choice(["auto", "cpsat"]), default="auto", show_default=True,
-              help="auto: HiGHS for components coupled across counties, e.g. one city fund; CP-SAT "
-                   "for the rest. cpsat: CP-SAT for everything (docs/solver.md).")
+              help="auto: HiGHS for a shared fund (a component spanning counties, e.g. one city fund) "
+                   "of more than 400 offices; CP-SAT for the rest. cpsat: CP-SAT for everything "
+                   "(docs/solver.md).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Solve the independent components on this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @keep_options

@@ -1,7 +1,7 @@
 """Solver: the CP-SAT model (one function per constraint family in model/constraints.py), what a
 solve is asked and returns (params), CP-SAT set-up (cpsat) and statuses (status), components and
 the conflict search, the lexicographic solve by component (solve, solve_churn), HiGHS for
-coupled components (mip, shared_fund), process pools and Dask (pool, remote), memory limits, and the
+large coupled components (mip, shared_fund), process pools and Dask (pool, remote), memory limits, and the
 outcome → plan.json (result).
 
 Owns: model, params, cpsat, components, conflict, solve, solve_churn, status, mip, shared_fund, result,

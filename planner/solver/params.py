@@ -59,15 +59,16 @@ class SolveParams:
     # runs one solve per core, or inside a daemonic Dask worker that may not have children).
     parallel_components: bool = True
     # Tests force one solver path on every component (the oracle checks each against brute force):
-    # "auto" picks by size (SMALL_COMPONENT: a search per level with small-component settings),
+    # "auto" picks by size (SMALL_COMPONENT, and COUPLED_BY_LEVEL for shared funds: a search per
+    # level with small-component settings),
     # "combined" one weighted solve, "staged" one per level with the staged defaults,
     # "mip" the HiGHS model of coupled components (CP-SAT staged when highspy is missing).
     path: Literal["auto", "combined", "staged", "mip"] = "auto"
     # The redundant per-office cost bounds (model/constraints.py). None: on in staged solves of
     # larger components, off in small components, where they cost 1.3–1.5x (docs/solver.md); True/False force.
     pattern_bounds: bool | None = None
-    # "auto": HiGHS for components coupled across counties (unless `deterministic`), CP-SAT for the
-    # rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
+    # "auto": HiGHS for shared funds of > COUPLED_BY_LEVEL offices (unless `deterministic`), CP-SAT
+    # for the rest; "cpsat": CP-SAT for everything (docs/solver.md says which engine does what, measured).
     engine: Literal["auto", "cpsat"] = "auto"
     dask_address: str | None = None  # send the components to this Dask scheduler (planner/solver/remote.py)
 

@@ -1,9 +1,10 @@
-"""Components coupled by shared limits (a city or province fund).
+"""Large components coupled by shared limits (a city or province fund of > COUPLED_BY_LEVEL offices).
 
-When one budget a year covers many counties nothing splits into per-county components. CP-SAT's
-staged search then spends most of its time finding good plans (docs/solver.md, measured), while
-the direct MIP (`planner/solver/mip.py`) in HiGHS proves the same levels several times faster. So under
-`--engine auto`, when highspy is installed, such a component goes to HiGHS; its plan is turned into
+When one budget a year covers many counties nothing splits into per-county components. Up to
+COUPLED_BY_LEVEL offices CP-SAT solves such a fund by level with one worker (planner/solver/solve.py);
+above it, that search did not prove level 1 (1,300 offices, 300 s), while the direct MIP
+(`planner/solver/mip.py`) in HiGHS proves every level (docs/solver.md, measured). So under
+`--engine auto`, when highspy is installed, a larger fund goes to HiGHS; its plan is turned into
 the same `Solution` and goes through the same verification as every plan. Without highspy, or with
 `--engine cpsat`, or when HiGHS finds no plan (infeasible hard targets: CP-SAT names the cells in
 conflict), CP-SAT solves it.

@@ -1,5 +1,6 @@
 """The solve: a staged lexicographic solve (docs/reference.md §7) → `SolveOutcome`, per component,
-by CP-SAT (its set-up in planner/solver/cpsat.py) or, for shared funds, HiGHS (shared_fund.py).
+by CP-SAT (its set-up in planner/solver/cpsat.py) or, for shared funds of > COUPLED_BY_LEVEL offices,
+HiGHS (shared_fund.py).
 
 Level 1 (soft targets only) minimises shortfall; level 2 maximises weighted attained office-years
 with level 1 fixed; level 3 minimises total cost with levels 1–2 fixed; with an earlier plan to
@@ -137,7 +138,7 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
     with one thread) and seeded, so the result is the same as solving them in turn. Interrupted:
     what finished."""
     procs = min(os.cpu_count() or 1, 8)
-    # One coupled component (seconds in HiGHS) a task, so the processes stay evenly loaded.
+    # One shared fund (seconds each) a task, so the processes stay evenly loaded.
     chunk = 1 if any(len(p.offices) > SMALL_COMPONENT for p in parts) else max(1, min(64, len(parts) // (procs * 4)))
     plain = replace(params, progress=None, control=None)
     remaining = remaining_time(params, started)
