@@ -3,12 +3,15 @@
     python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml
     python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml cut_level=1
     python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml --levels-by highs
+    python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml --again
 
 Levels 1–2 are solved first, by CP-SAT (by level, one worker, as `plan solve` solves a fund of
 ≤ 400 offices) or by HiGHS (`--levels-by highs`, the direct MIP of planner/solver/mip.py); the
 cost level is then searched with those levels fixed and their plan as the hint, with the small
 components' settings (one worker, no presolve, probing or cuts) and NAME=VALUE on top. Prints
 each level's time and the cost level's status, value, bound and time (docs/solver.md, Why 400).
+`--again`: then search the cost level once more, hinted with the plan just found, to time the
+proof alone when the search starts from the optimum.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ def main() -> None:
     ap.add_argument("params", nargs="*", help="CP-SAT parameters NAME=VALUE for the cost level")
     ap.add_argument("--levels-by", choices=["cpsat", "highs"], default="cpsat")
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds for the cost level")
+    ap.add_argument("--again", action="store_true", help="then again from the plan found (the proof alone)")
     args = ap.parse_intermixed_args()
 
     def solver(extra: dict[str, object]) -> cp_model.CpSolver:
@@ -107,6 +111,11 @@ def main() -> None:
     code = s.solve(m)
     print(f"cost level {' '.join(args.params) or '(defaults)'}: {s.status_name(code)} {round(s.objective_value):,} "
           f"bound {round(s.best_objective_bound):,} in {s.wall_time:.2f} s")
+    if args.again:
+        hint_next(m, s)
+        s = solver({**extra, "max_time_in_seconds": args.time_limit})
+        code = s.solve(m)
+        print(f"again from that plan: {s.status_name(code)} {round(s.objective_value):,} in {s.wall_time:.2f} s")
 
 
 if __name__ == "__main__":

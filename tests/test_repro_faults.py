@@ -76,11 +76,15 @@ def test_a_killed_writer_leaves_the_old_or_the_new_file_never_a_torn_one(tmp_pat
 
 
 def city_wide(tmp_path: Path) -> Path:
-    """One city-wide component of 300 offices (soft targets): its solve takes far longer than the
-    few seconds a signal test waits."""
+    """One component of 300 offices, all in one county, one budget (soft targets): a staged search
+    with several CP-SAT workers, which takes far longer than the few seconds a signal test waits.
+    One county, because a shared fund of ≤ 400 offices is searched by one worker (solve.py,
+    COUPLED_BY_LEVEL), which the tests' thread count would never see."""
     sc = generate(300, seed=1, tightness=1.2, soft=True)
     totals = {y: sum(per[y] for per in sc["budget"].values()) for y in sc["budget"][next(iter(sc["budget"]))]}
     sc.update(budget=totals, quotas={}, target_scope="city")
+    for office in sc["offices"]:
+        office["county"] = "县0001"
     path = tmp_path / "city.yaml"
     write_scenario(sc, path)
     return path
@@ -110,7 +114,7 @@ def wait_until_solving(pid: int, threads: int, in_children: int = 0, timeout: fl
 
 def test_sigterm_during_a_solve_writes_the_best_plan_so_far(tmp_path: Path) -> None:
     path = city_wide(tmp_path)
-    # CP-SAT's staged search (the HiGHS path's stop is covered by the sweep's Ctrl-C test)
+    # CP-SAT's staged search (the HiGHS path's stop: tests/test_repro_shared.py)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "solve", str(path), "-o", str(tmp_path / "o"),
                              "--quiet", "--engine", "cpsat"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     wait_until_solving(proc.pid, threads=6)

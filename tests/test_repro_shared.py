@@ -89,3 +89,25 @@ def test_city_funds_solved_in_the_process_pool_equal_the_solve_in_turn(tmp_path:
     assert [s.value for s in pooled.stages] == [s.value for s in in_turn.stages]
     assert pooled.solution == in_turn.solution
     assert "HiGHS" not in pooled.solver_version  # ≤ COUPLED_BY_LEVEL offices: CP-SAT
+
+
+def test_a_stop_ends_a_highs_search_at_once_with_a_plan(tmp_path: Path) -> None:
+    """Ctrl-C / SIGTERM (SolveControl.stop) while HiGHS solves a shared fund (forced here with
+    path="mip"; HiGHS needs ~40 s for this one): the search ends within seconds and the plan found
+    so far, or the first plan CP-SAT finds, verifies."""
+    import threading
+    import time
+
+    from planner.io.loading import load_scenario
+    from planner.pipeline import plan_requirements
+    from planner.rules.requirements import derive
+    from planner.solver.params import SolveControl, SolveParams
+
+    loaded = load_scenario(shared_scenario(tmp_path, 300, 1.2))
+    req = derive(loaded)
+    control = SolveControl()
+    threading.Timer(1.5, control.stop).start()
+    started = time.monotonic()
+    run = plan_requirements(loaded, req, SolveParams(time_limit=300, path="mip", control=control))
+    assert control.stopped and time.monotonic() - started < 15
+    assert run.status == "feasible" and run.plan is not None and run.violations == ()
