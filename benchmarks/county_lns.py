@@ -41,15 +41,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=4)
     args = ap.parse_args()
 
-    def search(m: cp_model.CpModel, **extra: object) -> cp_model.CpSolver:
+    def search(m: cp_model.CpModel, **extra: object) -> tuple[cp_model.CpSolver, str]:
         s = cp_model.CpSolver()
         p = s.parameters
         p.num_workers, p.linearization_level, p.cp_model_presolve = 1, 2, False
         p.cp_model_probing_level, p.cut_level = 0, 0
         for name, value in extra.items():
             setattr(p, name, value)
-        s.solve(m)
-        return s
+        return s, s.status_name(s.solve(m))
 
     req = derive(load_scenario(args.scenario))
     t0 = time.monotonic()
@@ -58,7 +57,7 @@ def main() -> None:
     built.require_targets()
     for expr, sign in ([(built.shortfall, 1)] if req.soft_targets else []) + [(built.attained, -1)]:
         m.minimize(expr) if sign > 0 else m.maximize(expr)
-        s = search(m)
+        s, _ = search(m)
         value = round(s.objective_value)
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
         print(f"level {value} in {s.wall_time:.2f} s", flush=True)
@@ -78,8 +77,9 @@ def main() -> None:
                 if v.office.county not in free:
                     for x in _decisions(v):
                         m.add_hint(x, incumbent[x.index])
-            s = search(m, cp_model_presolve=True, fix_variables_to_their_hinted_value=True, max_time_in_seconds=2.0)
-            if s.status_name() in ("OPTIMAL", "FEASIBLE") and s.objective_value < cost:
+            s, status = search(m, cp_model_presolve=True, fix_variables_to_their_hinted_value=True,
+                               max_time_in_seconds=2.0)
+            if status in ("OPTIMAL", "FEASIBLE") and s.objective_value < cost:
                 cost = round(s.objective_value)
                 incumbent = {x.index: s.value(x) for v in built.vars for x in _decisions(v)}
         print(f"round {r + 1}: {cost:,} after {time.monotonic() - t1:.2f} s", flush=True)
@@ -87,8 +87,8 @@ def main() -> None:
     for v in built.vars:
         for x in _decisions(v):
             m.add_hint(x, incumbent[x.index])
-    s = search(m, max_time_in_seconds=120.0)
-    print(f"cost level from that plan: {s.status_name()} {round(s.objective_value):,} in {s.wall_time:.2f} s; "
+    s, status = search(m, max_time_in_seconds=120.0)
+    print(f"cost level from that plan: {status} {round(s.objective_value):,} in {s.wall_time:.2f} s; "
           f"{time.monotonic() - t0:.2f} s in all")
 
 
