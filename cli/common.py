@@ -186,7 +186,7 @@ def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool
                                "see `plan verify`); nothing was written")))
         sys.exit(EXIT_VIOLATIONS)
     for note in checked.notes:
-        err.print(f"[yellow]note[/yellow] {user_text(note)}")
+        err.print(f"[yellow]{tr('注意', 'note')}[/yellow] {user_text(note)}")
     return checked
 
 

@@ -24,6 +24,7 @@ from cli.common import (
     user_text,
 )
 from planner.analysis.advance import AdvanceError, advance_scenario
+from planner.i18n import tr
 from planner.io.loading import load_scenario
 from planner.plan import PlanResult, write_atomic
 from planner.reports.html import render_report
@@ -40,7 +41,7 @@ def _context(plan_file: Path, scenario: Path | None, force: bool) -> tuple[PlanR
     checked = read_checked_plan(plan_file, scenario, force)
     ctx = load_context(checked.plan, checked.loaded, checked.verified, scenario)
     for note in ctx.notes:
-        err.print(f"[yellow]note[/yellow] {user_text(note)}")
+        err.print(f"[yellow]{tr('注意', 'note')}[/yellow] {user_text(note)}")
     return checked.plan, ctx
 
 
@@ -75,10 +76,10 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
                        _inputs(plan_file, scenario, ctx), overwrite)
     if xlsx is not None:
         write_xlsx(tables, xlsx)
-        out.print(f"wrote {user_text(xlsx)}")
+        out.print(tr(f"已写入 {user_text(xlsx)}", f"wrote {user_text(xlsx)}"))
     if csv_dir is not None:
         for path in write_csv(tables, csv_dir):
-            out.print(f"wrote {user_text(path)}")
+            out.print(tr(f"已写入 {user_text(path)}", f"wrote {user_text(path)}"))
 
 
 @click.command(epilog="\b\nExample:\n  plan report out/2022/plan.json -o 2022年司法所建设报告.html")
@@ -98,7 +99,7 @@ def report(plan_file: Path, output: Path, lang: str, scenario: Path | None, forc
     plan, ctx = _context(plan_file, scenario, force)
     refuse_overwriting([output], _inputs(plan_file, scenario, ctx), overwrite)
     write_atomic(output, render_report(plan, ctx, lang))
-    out.print(f"wrote {user_text(output)}")
+    out.print(tr(f"已写入 {user_text(output)}", f"wrote {user_text(output)}"))
 
 
 @click.command(epilog="\b\nExample:\n  plan advance scenarios/2022.yaml out/2022/plan.json --through 2022 "
@@ -129,6 +130,9 @@ def advance(scenario: Path, plan_file: Path, through: int, output: Path, force: 
     except AdvanceError as exc:
         raise click.ClickException(str(exc))
     for note in result.notes:
-        err.print(f"[yellow]note[/yellow] {user_text(note)}")
-    out.print(f"wrote {user_text(output)}: horizon {through + 1}–{loaded.years[-1]}, {len(loaded.offices)} offices, "
-              f"{result.applied} actions applied, {result.carried} premises carried")
+        err.print(f"[yellow]{tr('注意', 'note')}[/yellow] {user_text(note)}")
+    horizon, offices = f"{through + 1}–{loaded.years[-1]}", len(loaded.offices)
+    out.print(tr(f"已写入 {user_text(output)}：规划期 {horizon} 年，{offices} 个司法所，"
+                 f"已落实 {result.applied} 项行动，结转 {result.carried} 处在建或待用房屋",
+                 f"wrote {user_text(output)}: horizon {horizon}, {offices} offices, "
+                 f"{result.applied} actions applied, {result.carried} premises carried"))

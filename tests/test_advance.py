@@ -40,7 +40,11 @@ def rolled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     result = CliRunner().invoke(cli, ["advance", str(SCENARIO), str(out / "orig" / "plan.json"),
                                       "--through", "2022", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "horizon 2023–2024, 3 offices, 3 actions applied, 1 premises carried" in result.output
+    assert "规划期 2023–2024 年，3 个司法所，已落实 3 项行动，结转 1 处在建或待用房屋" in result.output  # zh by default
+    again = CliRunner().invoke(cli, ["advance", str(SCENARIO), str(out / "orig" / "plan.json"), "--through", "2022",
+                                     "-o", str(out / "en" / "2023.yaml"), "--lang", "en"])
+    assert again.exit_code == 0, again.output
+    assert "horizon 2023–2024, 3 offices, 3 actions applied, 1 premises carried" in again.output
     return out, plan, target
 
 
