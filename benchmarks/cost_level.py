@@ -60,8 +60,21 @@ def _hint(m: Any, built: Any, plan: Any) -> None:
                 m.add_hint(var, value)
 
 
-def main() -> None:
+def solver(extra: dict[str, object]) -> Any:
+    """A CP-SAT solver with the small components' settings (planner/solver/cpsat.py: one worker,
+    linearization 2, no presolve, probing or cuts), then `extra` on top."""
     from ortools.sat.python import cp_model
+
+    s = cp_model.CpSolver()
+    p = s.parameters
+    p.num_workers, p.linearization_level, p.cp_model_presolve = 1, 2, False
+    p.cp_model_probing_level, p.cut_level = 0, 0
+    for name, value in extra.items():
+        setattr(p, name, value)
+    return s
+
+
+def main() -> None:
     from params import _value
 
     from planner.io.loading import load_scenario
@@ -76,15 +89,6 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds for the cost level")
     ap.add_argument("--again", action="store_true", help="then again from the plan found (the proof alone)")
     args = ap.parse_intermixed_args()
-
-    def solver(extra: dict[str, object]) -> cp_model.CpSolver:
-        s = cp_model.CpSolver()
-        p = s.parameters
-        p.num_workers, p.linearization_level, p.cp_model_presolve = 1, 2, False
-        p.cp_model_probing_level, p.cut_level = 0, 0
-        for name, value in extra.items():
-            setattr(p, name, value)
-        return s
 
     req = derive(load_scenario(args.scenario))
     built = build_model(req, False)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _decisions(v: Any) -> list[Any]:
@@ -29,6 +30,7 @@ def _decisions(v: Any) -> list[Any]:
 
 
 def main() -> None:
+    from cost_level import solver
     from ortools.sat.python import cp_model
 
     from planner.io.loading import load_scenario
@@ -42,12 +44,7 @@ def main() -> None:
     args = ap.parse_args()
 
     def search(m: cp_model.CpModel, **extra: object) -> tuple[cp_model.CpSolver, str]:
-        s = cp_model.CpSolver()
-        p = s.parameters
-        p.num_workers, p.linearization_level, p.cp_model_presolve = 1, 2, False
-        p.cp_model_probing_level, p.cut_level = 0, 0
-        for name, value in extra.items():
-            setattr(p, name, value)
+        s = solver(extra)
         return s, s.status_name(s.solve(m))
 
     req = derive(load_scenario(args.scenario))

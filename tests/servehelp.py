@@ -90,12 +90,9 @@ def long_yaml() -> bytes:
     staged solve whose first level reports within seconds and whose whole search takes longer
     (7.7 s with one worker on a quiet 2-core machine). One county, because a shared fund of this
     size is now solved by level in 1.9 s (planner/solver/solve.py, COUPLED_BY_LEVEL)."""
+    from test_repro_faults import in_one_county
+
     from planner.analysis.generate import Scopes, generate
 
-    scenario = generate(100, 3, 3, 1.1, 2022, True, Scopes("all", "county", None, None))
-    for o in scenario["offices"]:
-        o["county"] = "县0001"
-    for role, per_county in scenario["quotas"].items():  # the counties' quotas, summed per year
-        years = {y for by_year in per_county.values() for y in by_year}
-        scenario["quotas"][role] = {"县0001": {y: sum(c.get(y, 0) for c in per_county.values()) for y in sorted(years)}}
+    scenario = in_one_county(generate(100, 3, 3, 1.1, 2022, True, Scopes("all", "county", None, None)))
     return yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False).encode("utf-8")

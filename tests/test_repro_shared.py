@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_repro_faults import plan_without_timing, run_plan
+from test_repro_faults import in_one_county, plan_without_timing, run_plan
 
 from planner.analysis.generate import Scopes, generate, write_scenario
 
@@ -16,13 +16,7 @@ def shared_scenario(tmp_path: Path, offices: int, tightness: float, one_county: 
     so not a shared fund but one component of `offices` in a county."""
     path = tmp_path / f"shared{offices}.yaml"
     scenario = generate(offices, seed=2, tightness=tightness, soft=True, scopes=Scopes(budget="all"))
-    if one_county:
-        for o in scenario["offices"]:
-            o["county"] = "县0001"
-        for role, per_county in scenario["quotas"].items():
-            years = sorted({y for by_year in per_county.values() for y in by_year})
-            scenario["quotas"][role] = {"县0001": {y: sum(c.get(y, 0) for c in per_county.values()) for y in years}}
-    write_scenario(scenario, path)
+    write_scenario(in_one_county(scenario) if one_county else scenario, path)
     return path
 
 
