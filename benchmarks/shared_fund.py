@@ -106,12 +106,12 @@ def agree_one(n: int, seed: int, tightness: float, time_limit: float,
             "highs_s": round(t2 - t1, 2), "agree": levels == peer.levels if both else None}
 
 
-def agree(time_limit: float) -> None:
+def agree(time_limit: float, out: Path | None = None) -> None:
     rows = []
     for n, seed, tightness in AGREE:
         rows.append(agree_one(n, seed, tightness, time_limit))
         print(json.dumps(rows[-1]), flush=True)
-    out = HERE / "results" / f"{datetime.date.today()}-agree.json"
+    out = out or HERE / "results" / f"{datetime.date.today()}-agree.json"
     out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     bad = [r for r in rows if r["agree"] is False]
     print(f"wrote {out}: {sum(r['agree'] is True for r in rows)} agree, {len(bad)} disagree, "
@@ -124,9 +124,9 @@ def main() -> None:
     ap.add_argument("what", choices=["goals", "agree"])
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--only", help="goals: only the rows whose name holds this text")
-    ap.add_argument("--out", type=Path, help="goals: the results file (default results/<date>-shared.json)")
+    ap.add_argument("--out", type=Path, help="the results file (default results/<date>-shared.json or -agree.json)")
     args = ap.parse_args()
-    goals(args.time_limit, args.only, args.out) if args.what == "goals" else agree(args.time_limit)
+    goals(args.time_limit, args.only, args.out) if args.what == "goals" else agree(args.time_limit, args.out)
 
 
 if __name__ == "__main__":
