@@ -61,16 +61,17 @@ def goal_rows() -> list[tuple[str, Callable[[], Path], tuple[str, ...]]]:
             ("10,000 offices, per county (issue 7)", lambda: instance(10000, 3, 1, 1.2), ("auto",))]
 
 
-def goals(time_limit: float, only: str | None, out: Path | None = None) -> None:
+def goals(time_limit: float, only: str | None, out: Path | None = None, solvers: str | None = None) -> None:
     from run import machine, measure
 
     rows = []
-    for name, make, solvers in goal_rows():
+    for name, make, row_solvers in goal_rows():
         if only and only not in name:
             continue
         path = make()
         load = os.getloadavg()[0]  # the machine is shared: say how loaded it was
-        row = {"instance": name, "file": path.name, **{s: measure(s, path, time_limit) for s in solvers},
+        chosen = [s for s in row_solvers if solvers is None or s in solvers.split(",")]
+        row = {"instance": name, "file": path.name, **{s: measure(s, path, time_limit) for s in chosen},
                "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1)}
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -125,8 +126,12 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--only", help="goals: only the rows whose name holds this text")
     ap.add_argument("--out", type=Path, help="the results file (default results/<date>-shared.json or -agree.json)")
+    ap.add_argument("--solvers", help="goals: only these solvers, e.g. auto,highs (default: the row's own)")
     args = ap.parse_args()
-    goals(args.time_limit, args.only, args.out) if args.what == "goals" else agree(args.time_limit, args.out)
+    if args.what == "goals":
+        goals(args.time_limit, args.only, args.out, args.solvers)
+    else:
+        agree(args.time_limit, args.out)
 
 
 if __name__ == "__main__":

@@ -164,29 +164,31 @@ def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw
     assert ("HiGHS" in outcome.solver_version) == highs and outcome.solver_version.startswith(ortools.__version__)
 
 
+# Calls: (offices, workers, small, presolve); presolve None is the staged defaults' (on).
 @pytest.mark.parametrize("n, counties, workers, kw, coupled_by_level, calls", [
     # Up to 40 offices: by level, one worker, the small components' settings, whatever --workers says.
-    (40, ("甲县", "乙县"), 8, {}, None, [(40, 1, True), (1, 1, True)]),
+    (40, ("甲县", "乙县"), 8, {}, None, [(40, 1, True, False), (1, 1, True, False)]),
     # 41 offices of one county: the staged defaults with the caller's workers.
-    (41, ("甲县",), 8, {}, None, [(41, 8, False), (1, 1, True)]),
-    # A shared fund of 41 offices: by level, one worker, as a small component; also at the limit.
-    (41, ("甲县", "乙县"), 8, {}, None, [(41, 1, True), (1, 1, True)]),
-    (41, ("甲县", "乙县"), 8, {}, 41, [(41, 1, True), (1, 1, True)]),
+    (41, ("甲县",), 8, {}, None, [(41, 8, False, None), (1, 1, True, False)]),
+    # A shared fund of 41 offices: by level, one worker, as a small component but with presolve;
+    # also at the limit.
+    (41, ("甲县", "乙县"), 8, {}, None, [(41, 1, True, True), (1, 1, True, False)]),
+    (41, ("甲县", "乙县"), 8, {}, 41, [(41, 1, True, True), (1, 1, True, False)]),
     # Above the limit with --engine cpsat: the staged defaults with the caller's workers.
-    (41, ("甲县", "乙县"), 8, {"engine": "cpsat"}, 40, [(41, 8, False), (1, 1, True)]),
+    (41, ("甲县", "乙县"), 8, {"engine": "cpsat"}, 40, [(41, 8, False, None), (1, 1, True, False)]),
 ], ids=["40", "41-one-county", "41-shared-fund", "41-shared-fund-at-limit", "41-shared-fund-over-limit-cpsat"])
 def test_each_component_is_searched_with_its_settings(n: int, counties: tuple[str, ...], workers: int, kw: dict,
                                                       coupled_by_level: int | None, calls: list, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     if coupled_by_level is not None:
         monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", coupled_by_level)
-    seen: list[tuple[int, int, bool]] = []
+    seen: list[tuple[int, int, bool, bool | None]] = []
     real = solve_module._solve_staged
 
     def spy(sub: Requirements, params: SolveParams, started: float, w: int, label: str = "",
-            small: bool = False) -> SolveOutcome:
-        seen.append((len(sub.offices), w, small))
-        return real(sub, params, started, w, label, small=small)
+            small: bool = False, presolve: bool | None = None) -> SolveOutcome:
+        seen.append((len(sub.offices), w, small, presolve))
+        return real(sub, params, started, w, label, small=small, presolve=presolve)
 
     monkeypatch.setattr(solve_module, "_solve_staged", spy)
     outcome = solve(derive(load(linked(n, counties), tmp_path)), SolveParams(workers=workers, **kw))

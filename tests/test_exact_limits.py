@@ -176,6 +176,26 @@ def test_the_search_is_seeded_limited_and_left_to_our_interrupts() -> None:
         assert control._solver is None  # a later stop() reaches no finished search
 
 
+def test_each_search_mode_sets_presolve_probing_and_cuts() -> None:
+    # (presolve, light) → the parameters CP-SAT searched with: the staged defaults keep all three;
+    # a small component has none; a shared fund searched by level keeps presolve only.
+    from ortools.sat.python import cp_model
+
+    from planner.solver.cpsat import run_search
+
+    m = cp_model.CpModel()
+    m.maximize(m.new_int_var(0, 3, "x"))
+    defaults = cp_model.CpSolver().parameters
+    for presolve, light, want in (
+            (True, None, (True, defaults.cp_model_probing_level, defaults.cut_level)),
+            (True, False, (True, defaults.cp_model_probing_level, defaults.cut_level)),
+            (False, None, (False, 0, 0)),
+            (False, True, (False, 0, 0)),
+            (True, True, (True, 0, 0))):
+        p = run_search(m, SolveParams(), "x", None, time.monotonic(), 1, presolve=presolve, light=light)[0].parameters
+        assert (p.cp_model_presolve, p.cp_model_probing_level, p.cut_level) == want, (presolve, light)
+
+
 @pytest.mark.parametrize("path", ["auto", "combined"])
 def test_a_deterministic_limit_too_short_for_a_first_plan_gives_no_plan(path: str, tmp_path: Path) -> None:
     # 40 generated offices with hard targets and one budget for all (one component: by level, or

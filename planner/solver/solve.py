@@ -73,7 +73,10 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if params.path == "combined":
         return _solve_combined(sub, params, started, label)
     if _by_level(sub, params):
-        return _solve_staged(sub, params, started, 1, label, small=True)
+        # A shared fund (above SMALL_COMPONENT) keeps presolve: measured 21.6–23.0 s against
+        # 30.5–31.1 s on 300 offices, never slower on 60 offices or city funds (docs/solver.md).
+        return _solve_staged(sub, params, started, 1, label, small=True,
+                             presolve=len(sub.offices) > SMALL_COMPONENT)
     if _goes_to_mip(sub, params):
         outcome = solve_coupled(sub, params, remaining_time(params, started))
         if outcome is not None:
@@ -267,10 +270,12 @@ def _solve_combined(req: Requirements, params: SolveParams, started: float, labe
 
 
 def _solve_staged(req: Requirements, params: SolveParams, started: float, workers: int,
-                  label: str = "", small: bool = False) -> SolveOutcome:
+                  label: str = "", small: bool = False, presolve: bool | None = None) -> SolveOutcome:
     """A search per level, each level fixed at its value before the next. `small`: a small
-    component's settings (pattern bounds only when asked for, no presolve, probing or cuts)."""
+    component's settings (pattern bounds only when asked for, no probing or cuts, and no presolve
+    unless `presolve` says so)."""
     bounds = params.pattern_bounds if params.pattern_bounds is not None else not small
+    presolve = not small if presolve is None else presolve
     built = build_model(req, bounds)
     m = built.model
     built.require_targets()
@@ -292,7 +297,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
             m.minimize(expr)
         else:
             m.maximize(expr)
-        solver, code = run_search(m, params, label + name, remaining, started, workers, presolve=not small)
+        solver, code = run_search(m, params, label + name, remaining, started, workers, presolve=presolve, light=small)
         status = map_status(code, m)
         if status == SolveStatus.INFEASIBLE:
             conflict = find_conflict(req, params) if not req.soft_targets else ()
@@ -322,7 +327,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     complete = len(stages) == len(levels)
     if built.churn is not None and complete:  # level 4 (planner/solver/solve_churn.py); levels 1–3 are fixed
         solution, proven = _churn_last(built, solver, params, started, label, workers, stages, solution, proven,
-                                       presolve=not small)
+                                       presolve=presolve, light=small)
     status = SolveStatus.OPTIMAL if proven and complete else SolveStatus.FEASIBLE
     return SolveOutcome(status, solution, tuple(stages), time.monotonic() - started,
                         params.workers, params.seed)
@@ -330,8 +335,8 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
 
 def _churn_last(built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams, started: float, label: str,
                 workers: int, stages: list[StageReport], solution: Solution,
-                proven: bool, presolve: bool) -> tuple[Solution, bool]:
+                proven: bool, presolve: bool, light: bool) -> tuple[Solution, bool]:
     """The staged solve's level 4, levels 1–3 already fixed: (its plan, whether all is proven)."""
-    kept, stage = churn_stage(built, [], solver, params, started, label, workers, presolve=presolve)
+    kept, stage = churn_stage(built, [], solver, params, started, label, workers, presolve=presolve, light=light)
     stages.append(stage)
     return kept or solution, proven and stage.status == SolveStatus.OPTIMAL

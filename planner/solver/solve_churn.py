@@ -19,7 +19,7 @@ CHURN = Level.CHURN
 
 def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, int]], solver: cp_model.CpSolver,
                 params: SolveParams, started: float, label: str, workers: int,
-                presolve: bool = True) -> tuple[Solution | None, StageReport]:
+                presolve: bool = True, light: bool | None = None) -> tuple[Solution | None, StageReport]:
     """(the plan with least churn, or None to keep the one `solver` holds; the level's report).
 
     `fixed`: (expression, sign, value) of the levels solved so far that are not yet fixed in the
@@ -40,7 +40,7 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
         m.add(built.total_cost == int(solver.Value(built.total_cost)))
     hint_next(m, solver)
     m.minimize(built.churn)
-    found, code = run_search(m, params, label + CHURN, remaining, started, workers, presolve=presolve)
+    found, code = run_search(m, params, label + CHURN, remaining, started, workers, presolve=presolve, light=light)
     status = map_status(code, m)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):  # no time for a first solution: the hint stands
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, found.WallTime())
