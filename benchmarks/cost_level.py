@@ -5,13 +5,14 @@
     python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml --levels-by highs
     python benchmarks/cost_level.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml --again
 
-Levels 1–2 are solved first, by CP-SAT (by level, one worker, as `plan solve` solves a fund of
-≤ 400 offices) or by HiGHS (`--levels-by highs`, the direct MIP of planner/solver/mip.py); the
-cost level is then searched with those levels fixed and their plan as the hint, with the small
-components' settings (one worker, no presolve, probing or cuts) and NAME=VALUE on top. Prints
-each level's time and the cost level's status, value, bound and time (docs/solver.md, Why 400).
-`--again`: then search the cost level once more, hinted with the plan just found, to time the
-proof alone when the search starts from the optimum.
+Levels 1–2 are solved first, by CP-SAT (by level, one worker, the small components' settings;
+`plan solve` adds presolve for a fund of 41–400 offices: pass cp_model_presolve=True) or by HiGHS
+(`--levels-by highs`, the direct MIP of planner/solver/mip.py); the cost level is then searched
+with those levels fixed and their plan as the hint, with the small components' settings (one
+worker, no presolve, probing or cuts) and NAME=VALUE on top. Prints each level's time and the cost
+level's status, value, bound and time (docs/solver.md, Why 400). `--again`: then search the cost
+level once more, hinted with the plan just found, to time the proof alone when the search starts
+from the optimum.
 """
 
 from __future__ import annotations

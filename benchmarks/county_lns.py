@@ -3,11 +3,12 @@ cost level, then CP-SAT's search of that level hinted with the plan it found.
 
     python benchmarks/county_lns.py benchmarks/instances/all_n300_y3_s1_t1.2.yaml --group 2 --rounds 4
 
-Levels 1–2 are solved as `plan solve` solves a fund of ≤ 400 offices (one worker, no presolve,
-probing or cuts). Then, from the level-2 plan, each round frees the offices of GROUP consecutive
-counties at a time (shifted by half a group every other round), fixes every other office at the
-incumbent (`fix_variables_to_their_hinted_value`) and re-minimises the cost (2 s a neighbourhood).
-Finally the cost level is searched from the best plan found. docs/solver.md quotes its output.
+Levels 1–2 are solved with the small components' settings (one worker, no presolve, probing or
+cuts; `plan solve` keeps presolve for funds). Then, from the level-2 plan, each round frees the
+offices of GROUP consecutive counties at a time (shifted by half a group every other round), fixes
+every other office at the incumbent (`fix_variables_to_their_hinted_value`) and re-minimises the
+cost (2 s a neighbourhood). Finally the cost level is searched from the best plan found.
+docs/solver.md quotes its output.
 """
 
 from __future__ import annotations
