@@ -170,18 +170,24 @@ def test_each_component_goes_to_its_engine(n: int, counties: tuple[str, ...], kw
     (40, ("甲县", "乙县"), 8, {}, None, [(40, 1, True, False), (1, 1, True, False)]),
     # 41 offices of one county: the staged defaults with the caller's workers.
     (41, ("甲县",), 8, {}, None, [(41, 8, False, None), (1, 1, True, False)]),
-    # A shared fund of 41 offices: by level, one worker, as a small component but with presolve;
-    # also at the limit.
-    (41, ("甲县", "乙县"), 8, {}, None, [(41, 1, True, True), (1, 1, True, False)]),
-    (41, ("甲县", "乙县"), 8, {}, 41, [(41, 1, True, True), (1, 1, True, False)]),
+    # A shared fund of 41 offices: by level, one worker, as a small component; also at the limit;
+    # with presolve above PRESOLVE_FROM (lowered to 40 here), not at it.
+    (41, ("甲县", "乙县"), 8, {}, None, [(41, 1, True, False), (1, 1, True, False)]),
+    (41, ("甲县", "乙县"), 8, {}, 41, [(41, 1, True, False), (1, 1, True, False)]),
+    (41, ("甲县", "乙县"), 8, {"presolve_from": 40}, None, [(41, 1, True, True), (1, 1, True, False)]),
+    (41, ("甲县", "乙县"), 8, {"presolve_from": 41}, None, [(41, 1, True, False), (1, 1, True, False)]),
     # Above the limit with --engine cpsat: the staged defaults with the caller's workers.
     (41, ("甲县", "乙县"), 8, {"engine": "cpsat"}, 40, [(41, 8, False, None), (1, 1, True, False)]),
-], ids=["40", "41-one-county", "41-shared-fund", "41-shared-fund-at-limit", "41-shared-fund-over-limit-cpsat"])
+], ids=["40", "41-one-county", "41-shared-fund", "41-shared-fund-at-limit", "41-shared-fund-presolved",
+        "41-shared-fund-at-presolve-limit", "41-shared-fund-over-limit-cpsat"])
 def test_each_component_is_searched_with_its_settings(n: int, counties: tuple[str, ...], workers: int, kw: dict,
                                                       coupled_by_level: int | None, calls: list, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     if coupled_by_level is not None:
         monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", coupled_by_level)
+    kw = dict(kw)
+    if "presolve_from" in kw:
+        monkeypatch.setattr(solve_module, "PRESOLVE_FROM", kw.pop("presolve_from"))
     seen: list[tuple[int, int, bool, bool | None]] = []
     real = solve_module._solve_staged
 

@@ -73,10 +73,8 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     if params.path == "combined":
         return _solve_combined(sub, params, started, label)
     if _by_level(sub, params):
-        # A shared fund (above SMALL_COMPONENT) keeps presolve: measured 21.6–23.0 s against
-        # 30.5–31.1 s on 300 offices, never slower on 60 offices or city funds (docs/solver.md).
         return _solve_staged(sub, params, started, 1, label, small=True,
-                             presolve=len(sub.offices) > SMALL_COMPONENT)
+                             presolve=len(sub.offices) > PRESOLVE_FROM)
     if _goes_to_mip(sub, params):
         outcome = solve_coupled(sub, params, remaining_time(params, started))
         if outcome is not None:
@@ -210,6 +208,11 @@ SMALL_COMPONENT = 40
 # 300 offices; at 600 offices HiGHS was 3.6× faster, and at 1,300 CP-SAT did not prove level 1 in
 # 300 s (docs/solver.md, Shared funds and engines).
 COUPLED_BY_LEVEL = 400
+
+# A shared fund of more than this many offices searched by level keeps CP-SAT's presolve (probing
+# and cuts stay off): measured 21.1–23.5 s against 25.5–33.6 s on 300 offices, but 10 % slower on
+# the 80 city funds of 120–135 offices (303.8 s against 276.8 s) and the same on 60 (docs/solver.md).
+PRESOLVE_FROM = 200
 
 
 def _sum_stages(parts: list[SolveOutcome]) -> tuple[StageReport, ...]:
