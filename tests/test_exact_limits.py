@@ -187,9 +187,8 @@ def test_each_search_mode_sets_presolve_probing_and_cuts() -> None:
     m.maximize(m.new_int_var(0, 3, "x"))
     defaults = cp_model.CpSolver().parameters
     for presolve, light, want in (
-            (True, None, (True, defaults.cp_model_probing_level, defaults.cut_level)),
             (True, False, (True, defaults.cp_model_probing_level, defaults.cut_level)),
-            (False, None, (False, 0, 0)),
+            (False, False, (False, 0, 0)),
             (False, True, (False, 0, 0)),
             (True, True, (True, 0, 0))):
         p = run_search(m, SolveParams(), "x", None, time.monotonic(), 1, presolve=presolve, light=light)[0].parameters

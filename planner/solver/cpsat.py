@@ -51,14 +51,15 @@ def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_mo
 
 def run_search(m: cp_model.CpModel, params: SolveParams, name: str, remaining: float | None,
                started: float, workers: int, presolve: bool = True,
-               light: bool | None = None) -> tuple[cp_model.CpSolver, int]:
-    """One search. `light`: without probing and LP cuts (default: when without presolve)."""
+               light: bool = False) -> tuple[cp_model.CpSolver, int]:
+    """One search. `light`: without probing and LP cuts (always so without presolve)."""
     solver = _solver(params, remaining, workers)
     # On small components presolve, probing and the LP's cuts cost more than they save (measured
     # 2.3x, 1.15x and 1.15–1.9x, same optima; docs/solver.md). Staged solves keep the cuts (mixed there).
-    # Shared funds searched by level keep presolve only (light): 1.3–1.4x faster on 300 offices.
+    # Shared funds of > 200 offices searched by level keep presolve only (light): 1.3–1.4x faster
+    # on 300 offices (solve.PRESOLVE_FROM).
     solver.parameters.cp_model_presolve = presolve
-    if (not presolve) if light is None else light:
+    if not presolve or light:
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.cut_level = 0
     if params.control is not None:

@@ -19,7 +19,7 @@ CHURN = Level.CHURN
 
 def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, int]], solver: cp_model.CpSolver,
                 params: SolveParams, started: float, label: str, workers: int,
-                presolve: bool = True, light: bool | None = None) -> tuple[Solution | None, StageReport]:
+                presolve: bool = True, light: bool = False) -> tuple[Solution | None, StageReport]:
     """(the plan with least churn, or None to keep the one `solver` holds; the level's report).
 
     `fixed`: (expression, sign, value) of the levels solved so far that are not yet fixed in the
