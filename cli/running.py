@@ -13,6 +13,7 @@ import time
 from types import FrameType
 
 from planner.i18n import tr
+from planner.solver.pool import end_tree
 
 
 def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
@@ -83,14 +84,8 @@ def exit_now(code: int, flush: bool = True) -> None:
     """Exit without waiting for threads or process pools; their solver processes are ended first
     (a pool worker inside CP-SAT would otherwise search on, up to its time limit). From a signal
     handler, `flush=False`: the interrupted thread may hold a stream's lock."""
-
-
-    import psutil  # lazy: start-up (~28 ms for every command; needed only on the way out)
-
-    with contextlib.suppress(Exception):
-        for child in psutil.Process().children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.terminate()
+    with contextlib.suppress(Exception):  # nothing may stand between a second Ctrl-C and the exit
+        end_tree(os.getpid(), with_root=False)
     if flush:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -114,6 +109,10 @@ class stop_on_signals:
         self.control.stop()
 
     def __enter__(self) -> "stop_on_signals":
+        # Now, not in the handler (end_tree): an import half done when the second signal lands is
+        # not finished by the handler's own, which gets a half-made module. ~28 ms: solve only.
+        import psutil  # noqa: F401
+
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self.previous[sig] = signal.signal(sig, self._handler)

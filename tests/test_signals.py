@@ -119,3 +119,30 @@ def test_a_signal_while_explaining_writes_the_solved_plan_without_explanations(
     assert "explanations" not in plan
     check = verify(scenario, tmp_path / "plan.json")
     assert check.returncode == 0, check.stdout
+
+
+FORKER = """import os, time
+while True:  # a fork server that never stops forking workers
+    if os.fork() == 0:
+        time.sleep(60)
+        os._exit(0)
+    time.sleep(0.002)
+"""
+
+
+def test_the_exit_ends_workers_forked_while_it_looks(tmp_path: Path) -> None:
+    """A second Ctrl-C once left a pool worker searching on for minutes: it was forked after the
+    one look for the solver processes. end_tree looks until it finds none new."""
+    marker = f"forker-{tmp_path.name}"
+    script = ("import os, subprocess, sys, time\n"
+              "from planner.solver.pool import end_tree\n"
+              f"subprocess.Popen([sys.executable, '-c', {FORKER!r}, {marker!r}])\n"
+              "time.sleep(0.5)\n"
+              "end_tree(os.getpid(), with_root=False)\n")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=60)
+    time.sleep(0.5)
+    left = [p for p in psutil.process_iter(["cmdline", "status"])
+            if marker in (p.info["cmdline"] or []) and p.info["status"] != psutil.STATUS_ZOMBIE]
+    for p in left:  # not to leave them behind when the test fails
+        p.kill()
+    assert not left, f"{len(left)} forked workers left running"

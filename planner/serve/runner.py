@@ -19,11 +19,10 @@ from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from planner.i18n import tr
 from planner.serve import worker
 from planner.serve.db import ACTIVE, Store
+from planner.solver.pool import end_tree
 
 TICK = 0.1  # seconds between looks at the processes
 PRELOAD = ["planner.serve.worker", "planner.io.loading", "planner.solver.solve", "planner.solver.result",
@@ -156,10 +155,8 @@ class Runner:
 
 def _kill_tree(process: Any) -> None:
     """The process and everything it started (a component pool, marginal re-solves)."""
-    with contextlib.suppress(psutil.Error, ValueError):
-        for child in psutil.Process(process.pid).children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                child.kill()
+    end_tree(process.pid, with_root=True)
     with contextlib.suppress(Exception):
-        process.kill()
+        process.join(5)
+        process.kill()  # still there after 5 s (SIGTERM ended every run so far)
         process.join(5)

@@ -4,6 +4,7 @@ re-solves run (and whose worker set-up the component pool of `solve` shares)."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
@@ -59,3 +60,36 @@ def stop_now(pool: Any) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in running:
         process.terminate()
+
+
+def end_tree(pid: int, with_root: bool) -> None:
+    """End the descendants of process `pid` (solver processes), and `pid` itself `with_root`.
+
+    Each is stopped (SIGSTOP) before any is ended, and we look again until a look finds none new:
+    a pool's fork server may fork a worker while we look, and a worker forked after a single look
+    searched on, up to its time limit, holding our stdout and stderr open. Then SIGTERM and SIGCONT
+    to each: the resource tracker ignores SIGTERM, and cleans up the pool's semaphores once its
+    parent is gone (SIGKILL would leave them in /dev/shm)."""
+    import psutil  # lazy: ~28 ms, and only a stop needs it
+
+    held: dict[int, psutil.Process] = {}
+
+    def hold(p: psutil.Process) -> None:
+        held[p.pid] = p
+        with contextlib.suppress(psutil.Error):
+            p.suspend()
+
+    with contextlib.suppress(psutil.Error):
+        root = psutil.Process(pid)
+        if with_root:
+            hold(root)
+        for _ in range(100):  # a bound, not a wait: each pass stops every process it finds
+            new = [p for p in root.children(recursive=True) if p.pid not in held]
+            if not new:
+                break
+            for p in new:
+                hold(p)
+    for p in held.values():
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+            p.resume()
