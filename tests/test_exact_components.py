@@ -320,3 +320,69 @@ def test_pool_workers_start_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(solve_module, "_solve_part", broken)
     pooled = solve(req, SolveParams(workers=1, time_limit=60))
     assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
+
+
+def test_each_queued_shared_fund_gets_its_fair_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Four 41-office funds queued in this process with 100 s left: 100/4, 100/3, 100/2, then all
+    # that is left; not twice that (small components), which left the funds queued last no time.
+    seen: list[float | None] = []
+
+    def record(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
+        seen.append(params.time_limit)
+        return solve_module._do_nothing(sub)
+
+    monkeypatch.setattr(solve_module, "_solve_part", record)
+    fund = derive(load(linked(41), tmp_path))
+    _solve_chunk([fund] * 4, SolveParams(), time.time() + 100, 4.0)
+    assert [round(t or 0) for t in seen] == [25, 33, 50, 100]
+
+
+@pytest.mark.parametrize("soft", [False, True])
+def test_each_level_but_the_last_gets_half_the_time_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         soft: bool) -> None:
+    # Under a time limit the cost level is always searched: a plan whose cost level never ran may
+    # spend money that attains nothing. 41 offices in two counties: by level, one worker.
+    given: list[float | None] = []
+    real = solve_module.run_search
+
+    def record(m: Any, params: SolveParams, name: str, remaining: float | None, *args: Any,
+               **kw: Any) -> Any:
+        given.append(remaining)
+        return real(m, params, name, remaining, *args, **kw)
+
+    monkeypatch.setattr(solve_module, "run_search", record)
+    scenario = linked(41)
+    if soft:
+        scenario["targets_mode"] = "soft"
+    solve(derive(load(scenario, tmp_path)), SolveParams(workers=1, time_limit=100))
+    # Each level but the last is given half of what is left then, the last all of it; the levels
+    # before took well under 1 s. Two components (the fund and C alone), each in turn.
+    expected = ([50, 50, 100] if soft else [50, 100]) * 2
+    assert [round(g or 0) for g in given] == expected
+    solve(derive(load(scenario, tmp_path)), SolveParams(workers=1, time_limit=None))
+    assert given[len(expected):] == [None] * len(expected)
+
+
+def test_highs_searches_every_level_and_bounds_those_it_does_not_prove(tmp_path: Path) -> None:
+    # HiGHS stopped after its first plan on each level (as a time limit would stop it): every level
+    # is still searched, its value fixed at the plan found, with HiGHS's bound. Before, the levels
+    # after the first unproven one were never searched.
+    pytest.importorskip("highspy", reason="in the `test` extra: pip install -e '.[test]'")
+    from planner.analysis.generate import Scopes, generate, write_scenario
+    from planner.io.loading import load_scenario
+    from planner.solver import mip
+
+    path = tmp_path / "fund30.yaml"
+    write_scenario(generate(30, seed=2, tightness=1.2, soft=True, scopes=Scopes(budget="all")), path)
+    req = derive(load_scenario(path))
+    h = mip._quiet_highs()
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_max_improving_sols", 1)
+    _, levels_ = mip._build(h, req, False)
+    values, proven, bounds, last = mip._solve_levels(h, levels_, None, None, time.monotonic())
+    assert [sense for sense, _ in levels_] == ["min", "max", "min"] and last is not None
+    assert proven == [False, False, False]
+    (short, short_bound), (attained, attained_bound), (cost, cost_bound) = zip(values, bounds)
+    assert short_bound is not None and short_bound < short
+    assert attained_bound is not None and attained_bound > attained
+    assert cost_bound is not None and 0 < cost_bound < cost

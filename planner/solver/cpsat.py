@@ -28,6 +28,15 @@ def remaining_time(params: SolveParams, started: float) -> float | None:
     return params.time_limit - (time.monotonic() - started)
 
 
+def level_share(remaining: float | None, levels_left: int) -> float | None:
+    """The time a level may use: a level with lower levels still to come at most half the time
+    left, so that under a time limit every level is searched (a plan whose cost level was never
+    searched may spend money that attains nothing). A level that ends early leaves its time on."""
+    if remaining is None or levels_left <= 1:
+        return remaining
+    return remaining / 2
+
+
 def _solver(params: SolveParams, remaining: float | None, workers: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)

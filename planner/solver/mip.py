@@ -17,6 +17,7 @@ Every objective is an integer (yuan, counts), so an absolute gap below 1 proves 
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sys
 import time
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.rules.requirements import OfficeReq, Requirements
+from planner.solver.cpsat import level_share
 from planner.solver.model.bounds import pattern_lower_bound
 from planner.solver.model.churn import office_churn
 from planner.solver.model.constraints import MAX_PATTERN_YEARS, office_cost
@@ -86,6 +88,7 @@ class MipResult:
     status: str  # optimal | feasible | infeasible | time_limit
     levels: tuple[int, ...]  # (shortfall?, attained, total cost yuan, churn?), as far as solved
     proven: tuple[bool, ...]  # per level in `levels`
+    bounds: tuple[float | None, ...]  # per level in `levels`: its value when proven, else HiGHS's dual bound
     solution: Solution | None
     seconds: float
     build_seconds: float
@@ -116,7 +119,7 @@ def solve_mip(req: Requirements, time_limit: float | None = 600.0, threads: int 
     try:
         return _solve_mip(req, time_limit, threads, patterns, control, t0)
     except _Infeasible:
-        return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, time.monotonic() - t0)
+        return MipResult(SolveStatus.INFEASIBLE, (), (), (), None, time.monotonic() - t0, time.monotonic() - t0)
 
 
 def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patterns: bool, control: Any,
@@ -131,17 +134,18 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     if control is not None:
         control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
     try:
-        values, proven, last = _solve_levels(h, levels, time_limit, control, t0)
+        values, proven, bounds, last = _solve_levels(h, levels, time_limit, control, t0)
     except _Infeasible:
-        return MipResult(SolveStatus.INFEASIBLE, (), (), None, time.monotonic() - t0, build_seconds)
+        return MipResult(SolveStatus.INFEASIBLE, (), (), (), None, time.monotonic() - t0, build_seconds)
     finally:
         if control is not None:
             control._solver = None
     if last is None:
-        return MipResult("time_limit", (), (), None, time.monotonic() - t0, build_seconds)
+        return MipResult("time_limit", (), (), (), None, time.monotonic() - t0, build_seconds)
     solution = Solution(tuple(_extract(c, last) for c in cols))
     status = SolveStatus.OPTIMAL if len(values) == len(levels) and all(proven) else SolveStatus.FEASIBLE
-    return MipResult(status, tuple(values), tuple(proven), solution, time.monotonic() - t0, build_seconds)
+    return MipResult(status, tuple(values), tuple(proven), tuple(bounds), solution, time.monotonic() - t0,
+                     build_seconds)
 
 
 def _build(h: Any, req: Requirements, patterns: bool) -> tuple[list[_OfficeCols], list[tuple[str, Any]]]:
@@ -198,21 +202,24 @@ def _target_rows(h: Any, req: Requirements, cols: list[_OfficeCols]) -> list[Any
 
 
 def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | None, control: Any,
-                  t0: float) -> tuple[list[int], list[bool], list[float] | None]:
-    """Each level in turn, its optimum fixed before the next; stops at the first level not proven.
-    Returns the levels' values, whether each is proven, and the last solution's columns."""
+                  t0: float) -> tuple[list[int], list[bool], list[float | None], list[float] | None]:
+    """Each level in turn, its value fixed before the next: the optimum, or under a time limit the
+    best found (each level but the last gets at most half the time left, as in CP-SAT). Returns the
+    levels' values, whether each is proven, their bounds and the last solution's columns."""
     import highspy  # lazy: see available()
 
     values: list[int] = []
     proven: list[bool] = []
+    bounds: list[float | None] = []
     last = None
-    for sense, expr in levels:
+    for i, (sense, expr) in enumerate(levels):
         if control is not None and control.stopped and last is not None:
             break
         left = None if time_limit is None else time_limit - (time.monotonic() - t0)
         if left is not None and left <= 0:
             break
-        h.setOptionValue("time_limit", float("inf") if left is None else left)
+        share = level_share(left, len(levels) - i)
+        h.setOptionValue("time_limit", float("inf") if share is None else share)
         # No start from the previous level: HiGHS 1.16 given one (set after the objective, else it
         # is dropped) sometimes reported the optimum's value with the start's columns (a
         # tests/test_bruteforce.py case: cost 60,000 claimed, 80,000 returned); it saved < 0.3 s.
@@ -220,16 +227,17 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
         ms = h.getModelStatus()
         if ms == highspy.HighsModelStatus.kInfeasible:
             raise _Infeasible
-        if h.getInfo().primal_solution_status != 2:  # no feasible solution
+        info = h.getInfo()
+        if info.primal_solution_status != 2:  # no feasible solution
             break
-        value = round(h.getInfo().objective_function_value)
+        value = round(info.objective_function_value)
         values.append(value)
         proven.append(ms == highspy.HighsModelStatus.kOptimal)
+        bound = float(value) if proven[-1] else float(info.mip_dual_bound)
+        bounds.append(bound if math.isfinite(bound) else None)
         last = list(h.getSolution().col_value)
         _constr(h, expr <= value) if sense == "min" else _constr(h, expr >= value)
-        if not proven[-1]:
-            break
-    return values, proven, last
+    return values, proven, bounds, last
 
 
 def _churn(h: Any, req: Requirements, cols: list[_OfficeCols]) -> Any:

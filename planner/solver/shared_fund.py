@@ -34,8 +34,9 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
     names = (([Level.SHORTFALL] if req.soft_targets else []) + [Level.ATTAINED, Level.TOTAL_COST]
              + ([Level.CHURN] if req.keep is not None else []))
     stages = tuple(StageReport(name, SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE, value,
-                               float(value) if proven else None, result.seconds if i == 0 else 0.0)
-                   for i, (name, value, proven) in enumerate(zip(names, result.levels, result.proven)))
+                               bound, result.seconds if i == 0 else 0.0)
+                   for i, (name, value, proven, bound) in enumerate(zip(names, result.levels, result.proven,
+                                                                       result.bounds)))
     status = SolveStatus.OPTIMAL if result.status == SolveStatus.OPTIMAL else SolveStatus.FEASIBLE
     version = f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} (coupled components)"
     return SolveOutcome(status, result.solution, stages, result.seconds, params.workers, params.seed,
