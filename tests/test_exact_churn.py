@@ -300,3 +300,27 @@ def test_a_free_roles_earlier_surplus_is_kept(path: str, tmp_path: Path) -> None
     plan = make_plan(loaded, req, outcome, before)
     assert [(a.type, a.year, a.count) for a in plan.actions if a.type == "hire"] == [("hire", 2022, 3)]
     assert plan.churn is not None and plan.churn.churn == 0 == churn_value(before.actions, plan.actions)
+
+
+def test_with_an_earlier_plan_the_cost_level_gets_half_the_time_left(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Level 4 (churn) comes after the cost level, so the cost level is not the last: half the time
+    # left, as every level before the last (planner/solver/cpsat.py, level_share); level 4 all of it.
+    import planner.solver.solve as solve_module
+    import planner.solver.solve_churn as churn_module
+
+    given: list[tuple[str, float | None]] = []
+
+    def recording(real: Any) -> Any:
+        def record(m: Any, params: SolveParams, name: str, remaining: float | None, *args: Any, **kw: Any) -> Any:
+            given.append((name, remaining))
+            return real(m, params, name, remaining, *args, **kw)
+        return record
+
+    monkeypatch.setattr(solve_module, "run_search", recording(solve_module.run_search))
+    monkeypatch.setattr(churn_module, "run_search", recording(churn_module.run_search))
+    req = with_keep(derive(load(CHURN, tmp_path)), earlier([hire(2022), room(2022), option(2022)]))
+    outcome = solve(req, SolveParams(workers=1, time_limit=100))
+    assert stages(outcome) == [*LEVELS_1_TO_3, ("churn", "optimal", 0, 0.0)]
+    assert [(name, round(t or 0)) for name, t in given] == [
+        ("1/1 attained_office_years", 50), ("1/1 total_cost", 50), ("1/1 churn", 100)]

@@ -386,3 +386,26 @@ def test_highs_searches_every_level_and_bounds_those_it_does_not_prove(tmp_path:
     assert short_bound is not None and short_bound < short
     assert attained_bound is not None and attained_bound > attained
     assert cost_bound is not None and 0 < cost_bound < cost
+
+
+def test_a_level_with_no_plan_in_its_half_goes_on_with_all_the_time_left(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hard targets: no plan at all after the first level's half (UNKNOWN here, as a search that
+    # found nothing in time reports) would be exit 4; the level is searched again with all the time left.
+    from ortools.sat.python import cp_model
+
+    given: list[tuple[str, float | None]] = []
+    real = solve_module.run_search
+
+    def first_finds_nothing(m: Any, params: SolveParams, name: str, remaining: float | None, *args: Any,
+                            **kw: Any) -> Any:
+        given.append((name, remaining))
+        if len(given) == 1:
+            return cp_model.CpSolver(), cp_model.UNKNOWN
+        return real(m, params, name, remaining, *args, **kw)
+
+    monkeypatch.setattr(solve_module, "run_search", first_finds_nothing)
+    outcome = solve(derive(load(HARD, tmp_path)), SolveParams(workers=1, time_limit=100))
+    assert [(name, round(t or 0)) for name, t in given][:3] == [
+        ("1/2 attained_office_years", 50), ("1/2 attained_office_years", 100), ("1/2 total_cost", 100)]
+    assert outcome.status == SolveStatus.OPTIMAL
