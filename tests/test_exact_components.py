@@ -409,3 +409,42 @@ def test_a_level_with_no_plan_in_its_half_goes_on_with_all_the_time_left(tmp_pat
     assert [(name, round(t or 0)) for name, t in given][:3] == [
         ("1/2 attained_office_years", 50), ("1/2 attained_office_years", 100), ("1/2 total_cost", 100)]
     assert outcome.status == SolveStatus.OPTIMAL
+
+
+def _outcome(status: str, *values: int | None) -> SolveOutcome:
+    names = ["shortfall", "attained_office_years", "total_cost"]
+    return SolveOutcome(status, None, tuple(StageReport(n, status, v, None, 0.0) for n, v in zip(names, values)),
+                        0.0, 1, 0)
+
+
+def test_unproven_components_are_solved_again_with_the_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pool's second pass: only `feasible` components go again; a proven outcome, or a
+    # lexicographically better one, replaces the first; a worse one does not. A level not reached
+    # counts as worst.
+    first = {0: _outcome("optimal", 1, 10, 100),
+             1: _outcome("feasible", 3, 10, 100),  # again: proven → replaced
+             2: _outcome("feasible", 2, 10, 100),  # again: shortfall 3, worse → kept
+             3: _outcome("feasible", 2, 10),  # the cost level not reached → 2, 10, 500 is better
+             4: _outcome("feasible", 2, 10, 100)}  # again: more attained → replaced
+    again = {1: _outcome("optimal", 2, 10, 90), 2: _outcome("feasible", 3, 12, 50),
+             3: _outcome("feasible", 2, 10, 500), 4: _outcome("feasible", 2, 11, 900)}
+    asked: list[list[int]] = []
+
+    def pool(parts: list[Requirements], keys: list[int], params: SolveParams, started: float) -> dict[int, SolveOutcome]:
+        asked.append(keys)
+        return {k: again[k] for k in keys}
+
+    monkeypatch.setattr(solve_module, "_solve_small_in_pool", pool)
+    subs: list[Requirements] = [None] * 5  # type: ignore[list-item]
+    done = dict(first)
+    solve_module._solve_again_with_time_left(subs, done, SolveParams(time_limit=100), time.monotonic())
+    assert asked == [[1, 2, 3, 4]]
+    assert done == {0: first[0], 1: again[1], 2: first[2], 3: again[3], 4: again[4]}
+    # No second pass without a limit's time left, or once stopped.
+    for params, started in [(SolveParams(time_limit=100), time.monotonic() - 99.5),
+                            (SolveParams(time_limit=100, control=SolveControl()), time.monotonic())]:
+        if params.control is not None:
+            params.control.stop()
+        done = dict(first)
+        solve_module._solve_again_with_time_left(subs, done, params, started)
+        assert done == first and len(asked) == 1

@@ -119,6 +119,7 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
         small = sorted(small + coupled)
         try:
             done.update(_solve_small_in_pool([subs[k] for k in small], small, params, started))
+            _solve_again_with_time_left(subs, done, params, started)
         except (BrokenProcessPool, OSError):
             done.clear()  # e.g. a caller's script without a __main__ guard: solve them in turn
     for k, idx in enumerate(parts):
@@ -127,6 +128,29 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
             if done[k].status in (SolveStatus.INFEASIBLE, SolveStatus.NO_PLAN):
                 break
     return [done[k] for k in sorted(done)]
+
+
+def _solve_again_with_time_left(subs: list[Requirements], done: dict[int, SolveOutcome], params: SolveParams,
+                                started: float) -> None:
+    """The pool's second pass: components a time share left unproven are solved again, from the
+    start, with the time the others left over, and keep the better outcome. The first pass gives a
+    shared fund only its fair share, so that no fund queued last is left without time; a slow fund
+    early in the queue gets its proof here (80 city funds in 200 s: all proven, against one pass
+    at fair shares, which left some unproven: 187.5 s end to end against 143.6 s at twice them)."""
+    again = sorted(k for k, outcome in done.items() if outcome.status == SolveStatus.FEASIBLE)
+    remaining = remaining_time(params, started)
+    if not again or remaining is None or remaining < 1.0 or (params.control is not None and params.control.stopped):
+        return
+    for k, outcome in _solve_small_in_pool([subs[k] for k in again], again, params, started).items():
+        if outcome.status == SolveStatus.OPTIMAL or _lexicographic(outcome) < _lexicographic(done[k]):
+            done[k] = outcome
+
+
+def _lexicographic(outcome: SolveOutcome) -> tuple[float, ...]:
+    """An outcome's levels as one key to minimise: attained office-years negated, a level without a
+    value (or not reached) worst."""
+    key = [math.inf if s.value is None else -s.value if s.name == Level.ATTAINED else s.value for s in outcome.stages]
+    return tuple(key + [math.inf] * (len(Level) - len(key)))
 
 
 # Below this many small components, process start-up costs more than it saves.
@@ -172,8 +196,9 @@ def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float 
     """Solve a chunk in a worker. Under a time limit a small component gets at most twice its fair
     share of the time left, so a hard one cannot starve those queued behind it: it keeps its
     best plan so far and the outcome is `feasible`. A shared fund gets its fair share: funds are
-    alike in size and hardness, and at twice it the funds queued last got no time at all (31
-    province funds in 180 s: 28 kept the do-nothing plan)."""
+    alike in size and hardness, and at twice it the funds queued last got no time at all (80 city
+    funds under the default 60 s: shortfall 2,147 against 265 at fair shares; the optimum is 137).
+    The time a fund leaves over goes to those after it, and to the second pass."""
     out = []
     for n, sub in enumerate(subs):
         times = 2 if len(sub.offices) <= SMALL_COMPONENT else 1
