@@ -448,3 +448,61 @@ def test_unproven_components_are_solved_again_with_the_time_left(monkeypatch: py
         done = dict(first)
         solve_module._solve_again_with_time_left(subs, done, params, started)
         assert done == first and len(asked) == 1
+
+
+@pytest.mark.parametrize("left, queued, seconds, cap", [
+    (100.0, 4, [], 50.0),  # nothing solved yet: the fair share, 100 / (4 / 2 processes)
+    (100.0, 4, [10.0, 20.0], 85.0),  # 15 s on average: 100 less 15 for the one after it here
+    (100.0, 4, [60.0], 50.0),  # slower than fair on average: the fair share still
+    (100.0, 9, [5.0], 82.5),  # 4.5 a process: 100 − 3.5 × 5
+    (100.0, 1, [5.0], 100.0),  # the last: all that is left
+])
+def test_a_fund_gets_its_fair_share_and_what_faster_ones_leave(left: float, queued: int, seconds: list[float],
+                                                               cap: float) -> None:
+    assert solve_module.fund_cap(left, queued, 2, seconds) == pytest.approx(cap)
+
+
+def three_funds() -> dict:
+    """Three city funds of 41 offices over two counties each, each a component of its own."""
+    offices = [office(id=f"F{f}-{i}", county=f"{f}{'甲乙'[i % 2]}县", city=f"{f}市", staff={"posts": 2, "mediators": 1})
+               for f in "丙丁戊" for i in range(41)]
+    return scenario(targets={2022: {"all": 0.0}}, budget={f"{f}市": {2022: 240} for f in "丙丁戊"}, offices=offices)
+
+
+def test_the_pool_hands_out_funds_one_at_a_time_as_processes_free_up(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Threads in place of processes, as above: under a time limit each fund is a task handed out
+    # when a process is free (two at first), with its own deadline (fund_cap, within the limit)
+    # and nothing else queued; each fund once, in order; the results are the solve in turn's.
+    import concurrent.futures as cf
+
+    tasks: list[tuple[list[str], float | None, float, int]] = []
+
+    class InThreads(cf.ThreadPoolExecutor):
+        def __init__(self, n: int, mp_context: Any = None, initializer: object = None) -> None:
+            super().__init__(1)
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            subs, params, deadline, queued = args
+            tasks.append(([o.id for s in subs for o in s.offices], deadline, queued, len(finished)))
+            fut = super().submit(fn, *args, **kwargs)
+            fut.add_done_callback(lambda f: finished.append(f))
+            return fut
+
+    finished: list[object] = []
+    req = derive(load(three_funds(), tmp_path))
+    assert sorted(len(idx) for idx in components(req)) == [41, 41, 41]
+    in_turn = solve(req, SolveParams(workers=1, time_limit=60, parallel_components=False))
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", InThreads)
+    monkeypatch.setattr(solve_module.os, "cpu_count", lambda: 2)
+    before = time.time()
+    pooled = solve(req, SolveParams(workers=1, time_limit=60))
+    assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
+    assert [ids[0] for ids, *_ in tasks] == ["F丙-0", "F丁-0", "F戊-0"] and all(len(ids) == 41 for ids, *_ in tasks)
+    assert [q for _, _, q, _ in tasks] == [1.0] * 3
+    # Two handed out at once, the third once one of them had finished.
+    assert [seen for *_, seen in tasks] == [0, 0, 1]
+    # The first: the fair share of 3 funds on 2 processes (60 / 1.5 = 40 s); then the time left.
+    first, second, third = (d for _, d, _, _ in tasks)
+    assert first is not None and before + 39 < first <= time.time() + 40
+    assert second is not None and third is not None and before + 59 < second and third <= before + 61
