@@ -234,14 +234,15 @@ class _Tasks:
 
 def fund_cap(left: float, queued: int, procs: int, seconds: list[float]) -> float:
     """The time a component handed out alone may take, `queued` (itself included) not yet started:
-    its fair share of the time left at least; more when those solved so far took less on average,
+    its fair share of the time left at least (twice it before any has finished: a slow first fund
+    was cut and solved again, as the 80 city funds' first two were); more when those solved so far took less on average,
     up to the time left less that average for each still to come in its process. Funds all alike
     get their fair share (none queued last is left without time); a slow fund among fast ones gets
     the time they leave (80 city funds in 200 s: proven, where fair shares alone cut a few)."""
     per_process = max(1.0, queued / procs)
     fair = left / per_process
-    if not seconds:
-        return fair
+    if not seconds:  # the first of each process: twice the fair share, as a small component
+        return min(left, 2 * fair)
     return max(fair, min(left, left - (per_process - 1) * sum(seconds) / len(seconds)))
 
 
