@@ -322,21 +322,6 @@ def test_pool_workers_start_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert (levels(pooled), pooled.solution) == (levels(in_turn), in_turn.solution)
 
 
-def test_each_queued_shared_fund_gets_its_fair_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Four 41-office funds queued in this process with 100 s left: 100/4, 100/3, 100/2, then all
-    # that is left; not twice that (small components), which left the funds queued last no time.
-    seen: list[float | None] = []
-
-    def record(sub: Requirements, params: SolveParams, started: float, label: str) -> SolveOutcome:
-        seen.append(params.time_limit)
-        return solve_module._do_nothing(sub)
-
-    monkeypatch.setattr(solve_module, "_solve_part", record)
-    fund = derive(load(linked(41), tmp_path))
-    _solve_chunk([fund] * 4, SolveParams(), time.time() + 100, 4.0)
-    assert [round(t or 0) for t in seen] == [25, 33, 50, 100]
-
-
 @pytest.mark.parametrize("soft", [False, True])
 def test_each_level_but_the_last_gets_half_the_time_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          soft: bool) -> None:

@@ -132,11 +132,10 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
 
 def _solve_again_with_time_left(subs: list[Requirements], done: dict[int, SolveOutcome], params: SolveParams,
                                 started: float) -> None:
-    """The pool's second pass: components a time share left unproven are solved again, from the
-    start, with the time the others left over, and keep the better outcome. The first pass gives a
-    shared fund only its fair share, so that no fund queued last is left without time; a slow fund
-    early in the queue gets its proof here (80 city funds in 200 s: all proven, against one pass
-    at fair shares, which left some unproven: 187.5 s end to end against 143.6 s at twice them)."""
+    """The pool's second pass: components their time share left unproven are solved again, from
+    the start, with the time the others left over, and keep the better outcome. A fund's first
+    share (`fund_cap`) is kept small enough that none queued last goes without time, so a slow
+    fund may need this pass for its proof."""
     again = sorted(k for k, outcome in done.items() if outcome.status == SolveStatus.FEASIBLE)
     remaining = remaining_time(params, started)
     if not again or remaining is None or remaining < 1.0 or (params.control is not None and params.control.stopped):
@@ -248,16 +247,13 @@ def fund_cap(left: float, queued: int, procs: int, seconds: list[float]) -> floa
 
 def _solve_chunk(subs: list[Requirements], params: SolveParams, deadline: float | None,
                  queued: float) -> list[SolveOutcome]:
-    """Solve a chunk in a worker. Under a time limit a small component gets at most twice its fair
+    """Solve a chunk in a worker. Under a time limit each component gets at most twice its fair
     share of the time left, so a hard one cannot starve those queued behind it: it keeps its
-    best plan so far and the outcome is `feasible`. A shared fund gets its fair share: funds are
-    alike in size and hardness, and at twice it the funds queued last got no time at all (80 city
-    funds under the default 60 s: shortfall 2,147 against 265 at fair shares; the optimum is 137).
-    The time a fund leaves over goes to those after it, and to the second pass."""
+    best plan so far and the outcome is `feasible`. (A fund comes alone, `queued` 1, with a
+    deadline of its own: `fund_cap`.)"""
     out = []
     for n, sub in enumerate(subs):
-        times = 2 if len(sub.offices) <= SMALL_COMPONENT else 1
-        share = None if deadline is None else times * (deadline - time.time()) / max(1.0, queued - n)
+        share = None if deadline is None else 2 * (deadline - time.time()) / max(1.0, queued - n)
         if sub.soft_targets and deadline is not None and time.time() >= deadline:
             out.append(_do_nothing(sub))
             continue
