@@ -17,6 +17,7 @@ from planner.reports.labels import STATUS_ZH
 from planner.rules.actions import ActionType, spec
 from planner.rules.classify import Classification
 from planner.rules.targets import scope_zh
+from planner.solver.status import SolveStatus
 
 
 def classification_table(offices: list[Office], classes: dict[str, Classification]) -> Table:
@@ -33,6 +34,44 @@ def classification_table(offices: list[Office], classes: dict[str, Classificatio
     return t
 
 
+# Per level: the Chinese and English names, and what its bound is (levels 1, 3, 4 are minimised).
+_LEVEL_WORDS = {"shortfall": ("缺口", "shortfall", "下界", "lower bound"),
+                "attained_office_years": ("达标所·年", "attained office-years", "上界", "upper bound"),
+                "total_cost": ("总费用", "total cost", "下界", "lower bound"),
+                "churn": ("变动", "churn", "下界", "lower bound")}
+
+
+def proof_line(plan: PlanResult) -> str | None:
+    """For a plan not proven optimal: how far each level may be from its optimum (its value and
+    the solver's bound), so a planner can say how good the plan is; None when proven."""
+    if plan.status == SolveStatus.OPTIMAL:
+        return None
+    words = []
+    reached = {s.level for s in plan.solver.stages}
+    # The plan's own figures where it has them (recounted from its actions, sometimes better than
+    # the search's value for a level it did not finish), else the search's.
+    figures = plan.objective.model_dump()
+    for s in plan.solver.stages:
+        zh, en, bound_zh, bound_en = _LEVEL_WORDS.get(s.level, (s.level, s.level, "界", "bound"))
+        fmt = (lambda x: f"{x:,.4f} 万元") if s.level == "total_cost" else (lambda x: f"{x:,.0f}")
+        if s.value is not None and figures.get(s.level) is not None:
+            s = s.model_copy(update={"value": figures[s.level]})
+        if s.value is None:
+            words.append(tr(f"{zh} 无方案", f"{en}: no plan"))
+        elif s.status == SolveStatus.OPTIMAL:
+            words.append(tr(f"{zh} {fmt(s.value)}（已证明）", f"{en} {fmt(s.value)} (proven)"))
+        elif s.bound is None:
+            words.append(tr(f"{zh} {fmt(s.value)}（无{bound_zh}）", f"{en} {fmt(s.value)} (no bound)"))
+        else:
+            words.append(tr(f"{zh} {fmt(s.value)}（{bound_zh} {fmt(s.bound)}）",
+                            f"{en} {fmt(s.value)} ({bound_en} {fmt(s.bound)})"))
+    for level in ("attained_office_years", "total_cost"):
+        if level not in reached:
+            words.append(tr(f"{_LEVEL_WORDS[level][0]} 未优化", f"{_LEVEL_WORDS[level][1]} not optimised"))
+    return tr("未证明最优：" + " · ".join(words) + "。延长 --time-limit 可缩小差距",
+              "not proven optimal: " + " · ".join(words) + ". A longer --time-limit may close the gap")
+
+
 def plan_summary(plan: PlanResult, role_names: dict[str, str] | None = None) -> list[Any]:
     """Status, objective, attainment against targets, spending against budget, action counts;
     `role_names`: the standard's Chinese role names, for the Chinese text."""
@@ -47,6 +86,9 @@ def plan_summary(plan: PlanResult, role_names: dict[str, str] | None = None) -> 
     parts.append(tr(f"目标：缺口 {o.shortfall} · 达标所·年 {o.attained_office_years} · 总费用 {o.total_cost:,.4f} 万元",
                     f"objective: shortfall {o.shortfall} · attained office-years (达标所·年) "
                     f"{o.attained_office_years} · total cost (总费用) {o.total_cost:,.4f} 万元"))
+    gap = proof_line(plan)
+    if gap:
+        parts.append(gap)
     t = Table(title=tr("达标情况", "Attainment against targets"))
     numeric = (3, 4, 6)
     for i, col in enumerate(tr("年份|范围|类别|司法所数|达标数|目标|需达标|结果",
