@@ -46,25 +46,24 @@ def proof_line(plan: PlanResult) -> str | None:
     the solver's bound), so a planner can say how good the plan is; None when proven."""
     if plan.status == SolveStatus.OPTIMAL:
         return None
-    words = []
-    reached = {s.level for s in plan.solver.stages}
-    # The plan's own figures where it has them (recounted from its actions, sometimes better than
-    # the search's value for a level it did not finish), else the search's.
     figures = plan.objective.model_dump()
+    words = []
     for s in plan.solver.stages:
         zh, en, bound_zh, bound_en = _LEVEL_WORDS.get(s.level, (s.level, s.level, "界", "bound"))
-        fmt = (lambda x: f"{x:,.4f} 万元") if s.level == "total_cost" else (lambda x: f"{x:,.0f}")
-        if s.value is not None and figures.get(s.level) is not None:
-            s = s.model_copy(update={"value": figures[s.level]})
-        if s.value is None:
+        fmt = "{:,.4f} 万元" if s.level == "total_cost" else "{:,.0f}"
+        # The plan's own figure where it has one (recounted from its actions, sometimes better than
+        # the search's value for a level it did not finish), else the search's.
+        value = None if s.value is None else figures.get(s.level, s.value)
+        if value is None:
             words.append(tr(f"{zh} 无方案", f"{en}: no plan"))
         elif s.status == SolveStatus.OPTIMAL:
-            words.append(tr(f"{zh} {fmt(s.value)}（已证明）", f"{en} {fmt(s.value)} (proven)"))
+            words.append(tr(f"{zh} {fmt.format(value)}（已证明）", f"{en} {fmt.format(value)} (proven)"))
         elif s.bound is None:
-            words.append(tr(f"{zh} {fmt(s.value)}（无{bound_zh}）", f"{en} {fmt(s.value)} (no bound)"))
+            words.append(tr(f"{zh} {fmt.format(value)}（无{bound_zh}）", f"{en} {fmt.format(value)} (no bound)"))
         else:
-            words.append(tr(f"{zh} {fmt(s.value)}（{bound_zh} {fmt(s.bound)}）",
-                            f"{en} {fmt(s.value)} ({bound_en} {fmt(s.bound)})"))
+            words.append(tr(f"{zh} {fmt.format(value)}（{bound_zh} {fmt.format(s.bound)}）",
+                            f"{en} {fmt.format(value)} ({bound_en} {fmt.format(s.bound)})"))
+    reached = {s.level for s in plan.solver.stages}
     for level in ("attained_office_years", "total_cost"):
         if level not in reached:
             words.append(tr(f"{_LEVEL_WORDS[level][0]} 未优化", f"{_LEVEL_WORDS[level][1]} not optimised"))

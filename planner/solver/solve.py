@@ -111,8 +111,9 @@ def _solve_parts(req: Requirements, parts: list[list[int]], params: SolveParams,
              if len(idx) <= SMALL_COMPONENT and params.path in ("auto", "combined")]
     # Shared funds (city or province) take seconds each, by level in CP-SAT or in HiGHS, one
     # thread each: two or more of them are worth a process each (measured in docs/solver.md).
-    not_small = set(range(len(parts))) - set(small)
-    coupled = [k for k in sorted(not_small) if _by_level(subs[k], params) or _goes_to_mip(subs[k], params)]
+    small_set = set(small)
+    coupled = [k for k, sub in enumerate(subs)
+               if k not in small_set and (_by_level(sub, params) or _goes_to_mip(sub, params))]
     done: dict[int, SolveOutcome] = {}
     if (params.parallel_components and (len(small) >= PARALLEL_MIN_COMPONENTS or len(coupled) >= 2)
             and (os.cpu_count() or 1) > 1):
