@@ -68,6 +68,16 @@ def no_plan_within(seconds: float | None) -> str:
               f"no plan found within {seconds:g} s; try a longer --time-limit")
 
 
+def not_both(a: str, b: str) -> click.UsageError:
+    """The usage error for two options that exclude each other, e.g. `--json` and `--csv`."""
+    return click.UsageError(tr(f"{a} 与 {b} 不能同时使用", f"{a} and {b} cannot be combined"))
+
+
+def print_violation(violation: object) -> None:
+    """One verification failure on stderr, after the red 违规/violation label."""
+    err.print(f"[red]{tr('违规', 'violation')}[/red] {user_text(violation)}")
+
+
 def print_conflict(conflict: Any) -> None:
     """Hard targets that cannot all be met, as `plan explain` words them (planner/analysis/explain.py)."""
     err.print(escape(tr(*conflict_heading(len(conflict))) + tr("：", ":")))
@@ -177,7 +187,7 @@ def read_checked_plan(plan_file: Path, scenario: Path | None = None, force: bool
         checked = check_plan_file(plan_file, scenario, force=force, loaded=loaded)
     except PlanRefused as exc:
         for v in exc.violations[:SHOWN_VIOLATIONS]:
-            err.print(f"[red]violation[/red] {user_text(v)}")
+            print_violation(v)
         n = len(exc.violations)
         if n > SHOWN_VIOLATIONS:
             err.print(tr(f"……另有 {n - SHOWN_VIOLATIONS} 处", f"… and {n - SHOWN_VIOLATIONS} more"))

@@ -18,9 +18,11 @@ from cli.common import (
     err,
     force_option,
     lang_option,
+    not_both,
     out,
     print_conflict,
     print_table,
+    print_violation,
     reports_input_errors,
     solve_options,
     user_text,
@@ -72,9 +74,10 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
     plan is found in time, 5 when a plan.json fails verification.
     """
     if len(files) < 2:
-        raise click.UsageError("give at least two files to compare (scenario files or plan.json)")
+        raise click.UsageError(tr("至少给出两个要对比的文件（情景文件或 plan.json）",
+                                  "give at least two files to compare (scenario files or plan.json)"))
     if as_json and as_csv:
-        raise click.UsageError("--json and --csv cannot be combined")
+        raise not_both("--json", "--csv")
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic)
     plans = []
     for f in files:
@@ -82,11 +85,11 @@ def compare(files: tuple[Path, ...], time_limit: float, workers: int, seed: int,
             plans.append(load_for_compare(f, params, soft_targets=True if soft_targets else None, force=force))
         except PlanRefused as exc:
             for v in exc.violations:
-                err.print(f"[red]violation[/red] {user_text(v)}")
+                print_violation(v)
             err.print(user_text(tr(f"{f} 未通过核验；未作对比", f"{f} fails verification; nothing compared")))
             sys.exit(EXIT_VIOLATIONS)
         except NoPlanError as exc:
-            err.print(f"[red]no plan[/red] {user_text(str(exc))}")
+            err.print(f"[red]{tr('无方案', 'no plan')}[/red] {user_text(str(exc))}")
             if exc.conflict:
                 print_conflict(exc.conflict)
             sys.exit(EXIT_INFEASIBLE if exc.status == SolveStatus.INFEASIBLE else EXIT_NO_PLAN)
@@ -126,16 +129,18 @@ def _compare_terminal(plans: list[Any]) -> None:
         b, o = labels[0].split(":")[0], lab.split(":")[0]
         print_compare_churn(plans[0], other, b, o)
         if not diffs:
-            out.print(f"{b} vs {o} ({user_text(other.label)}): "
-                      "every office attains in the same years with the same actions")
+            out.print(tr(f"{b} 对比 {o}（{user_text(other.label)}）：每个司法所的达标年份和行动都相同",
+                         f"{b} vs {o} ({user_text(other.label)}): "
+                         "every office attains in the same years with the same actions"))
             continue
         d = Table(title=f"各所差异 Differences per office: {b} vs {user_text(lab)}")
-        for col in ("office", "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",
-                    f"actions only in {b}", f"actions only in {o}"):
+        for col in (tr("司法所", "office"), "名称 name", f"only {b} attains 仅{b}达标", f"only {o} attains 仅{o}达标",
+                    tr(f"仅{b}有的行动", f"actions only in {b}"), tr(f"仅{o}有的行动", f"actions only in {o}")):
             d.add_column(col)
         for x in diffs:
             if x.missing_in:
-                note = f"(not in {b if x.missing_in == 'base' else o})"
+                absent = b if x.missing_in == "base" else o
+                note = tr(f"（{absent} 中没有）", f"(not in {absent})")
                 d.add_row(user_text(x.office), user_text(x.name), note, note, "", "")
                 continue
             d.add_row(user_text(x.office), user_text(x.name), ", ".join(map(str, x.only_in_base)) or "—",
@@ -144,8 +149,10 @@ def _compare_terminal(plans: list[Any]) -> None:
         print_table(d)
         gained = sum(len(x.only_in_other) for x in diffs)
         lost = sum(len(x.only_in_base) for x in diffs)
-        out.print(f"{o} vs {b}: {gained} office-years attained only in {o}, {lost} only in {b}; "
-                  f"{len(diffs)} office{'s' if len(diffs) != 1 else ''} differ{'s' if len(diffs) == 1 else ''}")
+        out.print(tr(f"{o} 对比 {b}：仅 {o} 达标的所·年 {gained} 个，仅 {b} 达标的 {lost} 个；"
+                     f"{len(diffs)} 个司法所有差异",
+                     f"{o} vs {b}: {gained} office-years attained only in {o}, {lost} only in {b}; "
+                     f"{len(diffs)} office{'s' if len(diffs) != 1 else ''} differ{'s' if len(diffs) == 1 else ''}"))
 
 
 def _compare_csv(plans: list[Any]) -> None:

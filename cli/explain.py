@@ -110,8 +110,9 @@ def _check_offices(asked: tuple[str, ...], known: list[str]) -> None:
         if oid not in known:
             lower = {k.lower(): k for k in known}  # ids differ from what was typed mostly in case
             close = [lower[c] for c in difflib.get_close_matches(oid.lower(), list(lower), n=3)]
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise click.BadParameter(f"no office {oid!r} in the scenario{hint}", param_hint="--office")
+            hint = tr(f"（是否应为 {'、'.join(close)}？）", f" (did you mean {', '.join(close)}?)") if close else ""
+            raise click.BadParameter(tr(f"情景中没有司法所 {oid!r}", f"no office {oid!r} in the scenario") + hint,
+                                     param_hint="--office")
 
 
 def _read_plan(plan_file: Path, loaded: Any) -> Any:

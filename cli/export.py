@@ -69,7 +69,7 @@ def export(plan_file: Path, xlsx: Path | None, csv_dir: Path | None, lang: str, 
     from planner.reports.xlsx import csv_paths, write_csv, write_xlsx  # lazy: start-up (openpyxl)
 
     if xlsx is None and csv_dir is None:
-        raise click.UsageError("give --xlsx FILE and/or --csv DIR")
+        raise click.UsageError(tr("请给出 --xlsx 文件和/或 --csv 文件夹", "give --xlsx FILE and/or --csv DIR"))
     plan, ctx = _context(plan_file, scenario, force)
     tables = build_tables(plan, ctx, lang)
     refuse_overwriting([xlsx, *(csv_paths(tables, csv_dir) if csv_dir else [])],

@@ -8,6 +8,7 @@ import click
 
 from cli.common import lang_option
 from planner.analysis.generate import Scopes, generate as make, write_scenario
+from planner.i18n import tr
 
 
 @click.command(epilog="\b\nExamples:\n  plan generate --offices 300 --seed 1 -o bench/300.yaml\n"
@@ -40,6 +41,10 @@ def generate(offices: int, seed: int, years: int, tightness: float, start_year: 
     out.parent.mkdir(parents=True, exist_ok=True)
     write_scenario(scenario, out)
     rows = scenario["offices"]
-    places = "".join(f", {len({o[p] for o in rows})} {name}"
-                     for p, name in (("city", "cities"), ("province", "provinces")) if p in rows[0])
-    click.echo(f"wrote {out}: {offices} offices in {len({o['county'] for o in rows})} counties{places}, {years} years")
+    counties = len({o["county"] for o in rows})
+    places = [(len({o[p] for o in rows}), zh, en)
+              for p, zh, en in (("city", "市", "cities"), ("province", "省", "provinces")) if p in rows[0]]
+    click.echo(tr(f"已写入 {out}：{offices} 个司法所，{counties} 个县区"
+                  + "".join(f"，{n} 个{zh}" for n, zh, _ in places) + f"，{years} 年",
+                  f"wrote {out}: {offices} offices in {counties} counties"
+                  + "".join(f", {n} {en}" for n, _, en in places) + f", {years} years"))

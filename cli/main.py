@@ -12,6 +12,7 @@ from typing import Literal
 
 import click
 
+from cli import click_zh
 from cli.common import (
     EXIT_INFEASIBLE,
     EXIT_INPUT,
@@ -65,7 +66,7 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=click_zh.PlanGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="justice-office-planner")
 def cli() -> None:
     """Plan the classified construction of grassroots justice offices (司法所分类建设).
@@ -349,6 +350,9 @@ cli.add_command(serve)
 
 def main() -> None:
     cli(prog_name="plan")
+
+
+click_zh.install()
 
 
 if __name__ == "__main__":

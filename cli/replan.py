@@ -10,7 +10,16 @@ from typing import Any, TypeVar
 
 import click
 
-from cli.common import EXIT_VIOLATIONS, SHOWN_VIOLATIONS, err, out, print_table, user_text
+from cli.common import (
+    EXIT_VIOLATIONS,
+    SHOWN_VIOLATIONS,
+    err,
+    not_both,
+    out,
+    print_table,
+    print_violation,
+    user_text,
+)
 from cli.render import churn_line, churn_rows, churn_table
 from planner.analysis.compare import plan_churn
 from planner.analysis.replan import from_plan_file, from_scenario
@@ -42,14 +51,14 @@ def earlier_plan(keep: Path | None, no_keep: bool, force: bool, loaded: Any) -> 
     """The earlier plan to keep to (planner.analysis.replan.Earlier) or None; a plan that fails verification
     is each violation listed and exit 5."""
     if keep is not None and no_keep:
-        raise click.UsageError("--keep and --no-keep cannot be combined")
+        raise not_both("--keep", "--no-keep")
     if keep is None:
         return None if no_keep else from_scenario(loaded)
     try:
         earlier = from_plan_file(keep, loaded, force=force)
     except PlanRefused as exc:
         for v in exc.violations[:SHOWN_VIOLATIONS]:
-            err.print(f"[red]{tr('违规', 'violation')}[/red] {user_text(v)}")
+            print_violation(v)
         err.print(user_text(tr(f"--keep {keep} 未通过核验；未求解，也未写入任何文件（不保持原方案可去掉 --keep）",
                                f"--keep {keep} fails verification; nothing was solved or written "
                                "(drop --keep to plan afresh)")))

@@ -41,6 +41,17 @@ def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
     return box["result"]
 
 
+_STAGE_ZH = {"building model": "建立模型", "shortfall": "缺口", "attained_office_years": "达标所·年",
+             "total_cost": "总费用", "churn": "变动"}
+
+
+def _stage_zh(stage: str) -> str:
+    """A solve's stage as the progress line names it: a level of the objective, or `components 3/10`."""
+    if stage.startswith("components "):
+        return "分量 " + stage.removeprefix("components ")
+    return _STAGE_ZH.get(stage, stage)
+
+
 class Ticker:
     """A live progress line on stderr (terminals only) once a solve takes over a second."""
 
@@ -49,7 +60,8 @@ class Ticker:
         self.started = time.monotonic()
         self.stage, self.best, self.bound = "building model", None, None
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        # The drawing thread speaks the command's --lang (a new thread starts with a context of its own).
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), daemon=True)
 
     def update(self, p) -> None:  # type: ignore[no-untyped-def]
         self.stage, self.best, self.bound = p.stage, p.best, p.bound
@@ -74,9 +86,12 @@ class Ticker:
             gap = ""
             if self.best is not None and self.bound is not None:
                 g = abs(self.best - self.bound) / max(1.0, abs(self.best))
-                gap = f" gap {g:.2%}"
-            best = f" best {self.best:g} bound {self.bound:g}" if self.best is not None else ""
-            sys.stderr.write(f"\r\033[Ksolving: {self.stage}{best}{gap} · {elapsed:.1f} s (Ctrl-C keeps the best plan)")
+                gap = tr(f" 差距 {g:.2%}", f" gap {g:.2%}")
+            best = (tr(f" 当前最好 {self.best:g} 界 {self.bound:g}", f" best {self.best:g} bound {self.bound:g}")
+                    if self.best is not None else "")
+            stage = tr(_stage_zh(self.stage), self.stage)
+            sys.stderr.write(tr(f"\r\033[K求解中：{stage}{best}{gap} · {elapsed:.1f} 秒（Ctrl-C 保留目前最好的方案）",
+                                f"\r\033[Ksolving: {stage}{best}{gap} · {elapsed:.1f} s (Ctrl-C keeps the best plan)"))
             sys.stderr.flush()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import sys
 import threading
@@ -17,6 +18,7 @@ from cli.common import (
     EXIT_INPUT,
     err,
     lang_option,
+    not_both,
     out,
     print_table,
     reports_input_errors,
@@ -35,9 +37,10 @@ from planner.analysis.sweep import (
     run_sweep,
     sweep_report,
 )
+from planner.i18n import current_lang, tr
 from planner.io.loading import load_scenario
 from planner.io.standards import TIER_ZH
-from planner.reports.charts import CHART_MISSING, ChartUnavailable, frontier_chart
+from planner.reports.charts import ChartUnavailable, chart_missing, frontier_chart
 from planner.solver.status import SolveStatus
 
 SWEEP_EPILOG = """\b
@@ -88,7 +91,7 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
     that meets every target. Variants run in parallel, one per core, or on a Dask cluster (--dask).
     """
     if as_json and as_csv:
-        raise click.UsageError("--json and --csv cannot be combined")
+        raise not_both("--json", "--csv")
     scales = []
     for name, text in (("--budget-scale", budget_scale), ("--quota-scale", quota_scale)):
         try:
@@ -104,19 +107,26 @@ def sweep(scenario: Path, budget_scale: str, quota_scale: str, hard: bool, time_
     if prefix is not None:
         _check_chart_possible(explicit=chart_prefix is not None)
     params = VariantParams(time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
-                           soft_targets=not hard)
-    where = f"Dask cluster {dask_address}" if dask_address else "{} local processes × {} CP-SAT workers".format(
-        *plan_processes(len(points), workers))
-    err.print(f"sweep: {len(points)} variants of {user_text(str(scenario))} on {user_text(where)}")
+                           soft_targets=not hard, lang=current_lang())
+    if dask_address:
+        where = tr(f"Dask 集群 {dask_address}", f"Dask cluster {dask_address}")
+    else:
+        procs, threads = plan_processes(len(points), workers)
+        where = tr(f"{procs} 个本地进程 × 每进程 {threads} 个 CP-SAT 求解线程",
+                   f"{procs} local processes × {threads} CP-SAT workers")
+    name = user_text(str(scenario))
+    err.print(tr(f"扫描：{name} 的 {len(points)} 个变体，使用 {user_text(where)}",
+                 f"sweep: {len(points)} variants of {name} on {user_text(where)}"))
     progress = _SweepProgress(len(points), enabled=sys.stderr.isatty())
     try:
         with progress:
             results = run_sweep(scenario, points, params, dask_address, on_done=progress.done)
     except SweepError as exc:
-        err.print(f"[red]error[/red] {user_text(str(exc))}")
+        err.print(f"[red]{tr('错误', 'error')}[/red] {user_text(str(exc))}")
         sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
-        err.print(f"interrupted after {progress.finished} of {len(points)} variants; nothing was written")
+        err.print(tr(f"已中断：{len(points)} 个变体中完成了 {progress.finished} 个；未写入任何文件",
+                     f"interrupted after {progress.finished} of {len(points)} variants; nothing was written"))
         sys.exit(130)
     _finish_sweep(results, loaded.scenario.name, prefix, as_json, progress.elapsed(), as_csv)
 
@@ -132,8 +142,9 @@ def _finish_sweep(results: list[SweepPoint], title: str, prefix: Path | None, as
         print_table(_frontier_table(results, best))
         out.print(_cheapest_line(results, best))
         if all(p["status"] == SolveStatus.OPTIMAL for p in results):
-            out.print("every point is proven optimal (最优)")
-        out.print(f"{len(results)} variants solved in {seconds:.1f} s")
+            out.print(tr("每个点均已证明最优", "every point is proven optimal (最优)"))
+        out.print(tr(f"{len(results)} 个变体求解完毕，用时 {seconds:.1f} 秒",
+                     f"{len(results)} variants solved in {seconds:.1f} s"))
     if prefix is not None:
         _write_chart(results, best, title, prefix)
 
@@ -163,8 +174,8 @@ def _check_chart_possible(explicit: bool) -> None:
         import matplotlib  # noqa: F401  # lazy: optional extra (chart)
     except ImportError:
         if explicit:
-            raise click.UsageError(CHART_MISSING) from None
-        err.print(f"[yellow]warning[/yellow] {user_text(CHART_MISSING)}")
+            raise click.UsageError(chart_missing()) from None
+        _warn(chart_missing())
 
 
 def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix: Path) -> None:
@@ -173,8 +184,13 @@ def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix
     except ChartUnavailable:
         return  # already warned before solving
     for w in chart.warnings:
-        err.print(f"[yellow]warning[/yellow] {user_text(w)}")
-    err.print("chart written to " + ", ".join(user_text(str(p)) for p in chart.paths))
+        _warn(w)
+    paths = [user_text(str(p)) for p in chart.paths]
+    err.print(tr("图表已写入 " + "、".join(paths), "chart written to " + ", ".join(paths)))
+
+
+def _warn(text: str) -> None:
+    err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {user_text(text)}")
 
 
 def _pct(rates: dict[str, float] | None, tier: str) -> str:
@@ -218,27 +234,34 @@ def _cheapest_line(results: list[SweepPoint], best: int | None) -> str:
         with_plan = [p for p in results if p["objective"] is not None]
         if not with_plan:
             infeasible = all(p["status"] == SolveStatus.INFEASIBLE for p in results)
-            why = ("hard targets infeasible at every scale" if infeasible
-                   else "infeasible or no plan found within --time-limit")
-            return f"no variant has a plan ({why})"
+            why = (tr("各系数下硬性目标均不可行", "hard targets infeasible at every scale") if infeasible
+                   else tr("不可行，或在 --time-limit 内未找到方案", "infeasible or no plan found within --time-limit"))
+            return tr(f"所有变体均无方案（{why}）", f"no variant has a plan ({why})")
         top = max(with_plan, key=lambda p: p["total_budget"])
-        return (f"no scale meets every target; at ×{top['budget_scale']:g} ({top['total_budget']:,.2f} 万元) "
-                f"the shortfall is still {(top['objective'] or {})['shortfall']}")
+        scale, budget = f"{top['budget_scale']:g}", f"{top['total_budget']:,.2f}"
+        shortfall = (top["objective"] or {})["shortfall"]
+        return tr(f"没有哪个系数能满足全部目标；预算 ×{scale}（{budget} 万元）时缺口仍为 {shortfall}",
+                  f"no scale meets every target; at ×{scale} ({budget} 万元) the shortfall is still {shortfall}")
     p = results[best]
-    quota = f", quota ×{p['quota_scale']:g}" if p["quota_scale"] != 1 else ""
-    return (f"★ cheapest scale meeting every target 最低达标预算: budget ×{p['budget_scale']:g}{quota} = "
-            f"{p['total_budget']:,.2f} 万元 (plan cost {(p['objective'] or {})['total_cost']:,.2f} 万元)")
+    q = f"{p['quota_scale']:g}" if p["quota_scale"] != 1 else None
+    b, total = f"{p['budget_scale']:g}", f"{p['total_budget']:,.2f}"
+    cost = f"{(p['objective'] or {})['total_cost']:,.2f}"
+    return tr(f"★ 最低达标预算：预算 ×{b}" + (f"，名额 ×{q}" if q else "") + f" = {total} 万元（方案费用 {cost} 万元）",
+              f"★ cheapest scale meeting every target 最低达标预算: budget ×{b}" + (f", quota ×{q}" if q else "")
+              + f" = {total} 万元 (plan cost {cost} 万元)")
 
 
 class _SweepProgress:
-    """`sweep: 3/9 variants · 12.1 s elapsed · ~24 s left` on stderr, for terminals only."""
+    """`扫描：3/9 个变体 · 已用 12.1 秒 · 约剩 24 秒` / `sweep: 3/9 variants · 12.1 s elapsed · ~24 s left`
+    on stderr, for terminals only."""
 
     def __init__(self, total: int, enabled: bool) -> None:
         self.total, self.enabled, self.finished = total, enabled, 0
         self.started = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        # The drawing thread speaks the command's --lang (a new thread starts with a context of its own).
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), daemon=True)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -250,11 +273,12 @@ class _SweepProgress:
     def _draw(self) -> None:
         if not self.enabled:
             return
-        left = eta(self.finished, self.total, self.elapsed())
-        rest = "" if left is None else f" · ~{left:.0f} s left"
+        left, elapsed = eta(self.finished, self.total, self.elapsed()), self.elapsed()
+        rest = "" if left is None else tr(f" · 约剩 {left:.0f} 秒", f" · ~{left:.0f} s left")
         with self._lock:
-            sys.stderr.write(f"\r\033[Ksweep: {self.finished}/{self.total} variants · "
-                             f"{self.elapsed():.1f} s elapsed{rest}")
+            sys.stderr.write(tr(f"\r\033[K扫描：{self.finished}/{self.total} 个变体 · 已用 {elapsed:.1f} 秒{rest}",
+                                f"\r\033[Ksweep: {self.finished}/{self.total} variants · "
+                                f"{elapsed:.1f} s elapsed{rest}"))
             sys.stderr.flush()
 
     def _run(self) -> None:

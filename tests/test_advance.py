@@ -129,6 +129,6 @@ def test_refusals(rolled: tuple[Path, dict[str, Any], Path], tmp_path: Path) -> 
     assert last.exit_code == 1
     assert "--through 2024: give a year from 2022 to 2023 (the horizon is 2022–2024" in last.output
     other = runner.invoke(cli, ["advance", str(ROOT / "scenarios" / "examples" / "housing_options.yaml"),
-                                plan_file, "--through", "2024", "-o", str(tmp_path / "y.yaml")])
-    assert other.exit_code == 5 and "violation scenario.sha256: 方案求解自另一版本的情景文件" in other.output
+                                plan_file, "--through", "2024", "-o", str(tmp_path / "y.yaml"), "--lang", "zh"])
+    assert other.exit_code == 5 and "违规 scenario.sha256: 方案求解自另一版本的情景文件" in other.output
     assert not (tmp_path / "x.yaml").exists() and not (tmp_path / "y.yaml").exists()

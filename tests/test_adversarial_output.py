@@ -290,8 +290,8 @@ def test_a_plan_of_another_scenario_version_needs_force(rolling: tuple[Path, dic
     changed = tmp_path / "rolling.yaml"
     changed.write_text(ROLLING.read_text(encoding="utf-8") + "\n# a comment changes the sha256\n", encoding="utf-8")
     plan = rolling[0]
-    refused = run("export", plan, "--xlsx", tmp_path / "p.xlsx", "--scenario", changed)
-    assert refused.exit_code == 5 and "violation scenario.sha256: 方案求解自另一版本的情景文件" in refused.output
+    refused = run("export", plan, "--xlsx", tmp_path / "p.xlsx", "--scenario", changed, "--lang", "zh")
+    assert refused.exit_code == 5 and "违规 scenario.sha256: 方案求解自另一版本的情景文件" in refused.output
     assert "（确认无误可加 --force）" in refused.output and not (tmp_path / "p.xlsx").exists()
     assert run("verify", changed, plan).exit_code == 5
 

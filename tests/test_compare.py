@@ -136,7 +136,8 @@ def test_cli_json_and_terminal(pair: tuple[Path, Path]) -> None:
     (diff,) = data["differences"]
     assert diff["other"] == str(lean)
     assert [(o["office"], o["attained_only_in_base"]) for o in diff["offices"]] == [("A", [2022, 2023])]
-    text = runner.invoke(cli, ["compare", str(full), str(lean), "--soft-targets", "--workers", "2"])
+    text = runner.invoke(cli, ["compare", str(full), str(lean), "--soft-targets", "--workers", "2"],
+                         env={"PLAN_LANG": "en"})
     assert text.exit_code == 0, text.output
     assert "达标所·年" in text.stdout and "各所差异 Differences per office" in text.stdout
     assert "B vs A: 0 office-years attained only in B, 2 only in A; 1 office differs" in text.stdout
@@ -154,11 +155,11 @@ def test_infeasible_hard_targets_name_the_file_and_exit_3(pair: tuple[Path, Path
 def test_bad_inputs(pair: tuple[Path, Path], tmp_path: Path) -> None:
     full, _ = pair
     runner = CliRunner()
-    one = runner.invoke(cli, ["compare", str(full)])
+    one = runner.invoke(cli, ["compare", str(full)], env={"PLAN_LANG": "en"})
     assert one.exit_code == 2 and "give at least two files" in one.stderr
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"format": "plan-result/1", "status": "optimal"}), encoding="utf-8")
-    res = runner.invoke(cli, ["compare", str(full), str(broken)])
+    res = runner.invoke(cli, ["compare", str(full), str(broken)], env={"PLAN_LANG": "en"})
     assert res.exit_code == 5  # a plan that fails verification, as everywhere a plan is read
     assert f"violation {broken}: scenario: Field required" in res.stderr
     missing = runner.invoke(cli, ["compare", str(full), str(tmp_path / "nope.yaml")])

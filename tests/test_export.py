@@ -186,7 +186,7 @@ def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]]
 def test_usage_errors(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     out, _ = solved
     runner = CliRunner()
-    nothing = runner.invoke(cli, ["export", str(out / "plan.json")])
+    nothing = runner.invoke(cli, ["export", str(out / "plan.json")], env={"PLAN_LANG": "en"})
     assert nothing.exit_code == 2 and "give --xlsx FILE and/or --csv DIR" in nothing.output
     (tmp_path / "bad.json").write_text('{"format": "other"}', encoding="utf-8")
     bad = runner.invoke(cli, ["export", str(tmp_path / "bad.json"), "--xlsx", str(tmp_path / "x.xlsx")])

@@ -56,8 +56,45 @@ def test_every_command_takes_lang() -> None:
 
 
 def test_a_bad_lang_is_a_usage_error() -> None:
-    result = CliRunner().invoke(cli, ["validate", "x.yaml", "--lang", "fr"])
-    assert result.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in result.output
+    result = CliRunner().invoke(cli, ["validate", "x.yaml", "--lang", "fr"], env=NO_LANG)
+    assert result.exit_code == 2 and "错误：'--lang' 的值无效：'fr' 不在可选值 'zh', 'en' 之中。" in result.output
+    result = CliRunner().invoke(cli, ["validate", "x.yaml", "--lang", "fr"], env={"PLAN_LANG": "en"})
+    assert result.exit_code == 2 and "Error: Invalid value for '--lang': 'fr' is not one of 'zh', 'en'." in result.output
+
+
+USAGE_ERRORS = [  # arguments → (Chinese, English) last line of Click's usage error
+    (["solve", "--bogus"], "错误：没有选项 '--bogus'。", "Error: No such option '--bogus'."),
+    (["sovle"], "错误：没有命令 'sovle'。 是否想用 'solve'？", "Error: No such command 'sovle'. Did you mean 'solve'?"),
+    (["solve"], "错误：缺少参数 'SCENARIO'.", "Error: Missing argument 'SCENARIO'."),
+    (["solve", "x.yaml", "--time-limit", "abc"], "错误：'--time-limit' 的值无效：'abc' 不是有效的数值。",
+     "Error: Invalid value for '--time-limit': 'abc' is not a valid float range."),
+    (["solve", "x.yaml", "--time-limit", "0"], "错误：'--time-limit' 的值无效：0.0 不在范围 x>=0.1 内。",
+     "Error: Invalid value for '--time-limit': 0.0 is not in the range x>=0.1."),
+    (["solve", "x.yaml", "--time-limit"], "错误：选项 '--time-limit' 需要一个值。",
+     "Error: Option '--time-limit' requires an argument."),
+    (["solve", "a.yaml", "b.yaml"], "错误：多出参数（b.yaml）", "Error: Got unexpected extra argument (b.yaml)"),
+]
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), USAGE_ERRORS)
+def test_clicks_own_usage_errors_follow_the_language(args: list[str], zh: str, en: str) -> None:
+    """Click words these itself; cli/click_zh.py gives them in Chinese, the default language."""
+    def last_line(*extra: str, env: dict[str, str] = NO_LANG) -> str:
+        result = CliRunner().invoke(cli, [args[0], *extra, *args[1:]], env=env)
+        assert result.exit_code == 2, result.output
+        return result.output.strip().splitlines()[-1]
+
+    assert last_line() == zh
+    assert last_line(env={**NO_LANG, "PLAN_LANG": "en"}) == en
+    # --lang is read before Click parses the arguments, so it holds even for an error met before it
+    assert last_line("--lang", "en") == en
+    assert last_line("--lang=en") == en
+    assert last_line("--lang", "zh", env={**NO_LANG, "PLAN_LANG": "en"}) == zh
+
+
+def test_the_language_of_usage_errors_does_not_leak_into_the_next_command() -> None:
+    CliRunner().invoke(cli, ["solve", "--bogus", "--lang", "en"], env=NO_LANG)
+    assert CliRunner().invoke(cli, ["solve", "--bogus"], env=NO_LANG).output.strip().endswith("没有选项 '--bogus'。")
 
 
 def test_warnings_are_in_the_chosen_language(tmp_path: Path) -> None:

@@ -122,9 +122,9 @@ def test_cli_office_filter_and_json(tmp_path: Path) -> None:
     data = json.loads(res.stdout)
     assert [o["id"] for o in data["explanations"]["offices"]] == ["B"]
     assert "marginal" not in data["explanations"]  # one office asked for: no re-solves
-    text = CliRunner().invoke(cli, ["explain", str(path), "--office", "B"])
+    text = CliRunner().invoke(cli, ["explain", str(path), "--office", "B"], env={"PLAN_LANG": "zh"})
     assert "余 3.32 万元；本所 2023 年至少需支出 8.00 万元" in text.stdout
-    bad = CliRunner().invoke(cli, ["explain", str(path), "--office", "b"])
+    bad = CliRunner().invoke(cli, ["explain", str(path), "--office", "b"], env={"PLAN_LANG": "en"})
     assert bad.exit_code == 2 and "no office 'b' in the scenario (did you mean B?)" in bad.stderr
 
 

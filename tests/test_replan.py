@@ -211,6 +211,8 @@ def test_refusals(base: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     assert "原方案与本情景的司法所不一致：仅在原方案中 GG-01、GG-02" in mismatch.output
     assert "等 88 个；仅在本情景中 P、Q、R" in mismatch.output
     both = run("solve", str(SCENARIO), "--keep", str(base[0]), "--no-keep")
+    assert both.exit_code == 2 and "--keep 与 --no-keep 不能同时使用" in both.output
+    both = CliRunner().invoke(cli, ["solve", str(SCENARIO), "--keep", str(base[0]), "--no-keep", "--lang", "en"])
     assert both.exit_code == 2 and "--keep and --no-keep cannot be combined" in both.output
     same = run("solve", str(SCENARIO), "-o", str(base[0].parent), "--keep", str(base[0]))
     assert same.exit_code == 2 and "会覆盖输入" in same.output

@@ -28,6 +28,7 @@ from planner.analysis.sweep import (
     scale_quota,
     total_budget_yuan,
 )
+from planner.i18n import set_lang
 from planner.io.loading import BudgetEntry, QuotaEntry, load_scenario
 from planner.reports.charts import find_cjk_font, frontier_chart
 
@@ -43,11 +44,15 @@ def test_parse_scales() -> None:
     assert parse_scales("1.2, 0.8,1") == [D("0.8"), D("1"), D("1.2")]
     assert parse_scales("0.9") == [D("0.9")]
     assert parse_scales("0.5,0.8:1:0.1,1") == [D("0.5"), D("0.8"), D("0.9"), D("1.0")]
-    for bad, msg in [("1:0.5:0.1", "needs step > 0 and stop ≥ start"), ("a", "scales are numbers"),
-                     ("0.5:1", "a range is start:stop:step"), ("-1", "scales must be ≥ 0"),
-                     ("0:1000:0.001", "at most 400")]:
-        with pytest.raises(SweepError, match=msg):
-            parse_scales(bad)
+    set_lang("en")  # the messages matched below are the English ones, whatever the environment's language
+    try:
+        for bad, msg in [("1:0.5:0.1", "needs step > 0 and stop ≥ start"), ("a", "scales are numbers"),
+                         ("0.5:1", "a range is start:stop:step"), ("-1", "scales must be ≥ 0"),
+                         ("0:1000:0.001", "at most 400")]:
+            with pytest.raises(SweepError, match=msg):
+                parse_scales(bad)
+    finally:
+        set_lang(None)
     assert grid([D(1), D(2)], [D("0.5"), D(1)]) == [(D(1), D("0.5")), (D(2), D("0.5")), (D(1), D(1)), (D(2), D(1))]
 
 
@@ -118,7 +123,7 @@ def test_cli_sweep_prints_the_frontier_and_writes_the_chart(tmp_path: Path) -> N
     path = write_tiny(tmp_path, "tiny.yaml", 100)
     prefix = tmp_path / "charts" / "f"
     res = CliRunner().invoke(cli, ["sweep", str(path), "--budget-scale", "0.05:0.1:0.05,0.55,1",
-                                   "--workers", "1", "--chart", str(prefix)])
+                                   "--workers", "1", "--chart", str(prefix)], env={"PLAN_LANG": "en"})
     assert res.exit_code == 0, res.output
     assert "★ cheapest scale meeting every target 最低达标预算: budget ×0.55 = 110.00 万元" in res.stdout
     assert "every point is proven optimal" in res.stdout
@@ -130,7 +135,7 @@ def test_cli_sweep_prints_the_frontier_and_writes_the_chart(tmp_path: Path) -> N
                                     "--json", "--no-chart"])
     assert hard.exit_code == 0, hard.output
     assert [p["status"] for p in json.loads(hard.stdout)["points"]] == ["infeasible", "optimal"]
-    bad = CliRunner().invoke(cli, ["sweep", str(path), "--budget-scale", "1:0:1"])
+    bad = CliRunner().invoke(cli, ["sweep", str(path), "--budget-scale", "1:0:1"], env={"PLAN_LANG": "en"})
     assert bad.exit_code == 2 and "Invalid value for --budget-scale" in bad.stderr
 
 
@@ -202,8 +207,8 @@ def test_chart_without_cjk_font_or_matplotlib(tmp_path: Path, monkeypatch: pytes
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         chart = charts.frontier_chart(points, 0, "泰州市", tmp_path / "en")
-    assert chart.font is None and chart.warnings == [charts.NO_CJK_FONT]
-    assert "apt-get install fonts-noto-cjk" in charts.NO_CJK_FONT
+    assert chart.font is None and chart.warnings == [charts.no_cjk_font()]
+    assert "apt-get install fonts-noto-cjk" in charts.no_cjk_font()
     assert not [w for w in caught if "Glyph" in str(w.message)]  # English labels only: no boxes
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the chart extra were not installed
     with pytest.raises(charts.ChartUnavailable, match=r"pip install 'justice-office-planner\[chart\]'"):
@@ -211,6 +216,7 @@ def test_chart_without_cjk_font_or_matplotlib(tmp_path: Path, monkeypatch: pytes
 
 
 def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path) -> None:
+    import os
     import signal
     import subprocess
     import sys
@@ -223,6 +229,7 @@ def test_ctrl_c_ends_a_sweep_at_once_and_leaves_no_solver_behind(tmp_path: Path)
     path = city_wide(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "cli.main", "sweep", str(path), "--budget-scale", "0.9,1.1",
                              "--no-chart"], cwd=Path(__file__).resolve().parents[1], stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PLAN_LANG": "en"},
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_until_solving(proc.pid, threads=4, in_children=2)  # the pool started, both variants solving
     solvers = psutil.Process(proc.pid).children(recursive=True)

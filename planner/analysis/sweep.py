@@ -22,7 +22,7 @@ from typing import Any, TypedDict
 
 from planner.analysis.compare import kpis
 from planner.errors import ScenarioError
-from planner.i18n import tr
+from planner.i18n import current_lang, set_lang, tr
 from planner.io.loading import BudgetEntry, LoadedScenario, QuotaEntry, load_scenario
 from planner.io.scenario import to_wan
 from planner.io.standards import TIERS
@@ -31,8 +31,14 @@ from planner.rules.scopes import ALL
 from planner.solver.params import DEFAULT_WORKERS, SolveParams
 from planner.solver.pool import run_each
 
-DASK_MISSING = ("--dask needs the optional Dask extra: pip install 'justice-office-planner[dask]' "
-                "(dask[distributed])")
+
+def dask_missing() -> str:
+    """Dask is not installed: how to get it, in the current language."""
+    return tr("--dask 需要可选组件 dask：pip install 'justice-office-planner[dask]'（dask[distributed]）",
+              "--dask needs the optional Dask extra: pip install 'justice-office-planner[dask]' "
+              "(dask[distributed])")
+
+
 # A sweep point is at most this many variants: each is a full solve.
 MAX_VARIANTS = 400
 
@@ -54,9 +60,9 @@ def parse_scales(text: str) -> list[Decimal]:
         if item:
             values += _parse_item(item)
         if len(values) > MAX_VARIANTS:
-            raise SweepError(f"{text!r} has over {MAX_VARIANTS} values")
+            raise SweepError(tr(f"{text!r} 的取值超过 {MAX_VARIANTS} 个", f"{text!r} has over {MAX_VARIANTS} values"))
     if not values:
-        raise SweepError("no scale given")
+        raise SweepError(tr("未给出系数", "no scale given"))
     return sorted(set(values))
 
 
@@ -64,23 +70,27 @@ def _parse_item(item: str) -> list[Decimal]:
     try:
         parts = [Decimal(p) for p in item.split(":")]
     except InvalidOperation:
-        raise SweepError(f"{item!r}: scales are numbers, e.g. 0.5:1.5:0.1, 0.8,1,1.2 or 0.9") from None
+        raise SweepError(tr(f"{item!r}：系数应为数字，例如 0.5:1.5:0.1、0.8,1,1.2 或 0.9",
+                            f"{item!r}: scales are numbers, e.g. 0.5:1.5:0.1, 0.8,1,1.2 or 0.9")) from None
     if any(not p.is_finite() for p in parts):
-        raise SweepError(f"{item!r}: scales are finite numbers")
+        raise SweepError(tr(f"{item!r}：系数应为有限的数", f"{item!r}: scales are finite numbers"))
     if len(parts) == 1:
         values = parts
     elif len(parts) == 3:
         start, stop, step = parts
         if step <= 0 or stop < start:
-            raise SweepError(f"{item!r}: a range start:stop:step needs step > 0 and stop ≥ start")
+            raise SweepError(tr(f"{item!r}：范围 start:stop:step 要求 step > 0 且 stop ≥ start",
+                                f"{item!r}: a range start:stop:step needs step > 0 and stop ≥ start"))
         n = int((stop - start) / step) + 1
         if n > MAX_VARIANTS:
-            raise SweepError(f"{item!r} has {n} values; at most {MAX_VARIANTS}")
+            raise SweepError(tr(f"{item!r} 有 {n} 个取值；至多 {MAX_VARIANTS} 个",
+                                f"{item!r} has {n} values; at most {MAX_VARIANTS}"))
         values = [start + i * step for i in range(n)]
     else:
-        raise SweepError(f"{item!r}: a range is start:stop:step, e.g. 0.5:1.5:0.1")
+        raise SweepError(tr(f"{item!r}：范围应写作 start:stop:step，例如 0.5:1.5:0.1",
+                            f"{item!r}: a range is start:stop:step, e.g. 0.5:1.5:0.1"))
     if any(v < 0 for v in values):
-        raise SweepError(f"{item!r}: scales must be ≥ 0")
+        raise SweepError(tr(f"{item!r}：系数须 ≥ 0", f"{item!r}: scales must be ≥ 0"))
     return values
 
 
@@ -88,7 +98,8 @@ def grid(budget_scales: Sequence[Decimal], quota_scales: Sequence[Decimal]) -> l
     """Every (budget scale, quota scale) pair, quota scale outermost."""
     points = [(b, q) for q in quota_scales for b in budget_scales]
     if len(points) > MAX_VARIANTS:
-        raise SweepError(f"{len(points)} variants; at most {MAX_VARIANTS} per sweep")
+        raise SweepError(tr(f"共 {len(points)} 个变体；一次扫描至多 {MAX_VARIANTS} 个",
+                            f"{len(points)} variants; at most {MAX_VARIANTS} per sweep"))
     return points
 
 
@@ -180,6 +191,7 @@ class VariantParams:
     seed: int = 0
     deterministic: bool = False
     soft_targets: bool = True  # False: the scenario's targets are hard (`--hard`)
+    lang: str | None = None  # of the messages raised where the variant runs; None: that process's default
 
 
 def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
@@ -188,10 +200,13 @@ def solve_variant(scenario_path: str, budget_scale: float | str | Decimal,
 
     Pure: it depends on its arguments and the file's content only, so it may run in this process,
     a child process or a Dask worker, with the same result."""
+    if params.lang is not None and params.lang != current_lang():
+        set_lang(params.lang)  # a pool or Dask worker: the language of the command that asked
     try:
         loaded = load_scenario(scenario_path)
     except ScenarioError as exc:  # re-raised plainly: ScenarioError does not survive pickling
-        raise SweepError(f"cannot load the scenario where the variant ran: {exc}") from None
+        raise SweepError(tr(f"运行变体的进程无法加载情景：{exc}",
+                            f"cannot load the scenario where the variant ran: {exc}")) from None
     variant = make_variant(loaded, budget_scale, quota_scale)
     # No process pool of its own for small components: the variants already run one per core
     # (and a Dask worker process, a daemon, may not start children).
@@ -312,7 +327,7 @@ def _run_dask(address: str, path: str, points: Sequence[tuple[Decimal, Decimal]]
     try:
         from distributed import Client, as_completed  # lazy: optional extra (dask)
     except ImportError:
-        raise SweepError(DASK_MISSING) from None
+        raise SweepError(dask_missing()) from None
     check_scheduler(address)
     try:
         client = Client(address, timeout=f"{DASK_CONNECT_SECONDS}s")

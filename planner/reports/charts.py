@@ -16,16 +16,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.i18n import tr
 from planner.plan import write_atomic
 
 if TYPE_CHECKING:
     from planner.analysis.sweep import SweepPoint
 
-CHART_MISSING = ("drawing the chart needs matplotlib, the optional chart extra: "
-                 "pip install 'justice-office-planner[chart]' (or pass --no-chart)")
-NO_CJK_FONT = ("no CJK font found for the chart's Chinese labels; drew English labels only. "
-               "Install the chart extra (pip install 'justice-office-planner[chart]', which brings "
-               "the font), or a system font (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
+
+def chart_missing() -> str:
+    """matplotlib is not installed: how to get it, in the current language."""
+    return tr("绘制图表需要可选组件 chart 中的 matplotlib：pip install 'justice-office-planner[chart]'"
+              "（或加 --no-chart 不绘图）",
+              "drawing the chart needs matplotlib, the optional chart extra: "
+              "pip install 'justice-office-planner[chart]' (or pass --no-chart)")
+
+
+def no_cjk_font() -> str:
+    """No font with Chinese glyphs: the chart has English labels only; how to get one."""
+    return tr("找不到可显示图表中文标签的 CJK 字体，已改用英文标签。请安装 chart 组件"
+              "（pip install 'justice-office-planner[chart]'，其中带有字体），或安装系统字体"
+              "（Debian/Ubuntu：apt-get install fonts-noto-cjk）",
+              "no CJK font found for the chart's Chinese labels; drew English labels only. "
+              "Install the chart extra (pip install 'justice-office-planner[chart]', which brings "
+              "the font), or a system font (Debian/Ubuntu: apt-get install fonts-noto-cjk)")
+
+
 PREFERRED_CJK = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
                  "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei", "Noto Serif CJK SC")
 TIER_COLOURS = {"large": "#1f77b4", "medium": "#ff7f0e", "small": "#2ca02c", "all": "#555555"}
@@ -58,7 +73,7 @@ def find_cjk_font() -> str | None:
     try:
         from matplotlib import font_manager  # lazy: optional extra (chart): see the module docstring
     except ImportError:
-        raise ChartUnavailable(CHART_MISSING) from None
+        raise ChartUnavailable(chart_missing()) from None
     shipped = shipped_font_file()
     if shipped is not None:
         if not any(f.fname == str(shipped) for f in font_manager.fontManager.ttflist):
@@ -86,12 +101,13 @@ def _labels(chinese: bool) -> dict[str, str]:
         "quota": "编制配额",
         "tiers": "大型 large|中型 medium|小型 small|全部 all",
         "unit": "万元",
+        "no_plan": "无方案 no plan (infeasible)",
     }
     en = {
         "title": "Budget frontier", "x": "budget scale (× scenario budget)", "x_top": "total budget (10k CNY)",
         "aoy": "attained office-years", "short": "shortfall", "rate": "attainment rate, last year",
         "cheapest": "cheapest meeting all targets", "target": "target", "quota": "quota scale",
-        "tiers": "large|medium|small|all", "unit": "x 10k CNY",
+        "tiers": "large|medium|small|all", "unit": "x 10k CNY", "no_plan": "no plan (infeasible)",
     }
     return zh if chinese else en
 
@@ -104,9 +120,9 @@ def frontier_chart(points: Sequence[SweepPoint], cheapest: int | None, title: st
         import matplotlib  # lazy: optional extra (chart)
         from matplotlib.figure import Figure
     except ImportError:
-        raise ChartUnavailable(CHART_MISSING) from None
+        raise ChartUnavailable(chart_missing()) from None
     font = find_cjk_font()
-    result = ChartResult([], font, [] if font else [NO_CJK_FONT])
+    result = ChartResult([], font, [] if font else [no_cjk_font()])
     L = _labels(font is not None)
     rc: dict[str, Any] = {"font.family": "sans-serif", "font.sans-serif": ([font] if font else []) + ["DejaVu Sans"],
           "axes.unicode_minus": False, "svg.fonttype": "path"}  # glyphs as paths: any viewer shows them
@@ -154,7 +170,7 @@ def _draw_top(ax: Any, points: Sequence[SweepPoint], cheapest: int | None, L: di
                    color=f"C{n}", alpha=0.6, label=L["short"] + suffix)
     no_plan = [p["budget_scale"] for p in points if p["objective"] is None]
     if no_plan:
-        ax.scatter(no_plan, [0] * len(no_plan), marker="x", color="red", label="no plan (infeasible)")
+        ax.scatter(no_plan, [0] * len(no_plan), marker="x", color="red", label=L["no_plan"])
     ax.set_ylabel(L["aoy"])
     right.set_ylabel(L["short"])
     right.set_ylim(bottom=0)
