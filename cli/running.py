@@ -46,9 +46,13 @@ _STAGE_ZH = {"building model": "建立模型", "shortfall": "缺口", "attained_
 
 
 def _stage_zh(stage: str) -> str:
-    """A solve's stage as the progress line names it: a level of the objective, or `components 3/10`."""
+    """A solve's stage as the progress line names it: a level of the objective, the same in one of
+    several components searched in turn (`2/3 total_cost`), or `components 3/10` (the pool)."""
     if stage.startswith("components "):
         return "分量 " + stage.removeprefix("components ")
+    part, _, level = stage.rpartition(" ")
+    if part and level in _STAGE_ZH:
+        return f"分量 {part} {_STAGE_ZH[level]}"
     return _STAGE_ZH.get(stage, stage)
 
 

@@ -113,3 +113,14 @@ def test_sweep_and_chart_messages_outside_the_cli(lang: str, texts: list[str]) -
     finally:
         set_lang(None)
     assert [g.startswith(t) for g, t in zip(got, texts)] == [True] * len(texts), got
+
+
+@pytest.mark.parametrize(("stage", "zh"), [
+    ("building model", "建立模型"), ("shortfall", "缺口"), ("attained_office_years", "达标所·年"),
+    ("2/3 total_cost", "分量 2/3 总费用"),  # a level of one of several components searched in turn
+    ("components 3/10", "分量 3/10"), ("1/2 churn", "分量 1/2 变动"), ("a stage not named", "a stage not named"),
+])
+def test_the_progress_line_names_each_stage_in_chinese(stage: str, zh: str) -> None:
+    from cli.running import _stage_zh
+
+    assert _stage_zh(stage) == zh
