@@ -54,6 +54,8 @@ from planner.solver.params import SolveControl, SolveParams
 from planner.solver.remote import RemoteError
 from planner.solver.status import SolveStatus
 
+click_zh.install()  # Click's own usage errors follow --lang (Chinese by default)
+
 EPILOG = """\b
 Examples:
   plan validate scenarios/2022.yaml
@@ -350,9 +352,6 @@ cli.add_command(serve)
 
 def main() -> None:
     cli(prog_name="plan")
-
-
-click_zh.install()
 
 
 if __name__ == "__main__":
