@@ -26,6 +26,7 @@ from cli.common import (
     overwrite_option,
     print_conflict,
     print_table,
+    print_violation,
     progress_line,
     refuse_overwriting,
     reports_input_errors,
@@ -229,7 +230,7 @@ def _solved_plan(loaded: LoadedScenario, earlier: Earlier | None, params: SolveP
         sys.exit(EXIT_NO_PLAN)
     if run.violations:
         for v in run.violations:
-            err.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+            print_violation(v)
         err.print(tr("求解器的方案未通过核验，未写入任何文件（请报告此问题）",
                      "the solver's plan failed verification; nothing was written (please report this)"))
         sys.exit(EXIT_VIOLATIONS)

@@ -132,10 +132,10 @@ def test_a_plan_that_does_not_verify_gets_no_document(drafted: tuple[Path, dict[
     plan = json.loads(json.dumps(drafted[1]))
     plan["spending"][0]["spent"] += 1
     (tmp_path / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx"),
-                                      "--scenario", str(SCENARIO)])
-    assert result.exit_code == 5
-    assert "violation" in result.output and "spending" in result.output
+    for lang, label in (("zh", "违规 spending"), ("en", "violation spending")):
+        result = CliRunner().invoke(cli, ["document", str(tmp_path / "plan.json"), "-o", str(tmp_path / "d.docx"),
+                                          "--scenario", str(SCENARIO)], env={"PLAN_LANG": lang})
+        assert result.exit_code == 5 and label in result.output, result.output
     assert not (tmp_path / "d.docx").exists()
 
 
