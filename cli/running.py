@@ -111,6 +111,9 @@ def exit_now(code: int, flush: bool = True) -> None:
     os._exit(code)
 
 
+QUIET_TRACKER = "ignore:resource_tracker:UserWarning"  # a -W option: action:message:category
+
+
 class stop_on_signals:
     """SIGINT/SIGTERM stop the search; the best plan found so far is still written (explanations
     not yet made are skipped). A second signal exits at once."""
@@ -132,6 +135,11 @@ class stop_on_signals:
         # not finished by the handler's own, which gets a half-made module. ~28 ms: solve only.
         import psutil  # noqa: F401
 
+        # The pool's resource tracker outlives a second signal's exit and unlinks the semaphores
+        # we left, warning "leaked semaphore objects" (English, alarming, harmless). It starts
+        # with our -W options, so it is told here, before any pool, to clean up without the warning.
+        if QUIET_TRACKER not in sys.warnoptions:
+            sys.warnoptions.append(QUIET_TRACKER)
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self.previous[sig] = signal.signal(sig, self._handler)
