@@ -3,9 +3,9 @@
 Click words these itself, through gettext: each of its modules formats a message with `_` or
 `ngettext` when it raises the error. `install()` points those names at a lookup in `ZH` that
 follows the command's language (planner/i18n.py), so `plan solve --bogus` says
-`错误：没有选项 '--bogus'。` to a Chinese user. Help text stays as written (English, with the
-Chinese terms); only the errors a user must act on are translated. A message missing from `ZH`
-(a newer Click) is shown in English, as before.
+`错误：没有选项 '--bogus'。` to a Chinese user; the help's headings (用法, 选项) too. The help texts
+themselves are cli/help_zh.py's. A message missing from `ZH` (a newer Click) is shown in English,
+as before.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import click
 
+from cli.help_zh import asks_for_help, localize
 from planner.i18n import LANGS, current_lang, set_lang
 
 # Click 8.x message templates (click/exceptions.py, core.py, parser.py, types.py, termui.py).
@@ -49,23 +50,27 @@ ZH: dict[str, str] = {
     "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的是/否值。可用：{states}",
     "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
     "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
-    "file": "文件",
-    "directory": "目录",
-    "path": "路径",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
-    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是目录。",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录，不是文件。",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
-    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
+    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件，不是文件夹。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是文件夹，不是文件。",
+    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
+    "{name} {filename!r} is not executable.": "{filename!r} 不可执行。",
     "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
     "unknown error": "未知错误",
     "Aborted!": "已中止。",
     "Error: invalid input": "错误：输入无效",
     "Error: The two entered values do not match.": "错误：两次输入的值不一致。",
+    # The help's headings and option notes (click/formatting.py, core.py)
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
 }
 
-_MODULES = ("core", "exceptions", "parser", "types", "termui")
+_MODULES = ("core", "exceptions", "formatting", "parser", "types", "termui")
 
 
 def gettext(message: str) -> str:
@@ -105,4 +110,6 @@ class PlanGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         set_lang(lang_in(args))  # None: PLAN_LANG, else the locale; the command's --lang sets it again
+        if asks_for_help(args) or hasattr(self, "_help_en"):  # (the latter: English back after a Chinese help)
+            localize(self, current_lang())
         return super().parse_args(ctx, args)

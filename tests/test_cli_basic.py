@@ -107,8 +107,10 @@ def test_validate_the_taizhou_scenario() -> None:
 
 @pytest.mark.parametrize("command", ["validate", "classify", "schema"])
 def test_help(command: str) -> None:
-    result = run(command, "--help")
+    result = run(command, "--help", "--lang", "en")
     assert result.exit_code == 0 and "Usage: " in result.output
+    result = run(command, "--help", "--lang", "zh")
+    assert result.exit_code == 0 and "用法： " in result.output
 
 
 def test_missing_argument_is_a_usage_error() -> None:

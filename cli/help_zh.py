@@ -1,0 +1,113 @@
+"""`plan … --help` in Chinese when the language is zh (the texts: cli/help_zh_text.py).
+
+Click prints each command's and option's `help` attribute. Before a command line that asks for
+help is parsed, `localize` puts the Chinese text in (and the English back for `--lang en`). Click
+wraps by characters, and a Chinese character takes two columns, so its wrapping would make lines
+twice the terminal's width: the Chinese is wrapped here by display width (rich measures the
+cells; a line may break before any Chinese character) and handed to Click as paragraphs it must
+not rewrap (`\\b`). An option's note (`[默认：60.0]`) goes on a line of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+# Display columns for the text of a command's help (Click indents it by 2 of its 78) and for an
+# option's, beside the option column (up to 32 of the 78).
+COMMAND_WIDTH = 74
+OPTION_WIDTH = 40
+NO_REWRAP = "\b"
+
+
+def asks_for_help(args: list[str]) -> bool:
+    return not args or any(a in ("-h", "--help") for a in args)
+
+
+def localize(group: click.Group, lang: str) -> None:
+    """Every command's and option's help in `lang`; a text with no Chinese stays English."""
+    for command in (group, *group.commands.values()):
+        _set(command, "help", lang, COMMAND_WIDTH)
+        if lang == "zh" and command.help is not None and command.help != _english(command, "help"):
+            _keep_english(command, "short_help")
+            command.short_help = _first_sentence(command.help)
+        else:
+            _restore(command, "short_help")
+        # -h/--help itself: Click makes it once per command, in English (cached), so make it now
+        help_option = command.get_help_option(click.Context(command))
+        for param in (*command.params, help_option):
+            if isinstance(param, click.Option):
+                _set(param, "help", lang, OPTION_WIDTH, note_below=True)
+
+
+def _set(obj: object, attr: str, lang: str, width: int, note_below: bool = False) -> None:
+    english = _keep_english(obj, attr)
+    if lang != "zh" or english is None:
+        setattr(obj, attr, english)
+        return
+    from cli.help_zh_text import HELP_ZH  # lazy: only a help request in Chinese reads it
+
+    chinese = HELP_ZH.get(english)
+    # Click appends an option's note to its help: after a newline it gets a line of its own
+    setattr(obj, attr, english if chinese is None else wrapped(chinese, width) + ("\n" if note_below else ""))
+
+
+def _keep_english(obj: object, attr: str) -> str | None:
+    """The English text of `attr`, kept aside the first time it is replaced."""
+    saved = f"_{attr}_en"
+    if not hasattr(obj, saved):
+        setattr(obj, saved, getattr(obj, attr))
+    return getattr(obj, saved)  # type: ignore[no-any-return]
+
+
+def _english(obj: object, attr: str) -> str | None:
+    return getattr(obj, f"_{attr}_en", getattr(obj, attr))  # type: ignore[no-any-return]
+
+
+def _restore(obj: object, attr: str) -> None:
+    if hasattr(obj, f"_{attr}_en"):
+        setattr(obj, attr, getattr(obj, f"_{attr}_en"))
+
+
+def wrapped(text: str, width: int) -> str:
+    """`text`'s paragraphs wrapped at `width` display columns, each marked for Click not to
+    rewrap; a paragraph already so marked (examples) is kept as it is."""
+    out = []
+    for paragraph in text.strip().split("\n\n"):
+        if paragraph.startswith(NO_REWRAP):
+            out.append(paragraph)
+        else:
+            out.append("\n".join([NO_REWRAP, *_lines(" ".join(paragraph.split("\n")), width)]))
+    return "\n\n".join(out)
+
+
+# A line may break before any Chinese character, and between words elsewhere; never before a
+# closing mark, which hangs at the end of its line instead.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+|\\s+")
+_NO_LINE_START = set("，。、；：？！）》」』”’")
+
+
+def _lines(paragraph: str, width: int) -> list[str]:
+    from rich.cells import cell_len  # lazy: help only
+
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(paragraph):
+        if token.isspace():
+            line += " " if line else ""
+        elif line.strip() and cell_len(line + token) > width and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _first_sentence(help_text: str) -> str:
+    """The command list's line: the Chinese help's first sentence (Click's own cut looks for
+    spaces and '.', and would show only '...')."""
+    lines = [ln for ln in help_text.split("\n") if ln and ln != NO_REWRAP]
+    first = "".join(lines[:3]).split("。")[0]
+    return first + "。" if first else help_text
