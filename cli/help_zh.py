@@ -86,7 +86,7 @@ def wrapped(text: str, width: int) -> str:
 # closing mark, which hangs at the end of its line instead.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+|\\s+")
-_NO_LINE_START = set("，。、；：？！）》」』”’")
+_NO_LINE_START = set("，。、；：？！）》」』”’)]}.,;:!?")
 
 
 def _lines(paragraph: str, width: int) -> list[str]:
@@ -97,7 +97,7 @@ def _lines(paragraph: str, width: int) -> list[str]:
     for token in _TOKEN.findall(paragraph):
         if token.isspace():
             line += " " if line else ""
-        elif line.strip() and cell_len(line + token) > width and token not in _NO_LINE_START:
+        elif line.strip() and cell_len(line + token) > width and token[0] not in _NO_LINE_START:
             lines.append(line.rstrip())
             line = token
         else:

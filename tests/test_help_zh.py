@@ -68,7 +68,9 @@ def test_english_on_request_and_back_after_chinese() -> None:
 
 
 def test_wrapping_counts_a_chinese_character_as_two_columns() -> None:
-    text = wrapped("一" * 50 + "\n\n\b\nplan solve a.yaml   # 例子，原样保留", 40)
-    first, example = text.split("\n\n")
+    example = "\b\nplan solve a.yaml   # 例子，原样保留"
+    text = wrapped("一" * 50 + "\n\n" + "二" * 20 + "。" + "三" * 19 + "]。\n\n" + example, 40)
+    first, marks, kept = text.split("\n\n")
     assert first.split("\n") == ["\b", "一" * 20, "一" * 20, "一" * 10]
-    assert example == "\b\nplan solve a.yaml   # 例子，原样保留"
+    assert marks.split("\n") == ["\b", "二" * 20 + "。", "三" * 19 + "]。"]  # closing marks hang
+    assert kept == example
