@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import click
 
-from cli.help_zh import asks_for_help, localize
+from cli.help_zh import follow_language
 from planner.i18n import LANGS, current_lang, set_lang
 
 # Click 8.x message templates (click/exceptions.py, core.py, parser.py, types.py, termui.py).
@@ -110,6 +110,5 @@ class PlanGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         set_lang(lang_in(args))  # None: PLAN_LANG, else the locale; the command's --lang sets it again
-        if asks_for_help(args) or hasattr(self, "_help_en"):  # (the latter: English back after a Chinese help)
-            localize(self, current_lang())
+        follow_language(self, args, current_lang())
         return super().parse_args(ctx, args)

@@ -73,9 +73,14 @@ def not_both(a: str, b: str) -> click.UsageError:
     return click.UsageError(tr(f"{a} 与 {b} 不能同时使用", f"{a} and {b} cannot be combined"))
 
 
-def print_violation(violation: object) -> None:
-    """One verification failure on stderr, after the red 违规/violation label."""
-    err.print(f"[red]{tr('违规', 'violation')}[/red] {user_text(violation)}")
+def print_violation(violation: object, console: Console | None = None) -> None:
+    """One verification failure after the red 违规/violation label, on stderr unless `console` says."""
+    (console or err).print(f"[red]{tr('违规', 'violation')}[/red] {user_text(violation)}")
+
+
+def print_warning(warning: object) -> None:
+    """One warning on stderr, after the yellow 警告/warning label."""
+    err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {user_text(warning)}")
 
 
 def print_conflict(conflict: Any) -> None:

@@ -21,19 +21,19 @@ OPTION_WIDTH = 40
 NO_REWRAP = "\b"
 
 
-def asks_for_help(args: list[str]) -> bool:
-    return not args or any(a in ("-h", "--help") for a in args)
+def follow_language(group: click.Group, args: list[str], lang: str) -> None:
+    """Before `args` are parsed: the help in `lang` when they ask for it (no arguments, -h or
+    --help), and the English back once a Chinese help has been shown in this process (tests)."""
+    if not args or any(a in ("-h", "--help") for a in args) or hasattr(group, "_help_en"):
+        localize(group, lang)
 
 
 def localize(group: click.Group, lang: str) -> None:
     """Every command's and option's help in `lang`; a text with no Chinese stays English."""
     for command in (group, *group.commands.values()):
-        _set(command, "help", lang, COMMAND_WIDTH)
-        if lang == "zh" and command.help is not None and command.help != _english(command, "help"):
-            _keep_english(command, "short_help")
-            command.short_help = _first_sentence(command.help)
-        else:
-            _restore(command, "short_help")
+        english_short = _keep_english(command, "short_help")
+        translated = _set(command, "help", lang, COMMAND_WIDTH)
+        command.short_help = _first_sentence(command.help) if translated and command.help else english_short
         # -h/--help itself: Click makes it once per command, in English (cached), so make it now
         help_option = command.get_help_option(click.Context(command))
         for param in (*command.params, help_option):
@@ -41,16 +41,15 @@ def localize(group: click.Group, lang: str) -> None:
                 _set(param, "help", lang, OPTION_WIDTH, note_below=True)
 
 
-def _set(obj: object, attr: str, lang: str, width: int, note_below: bool = False) -> None:
-    english = _keep_english(obj, attr)
-    if lang != "zh" or english is None:
-        setattr(obj, attr, english)
-        return
-    from cli.help_zh_text import HELP_ZH  # lazy: only a help request in Chinese reads it
+def _set(obj: object, attr: str, lang: str, width: int, note_below: bool = False) -> bool:
+    """`attr` in `lang`; whether it is now Chinese."""
+    from cli.help_zh_text import HELP_ZH  # lazy: only a help request reads it
 
-    chinese = HELP_ZH.get(english)
+    english = _keep_english(obj, attr)
+    chinese = HELP_ZH.get(english) if lang == "zh" and english is not None else None
     # Click appends an option's note to its help: after a newline it gets a line of its own
     setattr(obj, attr, english if chinese is None else wrapped(chinese, width) + ("\n" if note_below else ""))
+    return chinese is not None
 
 
 def _keep_english(obj: object, attr: str) -> str | None:
@@ -59,15 +58,6 @@ def _keep_english(obj: object, attr: str) -> str | None:
     if not hasattr(obj, saved):
         setattr(obj, saved, getattr(obj, attr))
     return getattr(obj, saved)  # type: ignore[no-any-return]
-
-
-def _english(obj: object, attr: str) -> str | None:
-    return getattr(obj, f"_{attr}_en", getattr(obj, attr))  # type: ignore[no-any-return]
-
-
-def _restore(obj: object, attr: str) -> None:
-    if hasattr(obj, f"_{attr}_en"):
-        setattr(obj, attr, getattr(obj, f"_{attr}_en"))
 
 
 def wrapped(text: str, width: int) -> str:

@@ -27,6 +27,7 @@ from cli.common import (
     print_conflict,
     print_table,
     print_violation,
+    print_warning,
     progress_line,
     refuse_overwriting,
     reports_input_errors,
@@ -93,7 +94,7 @@ def validate(scenario: Path) -> None:
     loaded = load_scenario(scenario)
     warnings = loaded.warnings + diagnose(loaded)
     for w in warnings:
-        err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {_esc(str(w))}")
+        print_warning(w)
     n = len(warnings)
     out.print(_esc(tr(f"{scenario}：有效 — {len(loaded.counties)} 个县区 {len(loaded.offices)} 个司法所，"
                       f"标准 {loaded.standard_ref}，规划期 {loaded.years[0]}–{loaded.years[-1]}，{n} 个警告",
@@ -113,7 +114,7 @@ def classify(scenario: Path, as_json: bool, as_csv: bool) -> None:
 
     loaded = load_scenario(scenario)
     for warning in loaded.warnings:  # e.g. an empty population cell: the tier below may rest on it
-        err.print(f"[yellow]warning[/yellow] {_esc(str(warning))}")
+        print_warning(warning)
     classes = classify_all(loaded.offices, loaded.standard)
     rows = [{"id": o.id, "name": o.name, "county": o.county, "kind": o.kind, "tier": classes[o.id].tier,
              "reason": classes[o.id].reason, "reason_zh": classes[o.id].reason_zh,
@@ -275,7 +276,7 @@ def verify(scenario: Path, plan_file: Path, force: bool) -> None:
         checked = check_plan_file(plan_file, force=force, loaded=loaded)
     except PlanRefused as exc:
         for v in exc.violations:
-            out.print(f"[red]{tr('违规', 'violation')}[/red] {_esc(str(v))}")
+            print_violation(v, out)
         n = len(exc.violations)
         out.print(tr(f"共 {n} 处违规", f"{n} violation{'s' if n != 1 else ''}"))
         sys.exit(EXIT_VIOLATIONS)

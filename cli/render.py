@@ -35,7 +35,7 @@ def classification_table(offices: list[Office], classes: dict[str, Classificatio
 
 
 # Per level: the Chinese and English names, and what its bound is (levels 1, 3, 4 are minimised).
-_LEVEL_WORDS = {"shortfall": ("缺口", "shortfall", "下界", "lower bound"),
+LEVEL_WORDS = {"shortfall": ("缺口", "shortfall", "下界", "lower bound"),
                 "attained_office_years": ("达标所·年", "attained office-years", "上界", "upper bound"),
                 "total_cost": ("总费用", "total cost", "下界", "lower bound"),
                 "churn": ("变动", "churn", "下界", "lower bound")}
@@ -49,7 +49,7 @@ def proof_line(plan: PlanResult) -> str | None:
     figures = plan.objective.model_dump()
     words = []
     for s in plan.solver.stages:
-        zh, en, bound_zh, bound_en = _LEVEL_WORDS.get(s.level, (s.level, s.level, "界", "bound"))
+        zh, en, bound_zh, bound_en = LEVEL_WORDS.get(s.level, (s.level, s.level, "界", "bound"))
         fmt = "{:,.4f} 万元" if s.level == "total_cost" else "{:,.0f}"
         # The plan's own figure where it has one (recounted from its actions, sometimes better than
         # the search's value for a level it did not finish), else the search's.
@@ -66,7 +66,7 @@ def proof_line(plan: PlanResult) -> str | None:
     reached = {s.level for s in plan.solver.stages}
     for level in ("attained_office_years", "total_cost"):
         if level not in reached:
-            words.append(tr(f"{_LEVEL_WORDS[level][0]} 未优化", f"{_LEVEL_WORDS[level][1]} not optimised"))
+            words.append(tr(f"{LEVEL_WORDS[level][0]} 未优化", f"{LEVEL_WORDS[level][1]} not optimised"))
     return tr("未证明最优：" + " · ".join(words) + "。延长 --time-limit 可缩小差距",
               "not proven optimal: " + " · ".join(words) + ". A longer --time-limit may close the gap")
 

@@ -10,10 +10,18 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import FrameType
 
+from cli.render import LEVEL_WORDS
 from planner.i18n import tr
 from planner.solver.pool import end_tree
+
+
+def command_thread(target: Callable[[], None]) -> threading.Thread:
+    """A daemon thread that speaks the command's --lang: a new thread starts with a context of its
+    own, so it runs in a copy of the caller's."""
+    return threading.Thread(target=contextvars.copy_context().run, args=(target,), daemon=True)
 
 
 def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
@@ -22,15 +30,14 @@ def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
     With `abandon_on` (a SolveControl), a stop returns None at once and leaves the thread behind."""
 
     box: dict[str, object] = {}
-    context = contextvars.copy_context()  # the thread speaks the command's --lang
 
     def target() -> None:
         try:
-            box["result"] = context.run(work)
+            box["result"] = work()
         except BaseException as exc:  # re-raised in the main thread
             box["error"] = exc
 
-    thread = threading.Thread(target=target, daemon=True)
+    thread = command_thread(target)
     thread.start()
     while thread.is_alive():
         thread.join(0.1)
@@ -41,19 +48,18 @@ def in_thread(work, abandon_on=None):  # type: ignore[no-untyped-def]
     return box["result"]
 
 
-_STAGE_ZH = {"building model": "建立模型", "shortfall": "缺口", "attained_office_years": "达标所·年",
-             "total_cost": "总费用", "churn": "变动"}
-
-
 def _stage_zh(stage: str) -> str:
-    """A solve's stage as the progress line names it: a level of the objective, the same in one of
-    several components searched in turn (`2/3 total_cost`), or `components 3/10` (the pool)."""
+    """A solve's stage as the progress line names it: a level of the objective (cli/render.py's
+    names), the same in one of several components searched in turn (`2/3 total_cost`), or
+    `components 3/10` (the pool)."""
+    if stage == "building model":
+        return "建立模型"
     if stage.startswith("components "):
         return "分量 " + stage.removeprefix("components ")
     part, _, level = stage.rpartition(" ")
-    if part and level in _STAGE_ZH:
-        return f"分量 {part} {_STAGE_ZH[level]}"
-    return _STAGE_ZH.get(stage, stage)
+    if level in LEVEL_WORDS:
+        return (f"分量 {part} " if part else "") + LEVEL_WORDS[level][0]
+    return stage
 
 
 class Ticker:
@@ -64,8 +70,7 @@ class Ticker:
         self.started = time.monotonic()
         self.stage, self.best, self.bound = "building model", None, None
         self._done = threading.Event()
-        # The drawing thread speaks the command's --lang (a new thread starts with a context of its own).
-        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), daemon=True)
+        self._thread = command_thread(self._run)
 
     def update(self, p) -> None:  # type: ignore[no-untyped-def]
         self.stage, self.best, self.bound = p.stage, p.best, p.bound

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import json
 import sys
 import threading
@@ -21,10 +20,12 @@ from cli.common import (
     not_both,
     out,
     print_table,
+    print_warning,
     reports_input_errors,
     scenario_argument,
     user_text,
 )
+from cli.running import command_thread
 from planner.analysis.sweep import (
     SweepError,
     SweepPoint,
@@ -175,7 +176,7 @@ def _check_chart_possible(explicit: bool) -> None:
     except ImportError:
         if explicit:
             raise click.UsageError(chart_missing()) from None
-        _warn(chart_missing())
+        print_warning(chart_missing())
 
 
 def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix: Path) -> None:
@@ -184,13 +185,9 @@ def _write_chart(results: list[SweepPoint], best: int | None, title: str, prefix
     except ChartUnavailable:
         return  # already warned before solving
     for w in chart.warnings:
-        _warn(w)
+        print_warning(w)
     paths = [user_text(str(p)) for p in chart.paths]
     err.print(tr("图表已写入 " + "、".join(paths), "chart written to " + ", ".join(paths)))
-
-
-def _warn(text: str) -> None:
-    err.print(f"[yellow]{tr('警告', 'warning')}[/yellow] {user_text(text)}")
 
 
 def _pct(rates: dict[str, float] | None, tier: str) -> str:
@@ -260,8 +257,7 @@ class _SweepProgress:
         self.started = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        # The drawing thread speaks the command's --lang (a new thread starts with a context of its own).
-        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run,), daemon=True)
+        self._thread = command_thread(self._run)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
