@@ -83,13 +83,38 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def install() -> None:
-    """Point Click's `_` and `ngettext` at ours (the hook Click keeps for translations)."""
+    """Point Click's `_` and `ngettext` at ours (the hook Click keeps for translations), and its
+    help formatter and missing-parameter message at the Chinese punctuation below."""
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    click.Context.formatter_class = HelpFormatter
+    if not hasattr(click.exceptions.MissingParameter, "_format_message_en"):
+        missing = click.exceptions.MissingParameter
+        missing._format_message_en = missing.format_message  # type: ignore[attr-defined]
+        missing.format_message = _missing_message  # type: ignore[method-assign]
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's, with a full-width colon after a Chinese heading (选项：); Click writes ':'."""
+
+    def write_heading(self, heading: str) -> None:
+        if current_lang() != "zh":
+            super().write_heading(heading)
+        else:
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+def _missing_message(self: click.exceptions.MissingParameter) -> str:
+    """Click ends `Missing argument 'X'` with a '.' of its own, outside gettext: 。 in Chinese."""
+    message: str = self._format_message_en()  # type: ignore[attr-defined]
+    if current_lang() != "zh":
+        return message
+    head, dot, rest = message.partition(".")
+    return f"{head}。{rest.lstrip()}" if dot else message
 
 
 def lang_in(args: Sequence[str]) -> str | None:
@@ -109,6 +134,9 @@ class PlanGroup(click.Group):
     """The `plan` group: Click's usage errors follow `--lang` even when they come before it."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        set_lang(lang_in(args))  # None: PLAN_LANG, else the locale; the command's --lang sets it again
+        # None: PLAN_LANG, else the locale. `--lang` is also the default of the group's and the
+        # command's own --lang (cli/common.py: lang_option), which may not get to run before an error
+        ctx.meta["plan.lang"] = lang_in(args)
+        set_lang(ctx.meta["plan.lang"])
         follow_language(self, args, current_lang())
         return super().parse_args(ctx, args)

@@ -91,14 +91,19 @@ def print_conflict(conflict: Any) -> None:
 
 
 def lang_option(fn: F) -> F:
-    """`--lang zh|en`, shared by every command: the language of every message the command prints.
+    """`--lang zh|en`, shared by every command and by `plan` itself: the language of every message
+    the command prints.
 
     Without it the language comes from PLAN_LANG, else the locale (planner/i18n.py). Handled first
     (eager), so that even errors in the other options are in that language. A command that takes a
     `lang` parameter receives the chosen language ("zh" or "en"), never None.
     """
     def choose(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-        set_lang(value)  # also None: one command's choice never leaks into the next (tests, REPLs)
+        # `plan --lang en solve …` holds for the command too (the contexts share `meta`); None
+        # also resets, so one command's choice never leaks into the next (tests, REPLs)
+        chosen = value if value is not None else ctx.meta.get("plan.lang")
+        ctx.meta["plan.lang"] = chosen
+        set_lang(chosen)
         return current_lang()
 
     takes_lang = "lang" in inspect.signature(fn).parameters

@@ -343,3 +343,12 @@ HELP_ZH: dict[str, str] = {
     ),
     "Show this message and exit.": "显示本帮助并退出。",
 }
+
+# The examples' headings and comments, by line (the command lines themselves stay as typed).
+EPILOG_ZH: dict[str, str] = {
+    "Examples:": "示例：",
+    "Example:": "示例：",
+    "# writes out/2022/plan.json": "# 写出 out/2022/plan.json",
+    "# with paths and marginal values": "# 附各所达标路径与边际价值",
+    "# a cut budget, staying close to the plan already made:": "# 预算削减后重新求解，尽量贴近已有方案：",
+}

@@ -64,14 +64,16 @@ Examples:
   plan classify scenarios/2022.yaml --csv > tiers.csv
   plan solve scenarios/2022.yaml               # writes out/2022/plan.json
   plan solve scenarios/2022.yaml --soft-targets --time-limit 30
-  plan solve scenarios/2022.yaml --explain     # plan.json with each office's path and marginal values
-  plan solve my/2022-cut.yaml --keep out/2022/plan.json   # stay close to the earlier plan
+  plan solve scenarios/2022.yaml --explain     # with paths and marginal values
+  # a cut budget, staying close to the plan already made:
+  plan solve my/2022-cut.yaml --keep out/2022/plan.json
   plan verify scenarios/2022.yaml out/2022/plan.json
 """
 
 
 @click.group(cls=click_zh.PlanGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="justice-office-planner")
+@lang_option
 def cli() -> None:
     """Plan the classified construction of grassroots justice offices (司法所分类建设).
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
-from cli.help_zh import wrapped
-from cli.help_zh_text import HELP_ZH
+from cli.help_zh import _short, wrapped
+from cli.help_zh_text import EPILOG_ZH, HELP_ZH
 from cli.main import cli
 
 COMMANDS = sorted(cli.commands)
@@ -38,7 +38,7 @@ def help_of(*args: str, lang: str = "zh") -> str:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_each_commands_help_is_chinese_and_fits_the_terminal(command: str) -> None:
     text = help_of(command)
-    assert text.startswith(f"用法： plan {command} ") and "选项:" in text and "显示本帮助并退出。" in text
+    assert text.startswith(f"用法： plan {command} ") and "选项：" in text and "显示本帮助并退出。" in text
     english = cli.commands[command]
     first = HELP_ZH[getattr(english, "_help_en", english.help)].split("。")[0][:8]
     assert first in text
@@ -51,10 +51,43 @@ def test_each_commands_help_is_chinese_and_fits_the_terminal(command: str) -> No
 
 def test_the_command_list_shows_each_commands_first_sentence() -> None:
     text = help_of()
-    assert text.startswith("用法： plan [OPTIONS] COMMAND [ARGS]...") and "命令:" in text
+    assert text.startswith("用法： plan [OPTIONS] COMMAND [ARGS]...") and "命令：" in text
     listed = {line.split()[0]: line for line in text.splitlines() if line.startswith("  ") and line.split()}
     for command in COMMANDS:
         assert command in listed and "..." not in listed[command] and not listed[command].isascii(), listed.get(command)
+        assert cell_len(listed[command]) <= 80 and listed[command].endswith("。"), listed[command]
+
+
+def test_a_long_first_sentence_loses_its_last_clauses_then_its_notes_to_fit() -> None:
+    help_text = "\b\n写出 Excel 情景模板：说明、基本设置、达标目标。其余"
+    assert _short(help_text, 47) == "写出 Excel 情景模板：说明、基本设置、达标目标。"  # 47 columns
+    assert _short(help_text, 46) == "写出 Excel 情景模板。"
+    noted = "由方案写出年度工作计划草稿（.docx，GB/T 9704 版式）。"
+    assert _short(noted, 60) == noted
+    assert _short(noted, 40) == "由方案写出年度工作计划草稿。"  # never cut inside the brackets
+
+
+def epilog_comments() -> list[str]:
+    lines = [line.strip() for c in (cli, *cli.commands.values()) for line in (getattr(c, "_epilog_en", c.epilog) or "").split("\n")]
+    return sorted({line[line.index("#"):] for line in lines if "#" in line} | {line for line in lines if line.endswith(":")})
+
+
+def test_the_examples_heading_and_comments_are_chinese_and_english_on_request() -> None:
+    assert epilog_comments() and not [c for c in epilog_comments() if c not in EPILOG_ZH]
+    zh, en = help_of(), help_of(lang="en")
+    assert "  示例：" in zh and "# 写出 out/2022/plan.json" in zh and "Examples:" not in zh
+    assert "  Examples:" in en and "# writes out/2022/plan.json" in en and "示例" not in en
+    assert "    plan solve scenarios/2022.yaml --explain" in zh  # the commands stay as typed
+
+
+def test_the_group_takes_lang_and_the_command_follows_it() -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--lang", "en", "--help"], env={"PLAN_LANG": "zh"}, prog_name="plan").output
+    assert out.startswith("Usage: plan [OPTIONS]") and "Commands:" in out
+    out = runner.invoke(cli, ["--lang", "en", "solve"], env={"PLAN_LANG": "zh"}, prog_name="plan").output
+    assert "Error: Missing argument 'SCENARIO'." in out
+    out = runner.invoke(cli, ["solve"], env={"PLAN_LANG": "zh"}, prog_name="plan").output
+    assert "错误：缺少参数 'SCENARIO'。" in out  # the group's choice did not stay behind
 
 
 def test_english_on_request_and_back_after_chinese() -> None:
@@ -73,4 +106,5 @@ def test_wrapping_counts_a_chinese_character_as_two_columns() -> None:
     first, marks, kept = text.split("\n\n")
     assert first.split("\n") == ["\b", "一" * 20, "一" * 20, "一" * 10]
     assert marks.split("\n") == ["\b", "二" * 20 + "。", "三" * 19 + "]。"]  # closing marks hang
+    assert wrapped("四" * 19 + "（注）", 40).split("\n") == ["\b", "四" * 19, "（注）"]  # opening ones move down
     assert kept == example

@@ -65,7 +65,7 @@ def test_a_bad_lang_is_a_usage_error() -> None:
 USAGE_ERRORS = [  # arguments → (Chinese, English) last line of Click's usage error
     (["solve", "--bogus"], "错误：没有选项 '--bogus'。", "Error: No such option '--bogus'."),
     (["sovle"], "错误：没有命令 'sovle'。 是否想用 'solve'？", "Error: No such command 'sovle'. Did you mean 'solve'?"),
-    (["solve"], "错误：缺少参数 'SCENARIO'.", "Error: Missing argument 'SCENARIO'."),
+    (["solve"], "错误：缺少参数 'SCENARIO'。", "Error: Missing argument 'SCENARIO'."),
     (["solve", "x.yaml", "--time-limit", "abc"], "错误：'--time-limit' 的值无效：'abc' 不是有效的数值。",
      "Error: Invalid value for '--time-limit': 'abc' is not a valid float range."),
     (["solve", "x.yaml", "--time-limit", "0"], "错误：'--time-limit' 的值无效：0.0 不在范围 x>=0.1 内。",
