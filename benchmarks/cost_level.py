@@ -33,8 +33,7 @@ def _highs_levels(req: Any) -> tuple[list[int], Any]:
 
     h = mip._quiet_highs()
     mip._use_threads(h, 1)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.5)
+    mip.set_options(h, **mip.EXACT)
     cols, levels = mip._build(h, req, False)
     values = []
     for sense, expr in levels[:-1]:

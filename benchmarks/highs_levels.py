@@ -34,9 +34,7 @@ def main() -> None:
         t = time.monotonic()
         h = mip._quiet_highs()
         mip._use_threads(h, 1)
-        h.setOptionValue("random_seed", 0)
-        h.setOptionValue("mip_rel_gap", args.rel_gap)
-        h.setOptionValue("mip_abs_gap", 0.5)
+        mip.set_options(h, **{**mip.EXACT, "mip_rel_gap": args.rel_gap})
         _, levels = mip._build(h, sub, False)
         print(f"{len(sub.offices)} offices: model built in {time.monotonic() - t:.1f} s", flush=True)
         for sense, expr in levels:

@@ -27,8 +27,7 @@ def main(path: str, optimum: int) -> None:
     req = derive(load_scenario(Path(path)))
     h = mip._quiet_highs()
     mip._use_threads(h, 2)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.5)
+    mip.set_options(h, **mip.EXACT)
     cols, levels = mip._build(h, req, False)
     for sense, expr in levels[:-1]:
         t = time.monotonic()

@@ -102,7 +102,7 @@ def test_build_and_option_lead_times_and_from_year_over_five_years(tmp_path: Pat
         loaded, taken_early, FIVE_ATTAINED, **five_claims()))[0])
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_five_year_optimum_is_the_hand_worked_one(path: str, tmp_path: Path) -> None:
     # Five years: the pattern cost bounds are off (MAX_PATTERN_YEARS = 4), so only the main
     # encoding of lead times and from_year decides.
@@ -116,7 +116,7 @@ def test_five_year_optimum_is_the_hand_worked_one(path: str, tmp_path: Path) -> 
     assert {y: s.spent for s in plan.spending for y in [s.year]} == FIVE_SPENT
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_a_scenario_wide_quota_binds_offices_that_share_nothing_else(path: str, tmp_path: Path) -> None:
     # Two counties, each with its own budget and its own target cell, share only the quota of one
     # new mediator in 2022. Each office lacks one mediator (1 of 2): only one can attain, for

@@ -209,7 +209,7 @@ def test_bad_schedule_is_located(tmp_path: Path, schedule: str, message: str) ->
     scenario = tmp_path / "bad.yaml"
     scenario.write_text(text + schedule + "\n", encoding="utf-8")
     line = text.count("\n") + 1
-    result = CliRunner().invoke(cli, ["validate", str(scenario)])
+    result = CliRunner().invoke(cli, ["validate", str(scenario), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert f"bad.yaml:{line}: {message}" in result.output
 

@@ -132,7 +132,7 @@ def levels(outcome: SolveOutcome) -> list[tuple[str, str, int | None, float | No
     return [(s.name, s.status, s.value, s.bound) for s in outcome.stages]
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_each_level_is_reported_with_its_proof(path: str, tmp_path: Path) -> None:
     req = derive(load(SOFT, tmp_path))
     outcome = solve(req, SolveParams(workers=1, seed=3, time_limit=30, path=path))  # type: ignore[arg-type]
@@ -161,7 +161,7 @@ def test_out_of_time_soft_targets_do_nothing(tmp_path: Path) -> None:
             ({}, {}, {}, {}, {}, (False,))] * 2
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_the_conflict_names_only_the_target_that_cannot_be_met(path: str, tmp_path: Path) -> None:
     # Hard targets in 2022 and 2023, one budget for both counties: 8 a year pays one mediator's
     # 7.7 in 2022 (7.2 in 2023), not two. 乙县's 2023 target alone can be met (hired in 2023), and
@@ -240,7 +240,7 @@ def test_a_room_alternative_half_present_is_completed(bounds: bool, tmp_path: Pa
     assert (plan.objective.attained_office_years, plan.objective.total_cost) == (1, 1.0)
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_a_housing_option_counts_once(path: str, tmp_path: Path) -> None:
     # 150 of 200 m²; only 2023 matters (hard target; small offices weigh 0). The annex (30 m²,
     # 1.0 once, from 2022) cannot be taken twice for 60 m²: annex + 20 m² leased in 2023 at 1.0
@@ -307,7 +307,7 @@ def test_many_small_components_are_solved_in_a_pool_with_the_same_result(tmp_pat
     assert seen and seen[-1].stage == f"components {n}/{n}"
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_a_lift_that_takes_the_whole_budget_is_taken(path: str, tmp_path: Path) -> None:
     # The budget is exactly one mediator's 7.7: one attained office-year outweighs any cost, even
     # the whole budget (the combined solve weighs a year at the budget + 1 yuan).
@@ -362,14 +362,14 @@ def test_a_stop_before_the_search_keeps_the_first_level_found(tmp_path: Path) ->
     assert [d.att for d in outcome.solution.offices] == [(True,), (True,)]
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_hard_targets_report_no_shortfall_level(path: str, tmp_path: Path) -> None:
     outcome = solve(derive(load(HARD, tmp_path)), SolveParams(workers=1, time_limit=30, path=path))  # type: ignore[arg-type]
     assert levels(outcome) == [("attained_office_years", "optimal", 2, 2.0),
                                ("total_cost", "optimal", 154_000, 154_000.0)]
 
 
-@pytest.mark.parametrize("path", ["combined", "staged"])
+@pytest.mark.parametrize("path", ["combined", "staged", "mip"])  # mip: HiGHS, as a large fund
 def test_one_unit_of_shortfall_outweighs_every_attained_year(path: str, tmp_path: Path) -> None:
     # 2022's budget (8; none in 2023) pays for one of: X's build (50 m² × 0.1 = 5.0, counts from
     # 2023: X attains 2023, the only target cell (medium, 甲县) is met), or Y's five_stations (6.0:

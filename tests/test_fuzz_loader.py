@@ -107,7 +107,7 @@ def test_a_50_mb_file_is_refused_before_parsing(tmp_path) -> None:  # type: igno
     with path.open("wb") as f:
         f.write(SEED.encode("utf-8"))
         f.write(b"#" * 50 * 1024 * 1024)
-    result = CliRunner().invoke(cli, ["validate", str(path)])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 1 and "file is 50 MB; the limit is 20 MB" in result.output
 
 
@@ -122,6 +122,6 @@ def test_merged_header_cells_in_an_office_workbook(tmp_path) -> None:  # type: i
     wb.save(tmp_path / "o.xlsx")
     data = {**{k: v for k, v in BASE.items() if k not in ("offices", "quotas")}, "offices": "o.xlsx"}
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "s.yaml")])
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "s.yaml"), "--lang", "en"])
     assert result.exit_code == 1
     assert f"{tmp_path / 'o.xlsx'}:2: column 6: cell under an empty header (merged header cells?)" in result.output

@@ -68,8 +68,11 @@ def test_a_long_first_sentence_loses_its_last_clauses_then_its_notes_to_fit() ->
 
 
 def epilog_comments() -> list[str]:
-    lines = [line.strip() for c in (cli, *cli.commands.values()) for line in (getattr(c, "_epilog_en", c.epilog) or "").split("\n")]
-    return sorted({line[line.index("#"):] for line in lines if "#" in line} | {line for line in lines if line.endswith(":")})
+    """Every example's comment and every examples heading, as the source writes them."""
+    epilogs = [getattr(c, "_epilog_en", c.epilog) or "" for c in (cli, *cli.commands.values())]
+    lines = [line.strip() for epilog in epilogs for line in epilog.split("\n")]
+    comments = {line[line.index("#"):] for line in lines if "#" in line}
+    return sorted(comments | {line for line in lines if line.endswith(":")})
 
 
 def test_the_examples_heading_and_comments_are_chinese_and_english_on_request() -> None:

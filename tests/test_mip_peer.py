@@ -41,6 +41,8 @@ def test_mip_peer_equals_cp_sat(case: str, tmp_path: Path) -> None:
         return
     assert cp.status == "optimal" and mip.status == "optimal"
     assert tuple(s.value for s in cp.stages) == mip.levels
+    if case in ("gen30", "examples/housing_options.yaml"):  # the peer's variant with pattern rows too
+        assert solve_mip(req, time_limit=60, patterns=True).levels == mip.levels
 
 
 @pytest.mark.parametrize(("offices", "seed", "tightness"), [(20, 1, 1.2), (40, 3, 1.0), (60, 2, 2.0)])

@@ -147,7 +147,9 @@ def test_a_scenario_too_large_for_memory_is_refused_with_its_size(tmp_path: Path
     from cli.main import cli
 
     monkeypatch.setattr(limits, "available_bytes", lambda: 2**20)  # pretend only 1 MB is free (the estimate is ~5 MB)
-    result = CliRunner().invoke(cli, ["solve", str(ROOT / "scenarios" / "2022.yaml"), "-o", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["solve", str(ROOT / "scenarios" / "2022.yaml"), "-o", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 1
     assert "too large for this machine: 88 offices × 2 years" in result.output and "GB is available" in result.output
     assert not (tmp_path / "plan.json").exists()
+    result = CliRunner().invoke(cli, ["solve", str(ROOT / "scenarios" / "2022.yaml"), "-o", str(tmp_path), "--lang", "zh"])
+    assert result.exit_code == 1 and "offices: 超出本机内存：88 个司法所 × 2 年" in result.output

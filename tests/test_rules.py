@@ -16,6 +16,7 @@ from planner.io.loading import load_scenario
 from planner.plan import PlanResult
 from planner.rules.requirements import derive
 from planner.rules.verify import verify_plan
+from planner.solver import mip
 from planner.solver.params import SolveOutcome, SolveParams
 from planner.solver.result import make_plan
 from planner.solver.solve import SolveStatus, solve
@@ -51,6 +52,10 @@ def run(sc: dict, tmp_path: Path) -> tuple[SolveOutcome, PlanResult | None]:
     loaded = load_scenario(path)
     req = derive(loaded)
     outcome = solve(req, SolveParams(workers=2, time_limit=30))
+    if mip.available():  # the HiGHS model (a large fund's engine) reaches the same levels
+        by_highs = solve(req, SolveParams(workers=1, time_limit=30, path="mip"))
+        assert [(s.name, s.status, s.value) for s in by_highs.stages] == [
+            (s.name, s.status, s.value) for s in outcome.stages]
     if outcome.solution is None:
         return outcome, None
     plan = make_plan(loaded, req, outcome)

@@ -179,9 +179,10 @@ class Schedule(_Strict):
         steps = (("hire_start", "hire_recruited"), ("hire_recruited", "hire_in_post"),
                  ("build_start", "build_complete"), ("housing_taken", "housing_in_use"))
         for first, then in steps:
-            if getattr(self, then) < getattr(self, first):
-                raise ValueError(f"{then} (quarter {getattr(self, then)}) is before {first} "
-                                 f"(quarter {getattr(self, first)})")
+            late, early = getattr(self, then), getattr(self, first)
+            if late < early:
+                raise ValueError(tr(f"{then}（第 {late} 季度）早于 {first}（第 {early} 季度）",
+                                    f"{then} (quarter {late}) is before {first} (quarter {early})"))
         return self
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from itertools import zip_longest
 from pathlib import Path
@@ -36,22 +37,25 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
     """Header and rows (line, cells) of a UTF-8 or GBK CSV file; blank rows are skipped."""
     data = path.read_bytes()
     if b"\x00" in data:
-        raise ScenarioError([ScenarioIssue(display, None, "", "binary file, not a CSV table")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr("二进制文件，不是 CSV 表格",
+                                                                  "binary file, not a CSV table"))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV as GBK
         except UnicodeDecodeError:
-            raise ScenarioError([ScenarioIssue(display, None, "", "not UTF-8 or GBK text: save "
-                                               "the table as 'CSV UTF-8' from Excel")])
+            raise ScenarioError([ScenarioIssue(display, None, "", tr(
+                "不是 UTF-8 或 GBK 文本：请在 Excel 中将表格另存为“CSV UTF-8（逗号分隔）”",
+                "not UTF-8 or GBK text: save the table as 'CSV UTF-8' from Excel"))])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         all_rows = list(reader)
     except csv.Error as exc:
-        raise ScenarioError([ScenarioIssue(display, reader.line_num, "", f"CSV error: {exc}")])
+        raise ScenarioError([ScenarioIssue(display, reader.line_num, "", tr(f"CSV 格式错误：{_csv_error_zh(exc)}",
+                                                                             f"CSV error: {exc}"))])
     if not all_rows:
-        raise ScenarioError([ScenarioIssue(display, 1, "", "table is empty")])
+        raise ScenarioError([ScenarioIssue(display, 1, "", tr("表格为空", "table is empty"))])
     header = all_rows[0]
     for n, row in enumerate(all_rows[1:TITLE_LINES + 1], start=2):
         _check_title_row(display, header, row, n)
@@ -60,8 +64,9 @@ def read_csv(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[
         if not any(c.strip() for c in row):
             continue
         if len(row) > len(header):
-            raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
-                                               f"row has {len(row)} cells but the header {len(header)}")])
+            raise ScenarioError([ScenarioIssue(display, n, column_number(len(header)), tr(
+                f"该行有 {len(row)} 个单元格，表头只有 {len(header)} 个",
+                f"row has {len(row)} cells but the header {len(header)}"))])
         rows.append((n, row + [""] * (len(header) - len(row))))
     return header, rows
 
@@ -146,15 +151,16 @@ def read_xlsx(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
             continue
         cells = list(row[: len(header)])
         if any(c not in (None, "") for c in row[len(header):]):
-            raise ScenarioError([ScenarioIssue(display, n, f"column {len(header) + 1}",
-                                               "cell under an empty header (merged header cells?)")])
+            raise ScenarioError([ScenarioIssue(display, n, column_number(len(header)), tr(
+                "表头为空的列中填了内容（是否合并了表头单元格？）",
+                "cell under an empty header (merged header cells?)"))])
         if all(c in (None, "") for c in cells):
             continue
         rows.append((n, cells + [None] * (len(header) - len(cells))))
     values.close()
     formulas.close()
     if not header and not rows:
-        raise ScenarioError([ScenarioIssue(display, 1, "", "worksheet is empty")])
+        raise ScenarioError([ScenarioIssue(display, 1, "", tr("工作表为空", "worksheet is empty"))])
     return header, rows, unsaved
 
 
@@ -170,6 +176,17 @@ def cell_value(cell: Any) -> Any:
         return cell
     text = str(cell).strip()
     return text if text else None
+
+
+def column_number(index: int) -> str:
+    """0 → "column 1" (第 1 列): a column named by its place, for a field name."""
+    return tr(f"第 {index + 1} 列", f"column {index + 1}")
+
+
+def _csv_error_zh(exc: csv.Error) -> str:
+    """The csv module's refusal in Chinese where it is the one a table can meet (a cell over its size limit)."""
+    limit = re.fullmatch(r"field larger than field limit \((\d+)\)", str(exc))
+    return f"单元格超过 {int(limit[1]):,} 个字符的上限" if limit else str(exc)
 
 
 def column_letter(index: int) -> str:

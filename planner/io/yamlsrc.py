@@ -6,6 +6,7 @@ each path (tuple of keys and list indices) to its 1-based line.
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,14 +62,16 @@ def read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ScenarioError([ScenarioIssue(display, None, "", f"cannot read file: {exc.strerror}")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(f"无法读取文件：{_os_reason_zh(exc)}",
+                                                                  f"cannot read file: {exc.strerror}"))])
     if size > MAX_FILE_BYTES:
-        raise ScenarioError([ScenarioIssue(display, None, "",
-                                           f"file is {size // 1_048_576} MB; the limit is "
-                                           f"{MAX_FILE_BYTES // 1_048_576} MB")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(
+            f"文件大小 {size // 1_048_576} MB，超过上限 {MAX_FILE_BYTES // 1_048_576} MB",
+            f"file is {size // 1_048_576} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB"))])
     data = path.read_bytes()
     if b"\x00" in data:
-        raise ScenarioError([ScenarioIssue(display, None, "", "binary file, not a YAML text file")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr("二进制文件，不是 YAML 文本文件",
+                                                                  "binary file, not a YAML text file"))])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -78,6 +81,15 @@ def read_text(path: Path, display: str) -> str:
             f"不是 UTF-8 文本（{'看起来是 GBK 编码；' if gbk else ''}请另存为 UTF-8，例如记事本：另存为 → 编码 UTF-8）",
             f"not UTF-8 text ({'it looks like GBK; ' if gbk else ''}save the file as UTF-8, "
             "e.g. in Notepad: 另存为 → 编码 UTF-8)"))])
+
+
+_OS_REASONS_ZH = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+                  errno.EISDIR: "这是文件夹，不是文件", errno.ENAMETOOLONG: "文件名过长"}
+
+
+def _os_reason_zh(exc: OSError) -> str:
+    """Why the system refused a file, in Chinese where the reason is a common one (else the system's words)."""
+    return _OS_REASONS_ZH.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def _looks_gbk(data: bytes) -> bool:
@@ -277,10 +289,20 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
         raise ScenarioError([ScenarioIssue(display, line, "", tr(f"YAML 语法错误：{exc.problem}",
                                                                   f"YAML syntax error: {exc.problem}"))])
     except yaml.YAMLError as exc:
-        raise ScenarioError([ScenarioIssue(display, None, "", f"YAML error: {exc}")])
+        raise ScenarioError([ScenarioIssue(display, None, "", tr(_yaml_error_zh(exc, text), f"YAML error: {exc}"))])
     if node is None:
         raise ScenarioError([ScenarioIssue(display, 1, "", tr("文件为空", "file is empty"))])
     builder = _Builder(smap)
     # Alias bombs expand far beyond the text; an honest document has fewer nodes than bytes/2.
     builder.limit = max(MAX_NODES, len(text) // 2)
     return builder.build(node, (), 0), smap
+
+
+def _yaml_error_zh(exc: yaml.YAMLError, text: str) -> str:
+    """A YAML error without a mark, in Chinese: the reader's refusal of a control character names its line."""
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        # PyYAML's reader counts characters; libyaml's counts the bytes of the text as UTF-8
+        line = (text[: exc.position].count("\n") if exc.encoding == "unicode"
+                else text.encode("utf-8")[: exc.position].count(b"\n")) + 1
+        return f"YAML 错误：第 {line} 行含有 YAML 不允许的控制字符 #x{exc.character:04x}，请删除"
+    return f"YAML 错误：{exc}"

@@ -57,7 +57,7 @@ def _quiet_highs() -> Any:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-    h.setOptionValue("output_flag", False)
+    set_options(h, output_flag=False)
     h.HandleUserInterrupt = True  # else cancelSolve (Ctrl-C, SIGTERM via SolveControl) is ignored
     return h
 
@@ -72,7 +72,18 @@ def _use_threads(h: Any, threads: int) -> None:
     if _scheduler_threads is not None and _scheduler_threads != threads:
         h.resetGlobalScheduler(True)
     _scheduler_threads = threads
-    h.setOptionValue("threads", threads)
+    set_options(h, threads=threads)
+
+
+def set_options(h: Any, **options: Any) -> None:
+    """Set HiGHS options, or raise: HiGHS ignores an option it does not know, or a value of the
+    wrong type, with no more than an error status, and a gap left at its default (a relative
+    1e-4) would call a plan optimal that is not."""
+    import highspy  # lazy: see available()
+
+    for name, value in options.items():
+        if h.setOptionValue(name, value) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS did not take the option {name}={value!r}")
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,11 @@ class MipResult:
     solution: Solution | None
     seconds: float
     build_seconds: float
+
+
+# Every objective is an integer (yuan, counts): a gap below 1 proves a level, and no relative gap
+# may end the search earlier. A fixed seed: the same plan on every run.
+EXACT = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.5, "random_seed": 0}
 
 
 class _Infeasible(Exception):
@@ -126,9 +142,7 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
                t0: float) -> MipResult:
     h = _quiet_highs()
     _use_threads(h, threads)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.5)
+    set_options(h, **EXACT)
     cols, levels = _build(h, req, patterns)
     build_seconds = time.monotonic() - t0
     if control is not None:
@@ -219,7 +233,7 @@ def _solve_levels(h: Any, levels: list[tuple[str, Any]], time_limit: float | Non
         if left is not None and left <= 0:
             break
         share = level_share(left, len(levels) - i)
-        h.setOptionValue("time_limit", float("inf") if share is None else share)
+        set_options(h, time_limit=float("inf") if share is None else share)
         # No start from the previous level: HiGHS 1.16 given one (set after the objective, else it
         # is dropped) sometimes reported the optimum's value with the start's columns (a
         # tests/test_bruteforce.py case: cost 60,000 claimed, 80,000 returned); it saved < 0.3 s.

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from planner.i18n import tr
+
 TIERS: tuple[str, ...] = ("large", "medium", "small")
 TIER_ZH = {"large": "大型", "medium": "中型", "small": "小型"}
 BUILTIN_DIR = Path(__file__).parent
@@ -81,22 +83,26 @@ class Standard(_Strict):
     def _cross_references(self) -> "Standard":
         missing = [t for t in TIERS if t not in self.tiers]
         if missing:
-            raise ValueError(f"tiers missing: {', '.join(missing)}")
+            raise ValueError(tr(f"缺少类别：{'、'.join(missing)}", f"tiers missing: {', '.join(missing)}"))
         for tier, ts in self.tiers.items():
             for role in ts.min_staff:
                 if role not in self.roles:
-                    raise ValueError(f"tiers.{tier}.min_staff: unknown role {role!r}")
+                    raise ValueError(tr(f"tiers.{tier}.min_staff：未知岗位 {role!r}",
+                                        f"tiers.{tier}.min_staff: unknown role {role!r}"))
             for fid in facility_ids(ts.facilities):
                 if fid not in self.facilities:
-                    raise ValueError(f"tiers.{tier}.facilities: unknown facility {fid!r}")
+                    raise ValueError(tr(f"tiers.{tier}.facilities：未知功能室 {fid!r}",
+                                        f"tiers.{tier}.facilities: unknown facility {fid!r}"))
             for attr in ts.conditions:
                 if attr not in self.attributes:
-                    raise ValueError(f"tiers.{tier}.conditions: unknown attribute {attr!r}")
+                    raise ValueError(tr(f"tiers.{tier}.conditions：未知条件属性 {attr!r}",
+                                        f"tiers.{tier}.conditions: unknown attribute {attr!r}"))
         for role, ratio in self.caseload_ratios.items():
             if role not in self.roles:
-                raise ValueError(f"caseload_ratios: unknown role {role!r}")
+                raise ValueError(tr(f"caseload_ratios：未知岗位 {role!r}", f"caseload_ratios: unknown role {role!r}"))
             if ratio.field not in self.caseload_fields:
-                raise ValueError(f"caseload_ratios.{role}: unknown caseload field {ratio.field!r}")
+                raise ValueError(tr(f"caseload_ratios.{role}：未知业务量字段 {ratio.field!r}",
+                                    f"caseload_ratios.{role}: unknown caseload field {ratio.field!r}"))
         return self
 
     def role_zh(self, role: str) -> str:
