@@ -16,20 +16,10 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def _search(model: Any) -> Any:
-    from ortools.sat.python import cp_model
-
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers, p.linearization_level, p.cp_model_presolve = 1, 2, False
-    p.cp_model_probing_level, p.cut_level = 0, 0
-    assert solver.Solve(model) == cp_model.OPTIMAL
-    return solver
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dw_bound import _search  # noqa: E402 (the by-level search settings of a fund, one worker)
 
 
 def main() -> None:
@@ -54,13 +44,13 @@ def main() -> None:
         built = build_model(sub, False)
         m = built.model
         m.minimize(built.shortfall)
-        s = int(_search(m).ObjectiveValue())
+        s = int(_search(m, False).ObjectiveValue())
         m.add(built.shortfall <= s)
         m.maximize(built.attained)
-        a = int(_search(m).ObjectiveValue())
+        a = int(_search(m, False).ObjectiveValue())
         m.add(built.attained >= a)
         m.minimize(built.total_cost)
-        solver = _search(m)
+        solver = _search(m, False)
         shortfall, attained = shortfall + s, attained + a
         for t in range(len(fund.years)):
             spent[t] += int(solver.Value(sum(c.office_cost(v, fund, t) for v in built.vars)))

@@ -10,6 +10,7 @@ on, HiGHS's log on stdout.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import subprocess
 import sys
 import time
@@ -17,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from handplan import load
 
 from planner.io.loading import load_scenario
 from planner.rules.requirements import Requirements, derive
+from planner.rules.verify import verify_plan
 from planner.solver import mip, shared_fund
 from planner.solver.params import SolveControl, SolveParams
+from planner.solver.result import make_plan
+from planner.solver.solve import solve
 from planner.solver.status import Level, SolveStatus
 
 highspy = pytest.importorskip("highspy", reason="in the `test` extra: pip install -e '.[test]'")
@@ -303,12 +308,6 @@ FAMILY_CASES = {
 @pytest.mark.parametrize("path", ["auto", "mip"])  # CP-SAT's model, HiGHS's
 @pytest.mark.parametrize("case", list(FAMILY_CASES))
 def test_each_rule_family_gives_the_hand_worked_optimum_in_both_models(case: str, path: str, tmp_path: Path) -> None:
-    from handplan import load
-
-    from planner.rules.verify import verify_plan
-    from planner.solver.result import make_plan
-    from planner.solver.solve import solve
-
     office, changes, expected = FAMILY_CASES[case]
     sc = {**FAMILY, **changes, "offices": [{**FAMILY["offices"][0], **office}]}  # type: ignore[dict-item]
     loaded = load(sc, tmp_path)
@@ -331,8 +330,6 @@ def test_without_highspy_the_engine_is_not_available(monkeypatch: pytest.MonkeyP
 
 
 def test_making_a_highs_instance_gives_both_streams_back(capfd: pytest.CaptureFixture[str]) -> None:
-    import os
-
     mip._quiet_highs()
     os.write(1, b"out\n")
     os.write(2, b"err\n")
@@ -340,8 +337,6 @@ def test_making_a_highs_instance_gives_both_streams_back(capfd: pytest.CaptureFi
 
 
 def test_an_infeasible_fund_found_by_highs_says_so_in_its_time(tmp_path: Path) -> None:
-    from handplan import load
-
     # A hard target of 100 % and no money: the mediator cannot be hired.
     sc = {**FAMILY, "targets": {2022: {"all": 1.0}}, "budget": {2022: 0},
           "offices": [{**FAMILY["offices"][0], "staff": {"posts": 3, "mediators": 1}}]}  # type: ignore[dict-item]
