@@ -208,7 +208,7 @@ def test_a_coupled_component_gets_the_time_left(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
     got: list[float | None] = []
 
-    def no_plan(sub: Requirements, params: SolveParams, remaining: float | None) -> None:
+    def no_plan(sub: Requirements, params: SolveParams, remaining: float | None, by_county: object) -> None:
         got.append(remaining)
 
     monkeypatch.setattr(solve_module, "solve_coupled", no_plan)
@@ -433,6 +433,27 @@ def test_unproven_components_are_solved_again_with_the_time_left(monkeypatch: py
         done = dict(first)
         solve_module._solve_again_with_time_left(subs, done, params, started)
         assert done == first and len(asked) == 1
+
+
+def test_a_component_is_not_solved_again_with_no_more_time_than_it_took(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Four unproven components, 100 s left on two cores: 50 s each in the second pass. One that
+    # took 60 s the first time would get no further; its time goes to the others.
+    from dataclasses import replace
+
+    first = {k: replace(_outcome("feasible", 2, 10, 100), seconds=s) for k, s in enumerate([10.0, 60.0, 49.0, 50.0])}
+    asked: list[list[int]] = []
+
+    def pool(parts: list[Requirements], keys: list[int], params: SolveParams, started: float) -> dict[int, SolveOutcome]:
+        asked.append(keys)
+        return {k: _outcome("optimal", 1, 10, 100) for k in keys}
+
+    monkeypatch.setattr(solve_module, "_solve_small_in_pool", pool)
+    monkeypatch.setattr(solve_module.os, "cpu_count", lambda: 2)
+    done = dict(first)
+    solve_module._solve_again_with_time_left([None] * 4, done, SolveParams(time_limit=100),  # type: ignore[list-item]
+                                             time.monotonic())
+    assert asked == [[0, 2]]
+    assert done[1] is first[1] and done[3] is first[3] and done[0].status == "optimal"
 
 
 @pytest.mark.parametrize("left, queued, seconds, cap", [

@@ -49,7 +49,11 @@ def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_pl
     from planner.solver.params import SolveParams
     from planner.solver.solve import solve
 
+    from planner.solver import shared_fund
+
     monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
+    # HiGHS's path alone (the county split's, with its time gone: tests/test_county_split.py)
+    monkeypatch.setattr(shared_fund, "SPLIT_FIRST_PER_OFFICE", 0.0)
 
     req = derive(load_scenario(shared_scenario(tmp_path, 60, 1.2)))
     outcome = solve(req, SolveParams(time_limit=0.1))

@@ -164,7 +164,16 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
 
 def _build(h: Any, req: Requirements, patterns: bool) -> tuple[list[_OfficeCols], list[tuple[str, Any]]]:
     """The offices' columns and rows, the shared limits' rows, and the levels' objectives in order."""
-    T = len(req.years)
+    cols, costs, shorts = _rows(h, req, patterns)
+    levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
+        ("max", _attained(req, cols)), ("min", sum(costs.values()))]
+    if req.keep is not None:  # level 4
+        levels.append(("min", _churn(h, req, cols)))
+    return cols, levels
+
+
+def _rows(h: Any, req: Requirements, patterns: bool) -> tuple[list[_OfficeCols], dict[tuple[int, int], Any], list[Any]]:
+    """Every column and row: the offices' columns, each office-year's cost and the shortfall columns."""
     cols: list[_OfficeCols] = []
     costs: dict[tuple[int, int], Any] = {}
     for k, o in enumerate(req.offices):
@@ -172,16 +181,45 @@ def _build(h: Any, req: Requirements, patterns: bool) -> tuple[list[_OfficeCols]
         cols.append(c)
         if patterns:
             _pattern_rows(h, req, o, c.att, sum(office_costs))
-        for t in range(T):
-            costs[(k, t)] = office_costs[t]
+        for t, cost in enumerate(office_costs):
+            costs[(k, t)] = cost
     _limit_rows(h, req, cols, costs)
-    shorts = _target_rows(h, req, cols)
-    levels = ([("min", sum(shorts))] if req.soft_targets else []) + [
-        ("max", sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)),
-        ("min", sum(costs.values()))]
-    if req.keep is not None:  # level 4
-        levels.append(("min", _churn(h, req, cols)))
-    return cols, levels
+    return cols, costs, _target_rows(h, req, cols)
+
+
+def _attained(req: Requirements, cols: list[_OfficeCols]) -> Any:
+    return sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)
+
+
+def lp_spending(req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
+    """Each office-year's spending in the LP relaxation of levels 1–2 (soft targets), or None
+    when HiGHS does not solve it within `time_limit`.
+
+    One LP, min A·shortfall − attained with A above any attained count: the relaxation's own
+    lexicographic order is not needed here, only where it spends (planner/solver/county_split.py).
+    """
+    import highspy  # lazy: see available()
+
+    h = _quiet_highs()
+    _use_threads(h, threads)
+    set_options(h, solve_relaxation=True, time_limit=max(time_limit, 0.01))
+    try:
+        cols, costs, shorts = _rows(h, req, False)
+    except _Infeasible:
+        return None
+    A = 1 + sum(o.weight for o in req.offices) * len(req.years)
+    h.minimize(A * sum(shorts) - _attained(req, cols))
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = h.getSolution().col_value
+    return [[_value(costs[(k, t)], x) for t in range(len(req.years))] for k in range(len(req.offices))]
+
+
+def _value(expr: Any, x: Any) -> float:
+    """A linear expression's value at columns x (a cost that is a plain number has no columns)."""
+    if not hasattr(expr, "idxs"):
+        return float(expr)
+    return float(expr.constant or 0.0) + sum(v * x[i] for i, v in zip(expr.idxs, expr.vals))
 
 
 def _limit_rows(h: Any, req: Requirements, cols: list[_OfficeCols], costs: dict[tuple[int, int], Any]) -> None:

@@ -17,6 +17,7 @@ import math
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -30,7 +31,7 @@ from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_mo
 from planner.solver.params import Progress, SolveOutcome, SolveParams, StageReport
 from planner.solver.pool import ignore_sigint, stop_now
 from planner.solver.remote import solve_on_dask
-from planner.solver.shared_fund import solve_coupled
+from planner.solver.shared_fund import lexicographic, solve_coupled
 from planner.solver.solve_churn import churn_stage
 from planner.solver.status import Level, SolveStatus, map_status
 
@@ -76,10 +77,21 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         return _solve_staged(sub, params, started, 1, label, small=True,
                              presolve=len(sub.offices) > PRESOLVE_FROM)
     if _goes_to_mip(sub, params):
-        outcome = solve_coupled(sub, params, remaining_time(params, started))
+        by_county = _county_solver(params, label) if params.path == "auto" else None
+        outcome = solve_coupled(sub, params, remaining_time(params, started), by_county)
         if outcome is not None:
             return outcome
     return _solve_staged(sub, params, started, params.workers, label)
+
+
+def _county_solver(params: SolveParams, label: str) -> Callable[[Requirements, float | None], SolveOutcome]:
+    """How the county split (planner/solver/county_split.py) solves one county in its time share."""
+    def solve_county(county: Requirements, limit: float | None) -> SolveOutcome:
+        outcome = _solve_part(county, replace(params, time_limit=limit), time.monotonic(), label)
+        if outcome.solution is None and county.soft_targets:
+            return _do_nothing(county)  # no plan found in its share: doing nothing fits the share
+        return outcome
+    return solve_county
 
 
 def _coupled(sub: Requirements) -> bool:
@@ -141,16 +153,16 @@ def _solve_again_with_time_left(subs: list[Requirements], done: dict[int, SolveO
     remaining = remaining_time(params, started)
     if not again or remaining is None or remaining < 1.0 or (params.control is not None and params.control.stopped):
         return
+    # Solved again from the start with no more time than it took the first time, a component gets
+    # no further: that time goes to the others (the 40,000-office funds' county split took ~10 s
+    # each, and re-running them in the last seconds overran the limit).
+    share = remaining * min(len(again), os.cpu_count() or 1) / len(again)
+    again = [k for k in again if done[k].seconds < share]
+    if not again:
+        return
     for k, outcome in _solve_small_in_pool([subs[k] for k in again], again, params, started).items():
-        if outcome.status == SolveStatus.OPTIMAL or _lexicographic(outcome) < _lexicographic(done[k]):
+        if outcome.status == SolveStatus.OPTIMAL or lexicographic(outcome) < lexicographic(done[k]):
             done[k] = outcome
-
-
-def _lexicographic(outcome: SolveOutcome) -> tuple[float, ...]:
-    """An outcome's levels as one key to minimise: attained office-years negated, a level without a
-    value (or not reached) worst."""
-    key = [math.inf if s.value is None else -s.value if s.name == Level.ATTAINED else s.value for s in outcome.stages]
-    return tuple(key + [math.inf] * (len(Level) - len(key)))
 
 
 # Below this many small components, process start-up costs more than it saves.
