@@ -38,8 +38,11 @@ def localize(group: click.Group, lang: str) -> None:
         translated = _set(command, "help", lang, COMMAND_WIDTH)
         command.short_help = _short(command.help, short_width) if translated and command.help else english_short
         _set_epilog(command, lang)
-        # -h/--help itself: Click makes it once per command, in English (cached), so make it now
-        help_option = command.get_help_option(click.Context(command))
+        # -h/--help itself: Click makes it once per command, in English (cached), so make it now,
+        # with the group's names for it: a bare Context would cache "--help" alone, and `-h` was
+        # then "no such option" whenever a help had been localized first (`plan solve -h`).
+        names = group.context_settings.get("help_option_names", ["--help"])
+        help_option = command.get_help_option(click.Context(command, help_option_names=names))
         for param in (*command.params, help_option):
             if isinstance(param, click.Option):
                 _set(param, "help", lang, OPTION_WIDTH, note_below=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import sys
@@ -71,8 +72,18 @@ Examples:
 """
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`plan --version` in the user's language (Click's own says "version" in English)."""
+    if not value or ctx.resilient_parsing:
+        return
+    version = importlib.metadata.version("justice-office-planner")
+    click.echo(tr(f"plan 版本 {version}", f"plan, version {version}"))
+    ctx.exit()
+
+
 @click.group(cls=click_zh.PlanGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="justice-office-planner")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @lang_option
 def cli() -> None:
     """Plan the classified construction of grassroots justice offices (司法所分类建设).

@@ -5,6 +5,7 @@ than the true optimum, and it is kept only when HiGHS found nothing better."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from planner.io.loading import LoadedScenario, load_scenario
 from planner.rules.requirements import Requirements, derive
 from planner.rules.verify import verify_plan
 from planner.solver import county_split, mip, shared_fund
+from planner.solver.model import Solution
 from planner.solver.params import SolveOutcome, SolveParams, StageReport
 from planner.solver.result import make_plan
 from planner.solver.solve import solve
@@ -212,10 +214,20 @@ def test_highs_is_not_started_when_the_split_left_too_little(tmp_path: Path,
     monkeypatch.setattr(shared_fund.mip, "solve_mip",
                         fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
     monkeypatch.setattr(shared_fund, "HIGHS_AFTER_SPLIT_PER_OFFICE", 1.0)  # 60 s for 60 offices
+    real_lp = mip.lp_spending
+
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
+        time.sleep(0.3)  # the LP's time is the split's too
+        return real_lp(fund_req, time_limit, threads)
+
+    monkeypatch.setattr(shared_fund.mip, "lp_spending", slow_lp)
     short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    started = time.monotonic()
     outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
+    wall = time.monotonic() - started
     assert outcome is not None and "LP split by county" in outcome.solver_version
     assert calls == []
+    assert wall - 0.05 <= outcome.seconds <= wall
 
 
 def test_the_levels_recounted_from_a_plan_are_the_solvers(tmp_path: Path) -> None:
@@ -229,8 +241,6 @@ def test_the_levels_recounted_from_a_plan_are_the_solvers(tmp_path: Path) -> Non
 
 
 def test_counties_past_the_deadline_do_nothing_and_the_plan_still_holds(tmp_path: Path) -> None:
-    import time
-
     from planner.solver.solve import _county_solver
 
     loaded, req = fund(tmp_path)
@@ -241,3 +251,153 @@ def test_counties_past_the_deadline_do_nothing_and_the_plan_still_holds(tmp_path
     assert outcome is not None
     assert [s.value for s in outcome.stages] == [sum(c.required for c in req.targets), 0, 0]
     assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
+
+
+def test_the_lp_spends_every_binding_year_and_no_more(tmp_path: Path) -> None:
+    """A tight fund (1.2): the relaxation's spending uses up 2022 and 2023 to the yuan (more money
+    would attain a fraction more) and never goes over a year's budget or below zero."""
+    _, req = fund(tmp_path)
+    spending = mip.lp_spending(req, 30)
+    assert spending is not None and len(spending) == len(req.offices)
+    budget = {b.year: b.amount_yuan for b in req.budgets}
+    spent = [sum(row[t] for row in spending) for t in range(len(req.years))]
+    assert all(s <= budget[y] + 1 for s, y in zip(spent, req.years))
+    assert [round(s) for s in spent[:2]] == [budget[y] for y in req.years[:2]]
+    assert spent[2] > 0 and min(min(row) for row in spending) > -1e-6
+
+
+def test_a_split_of_two_counties(tmp_path: Path) -> None:
+    """Two counties are enough to split; a quota or a target cell over both is not."""
+    _, req = fund(tmp_path, offices=30)
+    assert len(county_split.county_parts(req)) == 2 and county_split.applicable(req)
+    assert not county_split.applicable(replace(req, quotas=(replace(req.quotas[0], scope="all"),) + req.quotas[1:]))
+    subs = county_split.county_requirements(req, county_split.county_parts(req), [[0.0] * 3 for _ in req.offices])
+    assert all(b.amount_yuan == 0 for sub in subs for b in sub.budgets)  # "all" spans both: cut
+    _, cities = fund(tmp_path, offices=30, target="city", cities=1)
+    assert not county_split.applicable(cities)
+
+
+def test_an_excess_of_one_yuan_comes_off_the_largest_share(tmp_path: Path) -> None:
+    """46 offices: the fourth county has one office. The LP's spending, rounded down, is one yuan
+    over the budget: the largest share (not the last county's) gives it back."""
+    _, req = fund(tmp_path, offices=46)
+    parts = county_split.county_parts(req)
+    assert [len(p) for p in parts] == [15, 15, 15, 1]
+    amount = {b.year: b.amount_yuan for b in req.budgets}
+    spending = [[0.0] * len(req.years) for _ in req.offices]
+    for t, year in enumerate(req.years):
+        spending[parts[0][0]][t] = amount[year] - 10.0
+        spending[parts[1][0]][t] = 11.0
+    subs = county_split.county_requirements(req, parts, spending)
+    for year in req.years:
+        shares = [next(b.amount_yuan for b in sub.budgets if b.year == year) for sub in subs]
+        assert shares == [amount[year] - 11, 11, 0, 0]
+
+
+def test_split_plan_gives_each_county_twice_its_fair_share_of_the_time_left(tmp_path: Path) -> None:
+    _, req = fund(tmp_path)
+    spending = mip.lp_spending(req, 30)
+    assert spending is not None
+    asked: list[tuple[float | None, float]] = []
+
+    def recording(county: Requirements, limit: float | None) -> SolveOutcome:
+        asked.append((limit, time.monotonic()))
+        return replace(by_county(county), seconds=0.25)
+
+    deadline = time.monotonic() + 8.0
+    outcome = county_split.split_plan(req, spending, recording, deadline)
+    assert outcome is not None and len(asked) == 4
+    for k, (limit, at) in enumerate(asked):
+        assert limit == pytest.approx(2 * (deadline - at) / (4 - k), abs=0.02)
+    assert outcome.seconds == 1.0 and [s.seconds for s in outcome.stages] == [1.0, 0.0, 0.0]
+    asked.clear()
+    assert county_split.split_plan(req, spending, recording) is not None
+    assert [limit for limit, _ in asked] == [None] * 4
+
+
+def test_the_split_first_gets_the_time_and_reports_all_of_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LP at most half the time, the counties a deadline, the outcome the whole time taken
+    (the pool's second pass reads it), and the engine named."""
+    import importlib.metadata
+
+    import ortools
+
+    _, req = fund(tmp_path)
+    lp_limits: list[float] = []
+    real_lp = mip.lp_spending
+
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
+        lp_limits.append(time_limit)
+        time.sleep(0.3)
+        return real_lp(fund_req, time_limit, threads)
+
+    county_limits: list[float | None] = []
+
+    def recording(county: Requirements, limit: float | None) -> SolveOutcome:
+        county_limits.append(limit)
+        return by_county(county)
+
+    monkeypatch.setattr(shared_fund.mip, "lp_spending", slow_lp)
+    monkeypatch.setattr(shared_fund.mip, "solve_mip",
+                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), []))
+    remaining = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    started = time.monotonic()
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), remaining, recording)
+    wall = time.monotonic() - started
+    assert outcome is not None
+    assert lp_limits == [pytest.approx(remaining / 2, abs=0.01)]
+    assert len(county_limits) == 4
+    assert all(x is not None and 0 < x < 2 * (remaining - 0.3) / (4 - k) for k, x in enumerate(county_limits))
+    assert wall - 0.05 <= outcome.seconds <= wall  # the LP's 0.3 s included
+    assert outcome.solver_version == (f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} "
+                                      "(LP split by county)")
+
+
+def test_a_highs_plan_better_than_the_split_is_kept_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, req = fund(tmp_path)
+    best = solve(req, SolveParams(workers=1, time_limit=60))
+    levels = tuple(int(s.value or 0) for s in best.stages)
+    monkeypatch.setattr(shared_fund.mip, "solve_mip", fake_solve_mip(
+        mip.MipResult("optimal", levels, (True,) * 3, tuple(float(v) for v in levels), best.solution, 99.0, 0.1), []))
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    started = time.monotonic()
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
+    wall = time.monotonic() - started
+    assert outcome is not None and outcome.status == SolveStatus.OPTIMAL
+    assert wall - 0.05 <= outcome.seconds <= wall  # the split's time and HiGHS's (its own 99 s are fake)
+    assert outcome.solution is best.solution and outcome.solver_version.endswith("(coupled components)")
+    assert [(s.value, s.bound) for s in outcome.stages] == [(v, float(v)) for v in levels]
+
+
+def test_the_split_kept_reports_its_own_levels_with_highs_first_bound(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _, req = fund(tmp_path)
+    nothing = solve(replace(req, budgets=tuple(replace(b, amount_yuan=0) for b in req.budgets)),
+                    SolveParams(workers=1)).solution
+    monkeypatch.setattr(shared_fund.mip, "solve_mip", fake_solve_mip(
+        mip.MipResult("feasible", (10**6, 0), (False, False), (7.0, 99.0), nothing, 1.0, 0.1), []))
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
+    assert outcome is not None and outcome.solution is not None
+    assert [s.name for s in outcome.stages] == [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
+    assert [s.value for s in outcome.stages] == list(county_split.levels(req, outcome.solution))
+    assert [s.bound for s in outcome.stages] == [7.0, None, None]
+
+
+def test_the_recounted_cost_of_a_build_and_a_housing_option(tmp_path: Path) -> None:
+    """`levels` prices every decision the model can take, by the scenario's own prices: a build of
+    m² m² in year 0 costs build_per_m2 · m², a housing option its one-time and annual costs."""
+    _, req = fund(tmp_path)
+    nothing = solve(replace(req, budgets=tuple(replace(b, amount_yuan=0) for b in req.budgets)),
+                    SolveParams(workers=1)).solution
+    assert nothing is not None and req.build_per_m2
+    base = county_split.levels(req, nothing)[2]
+    built = list(nothing.offices)
+    built[0] = replace(built[0], build={0: 40})
+    assert county_split.levels(req, Solution(tuple(built)))[2] - base == 40 * req.build_per_m2
+    k, o = next((k, o) for k, o in enumerate(req.offices) if o.housing_options)
+    h = o.housing_options[0]
+    taken = list(nothing.offices)
+    taken[k] = replace(taken[k], options={0: 0})
+    T = len(req.years)
+    assert county_split.levels(req, Solution(tuple(taken)))[2] - base == h.one_time + T * h.annual

@@ -111,3 +111,25 @@ def test_wrapping_counts_a_chinese_character_as_two_columns() -> None:
     assert marks.split("\n") == ["\b", "二" * 20 + "。", "三" * 19 + "]。"]  # closing marks hang
     assert wrapped("四" * 19 + "（注）", 40).split("\n") == ["\b", "四" * 19, "（注）"]  # opening ones move down
     assert kept == example
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", [["-h"], ["solve", "-h"], ["verify", "-h"]])
+def test_dash_h_is_help_like_dash_dash_help(args: list[str], lang: str) -> None:
+    """`-h` was "no such option" once a help had been put in the user's language: the cached help
+    option had only `--help`."""
+    runner = CliRunner()
+    short = runner.invoke(cli, args, env={"PLAN_LANG": lang, "COLUMNS": "80"}, prog_name="plan")
+    assert short.exit_code == 0, short.output
+    assert short.output == help_of(*args[:-1], lang=lang)
+
+
+@pytest.mark.parametrize(("lang", "line"), [("zh", "plan 版本 "), ("en", "plan, version ")])
+def test_version_in_the_users_language(lang: str, line: str) -> None:
+    import importlib.metadata
+
+    for args in (["--version"], ["--lang", lang, "--version"], ["--version", "--lang", lang]):
+        env = {"PLAN_LANG": lang if args == ["--version"] else ("en" if lang == "zh" else "zh")}
+        result = CliRunner().invoke(cli, args, env=env, prog_name="plan")
+        assert result.exit_code == 0, result.output
+        assert result.output == line + importlib.metadata.version("justice-office-planner") + "\n"
