@@ -43,8 +43,10 @@ def main() -> None:
 
     t0 = time.monotonic()
     if args.shares == "lp":
-        spending = mip.lp_spending(fund, 600.0)
-        assert spending is not None
+        lp = mip.lp_relaxation(fund, 600.0)
+        assert lp is not None
+        spending = lp.spending
+        print(f"the LP's bound on level 1: {lp.shortfall_bound}")
     else:
         spending = _alone(fund)
     t1 = time.monotonic()

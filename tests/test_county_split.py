@@ -48,9 +48,9 @@ def key(outcome: SolveOutcome) -> tuple[float, ...]:
 def test_the_split_plan_verifies_and_is_no_better_than_the_optimum(seed: int, tmp_path: Path) -> None:
     loaded, req = fund(tmp_path, seed=seed)
     assert county_split.applicable(req)
-    spending = mip.lp_spending(req, 30)
-    assert spending is not None
-    outcome = county_split.split_plan(req, spending, by_county)
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None
+    outcome = county_split.split_plan(req, lp.spending, by_county)
     assert outcome is not None and outcome.status == SolveStatus.FEASIBLE
     assert [s.name for s in outcome.stages] == [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
     assert all(s.status == SolveStatus.FEASIBLE and s.bound is None for s in outcome.stages)
@@ -59,6 +59,7 @@ def test_the_split_plan_verifies_and_is_no_better_than_the_optimum(seed: int, tm
     best = solve(req, SolveParams(workers=1, time_limit=60))
     assert best.status == SolveStatus.OPTIMAL
     assert key(best) <= key(outcome)
+    assert lp.shortfall_bound <= (best.stages[0].value or 0) <= (outcome.stages[0].value or 0)
     # not the empty plan: the split spends the fund where the LP does
     assert outcome.stages[1].value and outcome.stages[1].value > 0
 
@@ -161,7 +162,9 @@ def test_a_short_time_gets_the_split_first_and_keeps_it_over_a_worse_highs_plan(
     assert "LP split by county" in outcome.solver_version
     assert len(calls) == 1 and calls[0] is not None and 0 < calls[0] < remaining  # HiGHS gets the rest
     # HiGHS's first-level bound holds for any plan: carried over; no other bound is claimed
-    assert outcome.stages[0].bound == (7.0 if highs == "a worse plan" else None)
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None  # the better of the LP's bound and HiGHS's
+    assert outcome.stages[0].bound == (max(7.0, lp.shortfall_bound) if highs == "a worse plan" else lp.shortfall_bound)
     assert all(s.bound is None for s in outcome.stages[1:])
     assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
 
@@ -214,13 +217,13 @@ def test_highs_is_not_started_when_the_split_left_too_little(tmp_path: Path,
     monkeypatch.setattr(shared_fund.mip, "solve_mip",
                         fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
     monkeypatch.setattr(shared_fund, "HIGHS_AFTER_SPLIT_PER_OFFICE", 1.0)  # 60 s for 60 offices
-    real_lp = mip.lp_spending
+    real_lp = mip.lp_relaxation
 
-    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
         time.sleep(0.3)  # the LP's time is the split's too
         return real_lp(fund_req, time_limit, threads)
 
-    monkeypatch.setattr(shared_fund.mip, "lp_spending", slow_lp)
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", slow_lp)
     short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
     started = time.monotonic()
     outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
@@ -244,8 +247,9 @@ def test_counties_past_the_deadline_do_nothing_and_the_plan_still_holds(tmp_path
     from planner.solver.solve import _county_solver
 
     loaded, req = fund(tmp_path)
-    spending = mip.lp_spending(req, 30)
-    assert spending is not None
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None
+    spending = lp.spending
     outcome = county_split.split_plan(req, spending, _county_solver(SolveParams(workers=1), ""),
                                       deadline=time.monotonic() - 1)
     assert outcome is not None
@@ -257,8 +261,10 @@ def test_the_lp_spends_every_binding_year_and_no_more(tmp_path: Path) -> None:
     """A tight fund (1.2): the relaxation's spending uses up 2022 and 2023 to the yuan (more money
     would attain a fraction more) and never goes over a year's budget or below zero."""
     _, req = fund(tmp_path)
-    spending = mip.lp_spending(req, 30)
-    assert spending is not None and len(spending) == len(req.offices)
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None
+    spending = lp.spending
+    assert len(spending) == len(req.offices)
     budget = {b.year: b.amount_yuan for b in req.budgets}
     spent = [sum(row[t] for row in spending) for t in range(len(req.years))]
     assert all(s <= budget[y] + 1 for s, y in zip(spent, req.years))
@@ -296,8 +302,9 @@ def test_an_excess_of_one_yuan_comes_off_the_largest_share(tmp_path: Path) -> No
 
 def test_split_plan_gives_each_county_twice_its_fair_share_of_the_time_left(tmp_path: Path) -> None:
     _, req = fund(tmp_path)
-    spending = mip.lp_spending(req, 30)
-    assert spending is not None
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None
+    spending = lp.spending
     asked: list[tuple[float | None, float]] = []
 
     def recording(county: Requirements, limit: float | None) -> SolveOutcome:
@@ -324,9 +331,9 @@ def test_the_split_first_gets_the_time_and_reports_all_of_it(tmp_path: Path, mon
 
     _, req = fund(tmp_path)
     lp_limits: list[float] = []
-    real_lp = mip.lp_spending
+    real_lp = mip.lp_relaxation
 
-    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
         lp_limits.append(time_limit)
         time.sleep(0.3)
         return real_lp(fund_req, time_limit, threads)
@@ -337,7 +344,7 @@ def test_the_split_first_gets_the_time_and_reports_all_of_it(tmp_path: Path, mon
         county_limits.append(limit)
         return by_county(county)
 
-    monkeypatch.setattr(shared_fund.mip, "lp_spending", slow_lp)
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", slow_lp)
     monkeypatch.setattr(shared_fund.mip, "solve_mip",
                         fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), []))
     remaining = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
@@ -381,6 +388,8 @@ def test_the_split_kept_reports_its_own_levels_with_highs_first_bound(tmp_path: 
     assert outcome is not None and outcome.solution is not None
     assert [s.name for s in outcome.stages] == [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
     assert [s.value for s in outcome.stages] == list(county_split.levels(req, outcome.solution))
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None and lp.shortfall_bound < 7
     assert [s.bound for s in outcome.stages] == [7.0, None, None]
 
 
@@ -401,3 +410,21 @@ def test_the_recounted_cost_of_a_build_and_a_housing_option(tmp_path: Path) -> N
     taken[k] = replace(taken[k], options={0: 0})
     T = len(req.years)
     assert county_split.levels(req, Solution(tuple(taken)))[2] - base == h.one_time + T * h.annual
+
+
+@pytest.mark.parametrize(("offices", "seed", "bound"), [(60, 2, 1), (60, 1, 0)])
+def test_the_lps_bound_on_level_1_is_reported_with_the_split(offices: int, seed: int, bound: int, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The relaxation's value V bounds every plan's shortfall from below (shortfall ≥ V / A): on
+    these funds ⌈V / A⌉ is 1 and 0, at most the optimum (tests above), and the split's plan
+    carries it when HiGHS has nothing."""
+    _, req = fund(tmp_path, offices=offices, seed=seed)
+    lp = mip.lp_relaxation(req, 30)
+    assert lp is not None and lp.shortfall_bound == bound
+    best = solve(req, SolveParams(workers=1, time_limit=60))
+    assert best.stages[0].value is not None and bound <= best.stages[0].value
+    monkeypatch.setattr(shared_fund.mip, "solve_mip",
+                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), []))
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
+    assert outcome is not None and [s.bound for s in outcome.stages] == [float(bound), None, None]

@@ -4,12 +4,13 @@ A province fund of ~1,300 offices gets about 12 s of a 180 s limit when 31 of th
 cores; HiGHS then often has no plan for level 1 at all (docs/benchmarks.md, the 40,000-office
 row). This plan comes in seconds:
 
-1. the LP relaxation of levels 1–2 (`mip.lp_spending`) says what each county spends a year;
+1. the LP relaxation of levels 1–2 (`mip.lp_relaxation`) says what each county spends a year
+   (and bounds level 1: the plan's first level reports that bound);
 2. each county is solved exactly, by level, on its own, with its LP spending as its share of every
    budget entry that spans counties (its own budgets, quotas and target cells unchanged);
 3. the county plans together are a plan of the fund: the shares add up to no more than each entry.
 
-It is a plan, not an optimum: no level is claimed proven and no bound is given. Measured on the
+It is a plan, not an optimum: no level is claimed proven, and only level 1 has a bound (the LP's). Measured on the
 1,300-office fund (`benchmarks/instances/all_n1300_y3_s1_t1.2.yaml`): shortfall 27 and 2,700
 attained office-years in ~8 s, where the optimum is 21 and 2,714 (docs/solver.md, A first plan by
 county). Only for soft targets, and only where every quota and target cell lies inside one county:

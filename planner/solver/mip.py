@@ -191,13 +191,21 @@ def _attained(req: Requirements, cols: list[_OfficeCols]) -> Any:
     return sum(o.weight * a for o, c in zip(req.offices, cols) for a in c.att)
 
 
-def lp_spending(req: Requirements, time_limit: float, threads: int = 1) -> list[list[float]] | None:
-    """Each office-year's spending in the LP relaxation of levels 1–2 (soft targets), or None
-    when HiGHS does not solve it within `time_limit`.
+@dataclass(frozen=True)
+class LpRelaxation:
+    """The LP relaxation of levels 1–2: where it spends, and the bound it proves on level 1."""
 
-    One LP, min A·shortfall − attained with A above any attained count: the relaxation's own
-    lexicographic order is not needed here, only where it spends (planner/solver/county_split.py).
-    """
+    spending: list[list[float]]  # office × year, yuan
+    shortfall_bound: int  # no plan falls short by fewer target places
+
+
+def lp_relaxation(req: Requirements, time_limit: float, threads: int = 1) -> LpRelaxation | None:
+    """The LP relaxation of levels 1–2 (soft targets) in one LP, min A·shortfall − attained with A
+    above any attained count, or None when HiGHS does not solve it within `time_limit`.
+
+    Its lexicographic order is not exact in an LP, but its value V bounds level 1 all the same:
+    every plan has A·shortfall − attained ≥ V and attained ≥ 0, so shortfall ≥ V / A. Where it
+    spends is what planner/solver/county_split.py needs."""
     import highspy  # lazy: see available()
 
     h = _quiet_highs()
@@ -212,7 +220,9 @@ def lp_spending(req: Requirements, time_limit: float, threads: int = 1) -> list[
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     x = h.getSolution().col_value
-    return [[_value(costs[(k, t)], x) for t in range(len(req.years))] for k in range(len(req.offices))]
+    bound = max(0, math.ceil(h.getInfo().objective_function_value / A - 1e-6))  # 1e-6: the LP's tolerance
+    return LpRelaxation([[_value(costs[(k, t)], x) for t in range(len(req.years))] for k in range(len(req.offices))],
+                        bound)
 
 
 def _value(expr: Any, x: Any) -> float:

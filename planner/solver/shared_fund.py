@@ -63,9 +63,11 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
         return highs
     kept = better(highs, first)
     if kept is first and highs.stages and first.stages:
-        # HiGHS's bound on the first level holds whatever the plan; a later level's bound holds
-        # only beside HiGHS's own values of the levels before it.
-        kept = replace(first, stages=(replace(first.stages[0], bound=highs.stages[0].bound),) + first.stages[1:])
+        # A bound on the first level holds whatever the plan: the better of the LP's and HiGHS's. A
+        # later level's bound holds only beside HiGHS's own values of the levels before it.
+        kept = replace(first, stages=(replace(first.stages[0], bound=_higher(first.stages[0].bound,
+                                                                            highs.stages[0].bound)),)
+                       + first.stages[1:])
     return replace(kept, seconds=time.monotonic() - started)  # the split's time and HiGHS's
 
 
@@ -73,14 +75,20 @@ def _split_first(req: Requirements, remaining: float,
                  solve_county: Callable[[Requirements, float | None], SolveOutcome]) -> SolveOutcome | None:
     """The county split's plan; its LP gets at most half the time."""
     deadline = time.monotonic() + remaining
-    spending = mip.lp_spending(req, remaining / 2)
-    if spending is None:
+    lp = mip.lp_relaxation(req, remaining / 2)
+    if lp is None:
         return None
-    outcome = county_split.split_plan(req, spending, solve_county, deadline)
+    outcome = county_split.split_plan(req, lp.spending, solve_county, deadline)
     if outcome is None:
         return None
-    return replace(outcome, solver_version=f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} "
-                                           "(LP split by county)")
+    first_level = replace(outcome.stages[0], bound=float(lp.shortfall_bound))
+    return replace(outcome, stages=(first_level, *outcome.stages[1:]),
+                   solver_version=f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} "
+                                  "(LP split by county)")
+
+
+def _higher(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 def better(a: SolveOutcome, b: SolveOutcome | None) -> SolveOutcome:
