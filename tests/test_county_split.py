@@ -126,17 +126,16 @@ def outcome(*values: int | None, proven: bool = False) -> SolveOutcome:
     return SolveOutcome(status, None, stages(*values, proven=proven), 1.0, 1, 0)
 
 
-@pytest.mark.parametrize(("a", "b", "kept"), [
-    (outcome(5, 10, 100), outcome(4, 1, 999), "b"),      # level 1 first
-    (outcome(4, 10, 100), outcome(4, 11, 999), "b"),     # then more attained office-years
-    (outcome(4, 10, 100), outcome(4, 10, 99), "b"),      # then less cost
-    (outcome(4, 10, 100), outcome(4, 10, 100), "a"),     # a tie keeps the first
-    (outcome(4, 10), outcome(4, 10, 10**9), "b"),        # a level not reached counts worst
-    (outcome(9, 1, 1, proven=True), outcome(4, 10, 1), "a"),  # a proven plan always
-    (outcome(4, 10, 100), None, "a"),
+@pytest.mark.parametrize(("a", "b"), [
+    (outcome(5, 10, 100), outcome(4, 1, 999)),      # level 1 first
+    (outcome(4, 10, 100), outcome(4, 11, 999)),     # then more attained office-years
+    (outcome(4, 10, 100), outcome(4, 10, 99)),      # then less cost
+    (outcome(4, 10), outcome(4, 10, 10**9)),        # a level not reached counts worst
 ])
-def test_the_better_plan_is_kept(a: SolveOutcome, b: SolveOutcome | None, kept: str) -> None:
-    assert shared_fund.better(a, b) is (a if kept == "a" else b)
+def test_the_pools_second_pass_compares_plans_level_by_level(a: SolveOutcome, b: SolveOutcome) -> None:
+    """How the pool's second pass tells which of two plans of a fund to keep (a split's or HiGHS's)."""
+    assert shared_fund.lexicographic(b) < shared_fund.lexicographic(a)
+    assert not shared_fund.lexicographic(a) < shared_fund.lexicographic(a)
 
 
 def fake_solve_mip(result: mip.MipResult, calls: list[float | None]) -> Any:
@@ -146,27 +145,86 @@ def fake_solve_mip(result: mip.MipResult, calls: list[float | None]) -> Any:
     return solve_mip
 
 
-@pytest.mark.parametrize("highs", ["no plan", "a worse plan"])
-def test_a_short_time_gets_the_split_first_and_keeps_it_over_a_worse_highs_plan(
-        highs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded, req = fund(tmp_path)
-    worse = solve(replace(req, budgets=tuple(replace(b, amount_yuan=0) for b in req.budgets)),
-                  SolveParams(workers=1)).solution  # nothing spent: a plan of the fund, all short
-    result = (mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1) if highs == "no plan" else
-              mip.MipResult("feasible", (10**6,), (False,), (7.0,), worse, 1.0, 0.1))
+def test_a_short_time_gets_the_split_and_highs_is_not_started(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split's plan, its own levels, the LP's bound on level 1 and no other; all the time it
+    took (the LP's too); HiGHS never started (in the pool, its time was what the funds queued last
+    needed)."""
+    loaded, req = fund(tmp_path, seed=2)
     calls: list[float | None] = []
-    monkeypatch.setattr(shared_fund.mip, "solve_mip", fake_solve_mip(result, calls))
-    remaining = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)  # short: the split first
-    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), remaining, by_county)
-    assert outcome is not None and outcome.status == SolveStatus.FEASIBLE
+    monkeypatch.setattr(shared_fund.mip, "solve_mip",
+                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
+    real_lp = mip.lp_relaxation
+
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
+        time.sleep(0.3)  # the LP's time is the split's too
+        return real_lp(fund_req, time_limit, threads)
+
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", slow_lp)
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    started = time.monotonic()
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
+    wall = time.monotonic() - started
+    assert outcome is not None and outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
     assert "LP split by county" in outcome.solver_version
-    assert len(calls) == 1 and calls[0] is not None and 0 < calls[0] < remaining  # HiGHS gets the rest
-    # HiGHS's first-level bound holds for any plan: carried over; no other bound is claimed
-    lp = mip.lp_relaxation(req, 30)
-    assert lp is not None  # the better of the LP's bound and HiGHS's
-    assert outcome.stages[0].bound == (max(7.0, lp.shortfall_bound) if highs == "a worse plan" else lp.shortfall_bound)
-    assert all(s.bound is None for s in outcome.stages[1:])
+    assert calls == []
+    assert wall - 0.05 <= outcome.seconds <= wall
+    assert [s.name for s in outcome.stages] == [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
+    assert [s.value for s in outcome.stages] == list(county_split.levels(req, outcome.solution))
+    assert [s.bound for s in outcome.stages] == [1.0, None, None]  # the LP's (seed 2: below)
     assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
+
+
+def test_a_split_without_a_plan_leaves_highs_the_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, req = fund(tmp_path)
+    calls: list[float | None] = []
+    lp_calls: list[float] = []
+
+    def no_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> None:
+        lp_calls.append(time_limit)  # e.g. the LP out of time
+
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", no_lp)
+    monkeypatch.setattr(shared_fund.mip, "solve_mip",
+                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    assert shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county) is None  # CP-SAT's turn
+    assert len(calls) == 1 and calls[0] is not None and short - 0.05 < calls[0] <= short
+    assert len(lp_calls) == 1  # not tried again after HiGHS
+
+
+def test_highs_without_a_plan_hands_its_time_left_to_the_split(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Time enough for HiGHS, which stops at half of it with no plan for level 1: the split's plan,
+    not CP-SAT's staged search of the whole fund, with the time HiGHS left."""
+    loaded, req = fund(tmp_path)
+    calls: list[float | None] = []
+    lp_limits: list[float] = []
+    real_lp = mip.lp_relaxation
+
+    def recording_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
+        lp_limits.append(time_limit)
+        return real_lp(fund_req, time_limit, threads)
+
+    def half_and_nothing(req: Requirements, time_limit: float | None = None, **kw: Any) -> mip.MipResult:
+        calls.append(time_limit)
+        time.sleep(0.2)
+        return mip.MipResult("time_limit", (), (), (), None, 0.2, 0.1)
+
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", recording_lp)
+    monkeypatch.setattr(shared_fund.mip, "solve_mip", half_and_nothing)
+    enough = 2 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    started = time.monotonic()
+    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), enough, by_county)
+    wall = time.monotonic() - started
+    assert len(calls) == 1 and calls[0] == pytest.approx(enough, abs=0.05)
+    assert outcome is not None and "LP split by county" in outcome.solver_version
+    assert lp_limits == [pytest.approx((enough - 0.2) / 2, abs=0.05)]
+    assert wall - 0.05 <= outcome.seconds <= wall  # HiGHS's 0.2 s included
+    assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
+    # without a time limit HiGHS has all the time it needs: no plan then is no plan
+    calls.clear()
+    assert shared_fund.solve_coupled(req, SolveParams(workers=1), None, by_county) is None
+    assert calls == [None] and len(lp_limits) == 1
 
 
 def test_enough_time_goes_to_highs_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,19 +237,6 @@ def test_enough_time_goes_to_highs_alone(tmp_path: Path, monkeypatch: pytest.Mon
     remaining = 1.1 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
     outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), max(remaining, 30.0), by_county)
     assert outcome is not None and "coupled components" in outcome.solver_version
-
-
-def test_a_highs_plan_as_good_as_the_split_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Short time, but HiGHS proves the fund in what is left: its optimum is kept."""
-    loaded, req = fund(tmp_path)
-    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)  # 1.6 s
-    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
-    assert outcome is not None
-    best = solve(req, SolveParams(workers=1, time_limit=60))
-    if outcome.status == SolveStatus.OPTIMAL:
-        assert "coupled components" in outcome.solver_version and key(outcome) == key(best)
-    assert key(best) <= key(outcome)
-    assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
 
 
 def test_plan_solve_takes_the_split_when_highs_has_nothing(tmp_path: Path,
@@ -207,30 +252,6 @@ def test_plan_solve_takes_the_split_when_highs_has_nothing(tmp_path: Path,
     outcome = solve(req, SolveParams(workers=1, time_limit=60))
     assert outcome.status == SolveStatus.FEASIBLE and "LP split by county" in outcome.solver_version
     assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
-
-
-def test_highs_is_not_started_when_the_split_left_too_little(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """The time goes back to the funds queued after this one."""
-    _, req = fund(tmp_path)
-    calls: list[float | None] = []
-    monkeypatch.setattr(shared_fund.mip, "solve_mip",
-                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
-    monkeypatch.setattr(shared_fund, "HIGHS_AFTER_SPLIT_PER_OFFICE", 1.0)  # 60 s for 60 offices
-    real_lp = mip.lp_relaxation
-
-    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
-        time.sleep(0.3)  # the LP's time is the split's too
-        return real_lp(fund_req, time_limit, threads)
-
-    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", slow_lp)
-    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
-    started = time.monotonic()
-    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
-    wall = time.monotonic() - started
-    assert outcome is not None and "LP split by county" in outcome.solver_version
-    assert calls == []
-    assert wall - 0.05 <= outcome.seconds <= wall
 
 
 def test_the_levels_recounted_from_a_plan_are_the_solvers(tmp_path: Path) -> None:
@@ -358,39 +379,6 @@ def test_the_split_first_gets_the_time_and_reports_all_of_it(tmp_path: Path, mon
     assert wall - 0.05 <= outcome.seconds <= wall  # the LP's 0.3 s included
     assert outcome.solver_version == (f"{ortools.__version__}; HiGHS {importlib.metadata.version('highspy')} "
                                       "(LP split by county)")
-
-
-def test_a_highs_plan_better_than_the_split_is_kept_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, req = fund(tmp_path)
-    best = solve(req, SolveParams(workers=1, time_limit=60))
-    levels = tuple(int(s.value or 0) for s in best.stages)
-    monkeypatch.setattr(shared_fund.mip, "solve_mip", fake_solve_mip(
-        mip.MipResult("optimal", levels, (True,) * 3, tuple(float(v) for v in levels), best.solution, 99.0, 0.1), []))
-    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
-    started = time.monotonic()
-    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
-    wall = time.monotonic() - started
-    assert outcome is not None and outcome.status == SolveStatus.OPTIMAL
-    assert wall - 0.05 <= outcome.seconds <= wall  # the split's time and HiGHS's (its own 99 s are fake)
-    assert outcome.solution is best.solution and outcome.solver_version.endswith("(coupled components)")
-    assert [(s.value, s.bound) for s in outcome.stages] == [(v, float(v)) for v in levels]
-
-
-def test_the_split_kept_reports_its_own_levels_with_highs_first_bound(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    _, req = fund(tmp_path)
-    nothing = solve(replace(req, budgets=tuple(replace(b, amount_yuan=0) for b in req.budgets)),
-                    SolveParams(workers=1)).solution
-    monkeypatch.setattr(shared_fund.mip, "solve_mip", fake_solve_mip(
-        mip.MipResult("feasible", (10**6, 0), (False, False), (7.0, 99.0), nothing, 1.0, 0.1), []))
-    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
-    outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
-    assert outcome is not None and outcome.solution is not None
-    assert [s.name for s in outcome.stages] == [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
-    assert [s.value for s in outcome.stages] == list(county_split.levels(req, outcome.solution))
-    lp = mip.lp_relaxation(req, 30)
-    assert lp is not None and lp.shortfall_bound < 7
-    assert [s.bound for s in outcome.stages] == [7.0, None, None]
 
 
 def test_the_recounted_cost_of_a_build_and_a_housing_option(tmp_path: Path) -> None:

@@ -32,6 +32,9 @@ from planner.solver.model.variables import OfficeVars
 from planner.solver.params import SolveOutcome, StageReport
 from planner.solver.status import Level, SolveStatus
 
+# How the split solves one county in its time share (planner/solver/solve.py: _county_solver).
+CountySolver = Callable[[Requirements, float | None], SolveOutcome]
+
 
 def applicable(fund: Requirements) -> bool:
     """Soft targets, no earlier plan to keep, more than one county, and every quota and target
@@ -81,7 +84,7 @@ def _cut(b: BudgetEntry, shares: dict[BudgetEntry, int]) -> BudgetEntry:
 
 
 def split_plan(fund: Requirements, spending: list[list[float]],
-               solve_county: Callable[[Requirements, float | None], SolveOutcome],
+               solve_county: CountySolver,
                deadline: float | None = None) -> SolveOutcome | None:
     """The fund's plan from its counties' plans, or None when a county has none. With a deadline
     (`time.monotonic()`), each county may take twice its fair share of the time left, so that

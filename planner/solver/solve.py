@@ -17,7 +17,6 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -26,6 +25,7 @@ from ortools.sat.python import cp_model
 from planner.rules.requirements import Requirements
 from planner.solver.components import components, split_requirements
 from planner.solver.conflict import find_conflict
+from planner.solver.county_split import CountySolver
 from planner.solver.cpsat import hint_next, level_share, remaining_time, run_search
 from planner.solver.model import BuiltModel, OfficeDecisions, Solution, build_model
 from planner.solver.params import Progress, SolveOutcome, SolveParams, StageReport
@@ -84,7 +84,7 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     return _solve_staged(sub, params, started, params.workers, label)
 
 
-def _county_solver(params: SolveParams, label: str) -> Callable[[Requirements, float | None], SolveOutcome]:
+def _county_solver(params: SolveParams, label: str) -> CountySolver:
     """How the county split (planner/solver/county_split.py) solves one county in its time share."""
     def solve_county(county: Requirements, limit: float | None) -> SolveOutcome:
         outcome = _solve_part(county, replace(params, time_limit=limit), time.monotonic(), label)
