@@ -416,3 +416,23 @@ def test_the_lps_bound_on_level_1_is_reported_with_the_split(offices: int, seed:
     short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
     outcome = shared_fund.solve_coupled(req, SolveParams(workers=1), short, by_county)
     assert outcome is not None and [s.bound for s in outcome.stages] == [float(bound), None, None]
+
+
+def test_no_split_after_highs_once_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM) while HiGHS searched: no LP and no counties to wait for after it."""
+    from planner.solver.params import SolveControl
+
+    _, req = fund(tmp_path)
+    control = SolveControl()
+
+    def stopped_search(req: Requirements, time_limit: float | None = None, **kw: Any) -> mip.MipResult:
+        control.stop()
+        return mip.MipResult("time_limit", (), (), (), None, 0.1, 0.1)
+
+    def no_lp(*a: Any, **k: Any) -> None:
+        raise AssertionError("the split ran after a stop")
+
+    monkeypatch.setattr(shared_fund.mip, "solve_mip", stopped_search)
+    monkeypatch.setattr(shared_fund.mip, "lp_relaxation", no_lp)
+    enough = 2 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    assert shared_fund.solve_coupled(req, SolveParams(workers=1, control=control), enough, by_county) is None

@@ -54,7 +54,8 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
                 or _highs(req, params, remaining - (time.monotonic() - started)))
     outcome = _highs(req, params, remaining)
     left = remaining - (time.monotonic() - started)
-    if outcome is None and left > 0:
+    stopped = params.control is not None and params.control.stopped  # Ctrl-C: no LP to wait for
+    if outcome is None and left > 0 and not stopped:
         return _split_first(req, left, solve_county, started)
     return outcome
 
