@@ -80,8 +80,8 @@ def _alone(fund: Requirements) -> list[list[float]]:
             m.add(expr <= value) if sense > 0 else m.add(expr >= value)
         for i, v in zip(idx, built.vars):
             spent[i] = [float(solver.Value(c.office_cost(v, sub, t))) for t in range(T)]
-    wide = {b.year: b.amount_yuan for b in fund.budgets if len({o.county for o in fund.offices}) > 1
-            and b.scope not in {o.county for o in fund.offices}}
+    counties = {o.county for o in fund.offices}
+    wide = {b.year: b.amount_yuan for b in fund.budgets if b.scope not in counties}  # the fund's own entries
     for t, year in enumerate(fund.years):
         total = sum(row[t] for row in spent) or 1.0
         for row in spent:

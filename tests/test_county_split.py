@@ -115,15 +115,11 @@ def test_a_target_cell_over_counties_is_not_split(tmp_path: Path) -> None:
     assert not county_split.applicable(req)
 
 
-def stages(*values: int | None, proven: bool = False) -> tuple[StageReport, ...]:
+def outcome(*values: int | None) -> SolveOutcome:
+    """An unproven outcome with these level values (shortfall, attained, cost, as far as given)."""
     names = [Level.SHORTFALL, Level.ATTAINED, Level.TOTAL_COST]
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    return tuple(StageReport(n, status, v, None, 0.0) for n, v in zip(names, values))
-
-
-def outcome(*values: int | None, proven: bool = False) -> SolveOutcome:
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    return SolveOutcome(status, None, stages(*values, proven=proven), 1.0, 1, 0)
+    reports = tuple(StageReport(n, SolveStatus.FEASIBLE, v, None, 0.0) for n, v in zip(names, values))
+    return SolveOutcome(SolveStatus.FEASIBLE, None, reports, 1.0, 1, 0)
 
 
 @pytest.mark.parametrize(("a", "b"), [

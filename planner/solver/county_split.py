@@ -65,17 +65,21 @@ def county_requirements(fund: Requirements, parts: list[list[int]],
     share: its LP spending in the entry's year, rounded down, so that the shares of an entry add
     up to no more than its amount."""
     members = fund.scope_members()
+    county = [fund.offices[idx[0]].county for idx in parts]  # each part is one county
     held = {b: {fund.offices[i].county for i in members.get(b.scope, ())} for b in fund.budgets}
     wide = [b for b in fund.budgets if len(held[b]) > 1]
-    subs = split_requirements(fund, parts)
-    shares = [{b: int(sum(spending[i][fund.years.index(b.year)] for i in idx)) if fund.offices[idx[0]].county in held[b]
-               else 0 for b in wide} for idx in parts]
-    for b in wide:  # the LP's tolerance may overspend by a few yuan: take it back from the largest share
-        holders = [k for k, idx in enumerate(parts) if fund.offices[idx[0]].county in held[b]]
+    shares: list[dict[BudgetEntry, int]] = [{} for _ in parts]
+    for b in wide:
+        t = fund.years.index(b.year)
+        holders = [k for k in range(len(parts)) if county[k] in held[b]]
+        for k in holders:
+            shares[k][b] = int(sum(spending[i][t] for i in parts[k]))
+        # the LP's tolerance may overspend by a few yuan: take it back from the largest share
         excess = sum(shares[k][b] for k in holders) - b.amount_yuan
         if excess > 0:
             biggest = max(holders, key=lambda k: shares[k][b])
             shares[biggest][b] = max(0, shares[biggest][b] - excess)
+    subs = split_requirements(fund, parts)
     return [replace(sub, budgets=tuple(_cut(b, shares[k]) for b in sub.budgets)) for k, sub in enumerate(subs)]
 
 
