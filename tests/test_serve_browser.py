@@ -19,14 +19,13 @@ import openpyxl
 import psutil
 import pytest
 from click.testing import CliRunner
-from servehelp import ROOT, Server, long_yaml, tiny_yaml
+from servehelp import FINAL, ROOT, Server, long_yaml, tiny_yaml
 
 from cli.main import cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-FINAL = "optimal, feasible, infeasible, failed, cancelled"
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +50,10 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _wait_final(page: Any, timeout: float = 240_000) -> str:  # a ceiling for a loaded machine
-    """The run page reloads itself when the run ends; its status badge then holds a final status."""
-    page.wait_for_function(f"() => '{FINAL}'.includes(document.querySelector('#status').dataset.status)",
+    """The run page reloads itself when the run ends; its status badge then holds a final status.
+    While the reloaded page is still being parsed it may have no badge yet: that is not final."""
+    final = ", ".join(f"'{status}'" for status in FINAL)
+    page.wait_for_function(f"() => [{final}].includes(document.querySelector('#status')?.dataset.status)",
                            timeout=timeout)
     page.wait_for_load_state("networkidle")
     return str(page.get_attribute("#status", "data-status"))
