@@ -45,11 +45,9 @@ def test_a_time_limit_spent_before_the_first_level_still_gives_the_do_nothing_pl
     with soft targets, as a small component does."""
     from planner.io.loading import load_scenario
     from planner.rules.requirements import derive
-    from planner.solver import solve as solve_module
+    from planner.solver import shared_fund, solve as solve_module
     from planner.solver.params import SolveParams
     from planner.solver.solve import solve
-
-    from planner.solver import shared_fund
 
     monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
     # HiGHS's path alone (the county split's, with its time gone: tests/test_county_split.py)
