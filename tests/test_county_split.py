@@ -16,9 +16,9 @@ from planner.analysis.generate import Scopes, generate, write_scenario
 from planner.io.loading import LoadedScenario, load_scenario
 from planner.rules.requirements import Requirements, derive
 from planner.rules.verify import verify_plan
-from planner.solver import county_split, mip, shared_fund
+from planner.solver import county_split, mip, shared_fund, solve as solve_module
 from planner.solver.model import Solution
-from planner.solver.params import SolveOutcome, SolveParams, StageReport
+from planner.solver.params import SolveControl, SolveOutcome, SolveParams, StageReport
 from planner.solver.result import make_plan
 from planner.solver.solve import solve
 from planner.solver.status import Level, SolveStatus
@@ -152,9 +152,10 @@ def test_a_short_time_gets_the_split_and_highs_is_not_started(tmp_path: Path,
                         fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
     real_lp = mip.lp_relaxation
 
-    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1,
+               control: Any = None) -> mip.LpRelaxation | None:
         time.sleep(0.3)  # the LP's time is the split's too
-        return real_lp(fund_req, time_limit, threads)
+        return real_lp(fund_req, time_limit, threads, control)
 
     monkeypatch.setattr(shared_fund.mip, "lp_relaxation", slow_lp)
     short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
@@ -176,7 +177,7 @@ def test_a_split_without_a_plan_leaves_highs_the_time(tmp_path: Path, monkeypatc
     calls: list[float | None] = []
     lp_calls: list[float] = []
 
-    def no_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> None:
+    def no_lp(fund_req: Requirements, time_limit: float, threads: int = 1, control: Any = None) -> None:
         lp_calls.append(time_limit)  # e.g. the LP out of time
 
     monkeypatch.setattr(shared_fund.mip, "lp_relaxation", no_lp)
@@ -188,6 +189,83 @@ def test_a_split_without_a_plan_leaves_highs_the_time(tmp_path: Path, monkeypatc
     assert len(lp_calls) == 1  # not tried again after HiGHS
 
 
+def _stopping_highs(monkeypatch: pytest.MonkeyPatch, control: SolveControl) -> None:
+    """A Ctrl-C (SolveControl.stop) that comes while HiGHS solves: stop() calls cancelSolve as a
+    signal handler would, just before HiGHS starts, which HiGHS honours at its first check."""
+    real = mip._quiet_highs
+
+    def stopping() -> Any:
+        h = real()
+        minimize = h.minimize
+
+        def stopped_minimize(*args: Any) -> Any:
+            control.stop()
+            return minimize(*args)
+        h.minimize = stopped_minimize
+        return h
+    monkeypatch.setattr(mip, "_quiet_highs", stopping)
+
+
+def test_a_stop_ends_the_split_lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during the LP ends it (at 1,300 offices it takes 3–4 s); a stop before it starts
+    skips it; without a stop the same LP is solved."""
+    _, req = fund(tmp_path)
+    assert mip.lp_relaxation(req, 30, control=SolveControl()) is not None
+    stopped = SolveControl()
+    stopped.stop()
+    assert mip.lp_relaxation(req, 30, control=stopped) is None
+    during = SolveControl()
+    _stopping_highs(monkeypatch, during)
+    assert mip.lp_relaxation(req, 30, control=during) is None
+    assert during._solver is None  # no later stop() reaches a finished HiGHS
+
+
+def test_a_fund_stopped_during_the_split_is_not_searched_again(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped during the split's LP: no HiGHS or CP-SAT search of the fund after it; the fund keeps
+    the plan of a component not solved yet, doing nothing, and it verifies."""
+    loaded, req = fund(tmp_path)
+    control = SolveControl()
+    _stopping_highs(monkeypatch, control)
+    calls: list[float | None] = []
+    monkeypatch.setattr(shared_fund.mip, "solve_mip",
+                        fake_solve_mip(mip.MipResult("time_limit", (), (), (), None, 1.0, 0.1), calls))
+    short = 0.9 * shared_fund.SPLIT_FIRST_PER_OFFICE * len(req.offices)
+    assert shared_fund.solve_coupled(req, SolveParams(workers=1, control=control), short, by_county) is None
+    assert calls == []
+    # The whole chain: this 60-office fund goes the way of a > 400-office one.
+    monkeypatch.setattr(solve_module, "COUPLED_BY_LEVEL", 40)
+    control = SolveControl()
+    _stopping_highs(monkeypatch, control)
+    outcome = solve(req, SolveParams(workers=1, control=control, time_limit=short))
+    assert calls == [] and outcome.status == SolveStatus.FEASIBLE and outcome.solution is not None
+    assert county_split.levels(req, outcome.solution)[1:] == (0, 0)  # nothing attained, nothing spent
+    assert verify_plan(loaded, make_plan(loaded, req, outcome)) == []
+
+
+def test_highs_stopped_before_it_starts_gets_time_for_a_first_plan_only(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As CP-SAT (cpsat.py): a stop that came before the search (stop() reached no HiGHS) leaves it
+    half a second, not the whole time limit."""
+    _, req = fund(tmp_path)
+    limits: list[float] = []
+    real = mip.set_options
+
+    def recording(h: Any, **options: Any) -> None:
+        if "time_limit" in options:
+            limits.append(options["time_limit"])
+        real(h, **options)
+
+    monkeypatch.setattr(mip, "set_options", recording)
+    control = SolveControl()
+    control.stop()
+    result = mip.solve_mip(req, time_limit=120, threads=1, control=control)
+    assert result.solution is not None and limits and max(limits) <= 0.5
+    limits.clear()
+    assert mip.solve_mip(req, time_limit=120, threads=1, control=SolveControl()).status == SolveStatus.OPTIMAL
+    assert limits[0] == pytest.approx(60, abs=1)  # not stopped: half the time for level 1
+
+
 def test_highs_without_a_plan_hands_its_time_left_to_the_split(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Time enough for HiGHS, which stops at half of it with no plan for level 1: the split's plan,
@@ -197,9 +275,10 @@ def test_highs_without_a_plan_hands_its_time_left_to_the_split(tmp_path: Path,
     lp_limits: list[float] = []
     real_lp = mip.lp_relaxation
 
-    def recording_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
+    def recording_lp(fund_req: Requirements, time_limit: float, threads: int = 1,
+                    control: Any = None) -> mip.LpRelaxation | None:
         lp_limits.append(time_limit)
-        return real_lp(fund_req, time_limit, threads)
+        return real_lp(fund_req, time_limit, threads, control)
 
     def half_and_nothing(req: Requirements, time_limit: float | None = None, **kw: Any) -> mip.MipResult:
         calls.append(time_limit)
@@ -350,10 +429,11 @@ def test_the_split_first_gets_the_time_and_reports_all_of_it(tmp_path: Path, mon
     lp_limits: list[float] = []
     real_lp = mip.lp_relaxation
 
-    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1) -> mip.LpRelaxation | None:
+    def slow_lp(fund_req: Requirements, time_limit: float, threads: int = 1,
+               control: Any = None) -> mip.LpRelaxation | None:
         lp_limits.append(time_limit)
         time.sleep(0.3)
-        return real_lp(fund_req, time_limit, threads)
+        return real_lp(fund_req, time_limit, threads, control)
 
     county_limits: list[float | None] = []
 

@@ -147,6 +147,8 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     build_seconds = time.monotonic() - t0
     if control is not None:
         control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
+        if control.stopped:  # stopped before the search began, as CP-SAT (cpsat.py): time for a first plan
+            time_limit = min(time_limit if time_limit is not None else math.inf, 0.5 + (time.monotonic() - t0))
     try:
         values, proven, bounds, last = _solve_levels(h, levels, time_limit, control, t0)
     except _Infeasible:
@@ -199,9 +201,11 @@ class LpRelaxation:
     shortfall_bound: int  # no plan falls short by fewer target places
 
 
-def lp_relaxation(req: Requirements, time_limit: float, threads: int = 1) -> LpRelaxation | None:
+def lp_relaxation(req: Requirements, time_limit: float, threads: int = 1,
+                  control: Any = None) -> LpRelaxation | None:
     """The LP relaxation of levels 1–2 (soft targets) in one LP, min A·shortfall − attained with A
-    above any attained count, or None when HiGHS does not solve it within `time_limit`.
+    above any attained count, or None when HiGHS does not solve it within `time_limit` or
+    `control` is stopped (Ctrl-C, SIGTERM: at 1,300 offices the LP takes 3–4 s).
 
     Its lexicographic order is not exact in an LP, but its value V bounds level 1 all the same:
     every plan has A·shortfall − attained ≥ V and attained ≥ 0, so shortfall ≥ V / A. Where it
@@ -216,7 +220,15 @@ def lp_relaxation(req: Requirements, time_limit: float, threads: int = 1) -> LpR
     except _Infeasible:
         return None
     A = 1 + sum(o.weight for o in req.offices) * len(req.years)
-    h.minimize(A * sum(shorts) - _attained(req, cols))
+    if control is not None:
+        if control.stopped:
+            return None
+        control._solver = _Cancel(h)
+    try:
+        h.minimize(A * sum(shorts) - _attained(req, cols))
+    finally:
+        if control is not None:
+            control._solver = None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     x = h.getSolution().col_value

@@ -50,14 +50,19 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
     if solve_county is None or remaining is None or not county_split.applicable(req):
         return _highs(req, params, remaining)
     if remaining < SPLIT_FIRST_PER_OFFICE * len(req.offices):
-        return (_split_first(req, remaining, solve_county, started)
-                or _highs(req, params, remaining - (time.monotonic() - started)))
+        outcome = _split_first(req, params, remaining, solve_county, started)
+        if outcome is not None or _stopped(params):  # Ctrl-C during the LP: no HiGHS to wait for
+            return outcome
+        return _highs(req, params, remaining - (time.monotonic() - started))
     outcome = _highs(req, params, remaining)
     left = remaining - (time.monotonic() - started)
-    stopped = params.control is not None and params.control.stopped  # Ctrl-C: no LP to wait for
-    if outcome is None and left > 0 and not stopped:
-        return _split_first(req, left, solve_county, started)
+    if outcome is None and left > 0 and not _stopped(params):  # Ctrl-C: no LP to wait for
+        return _split_first(req, params, left, solve_county, started)
     return outcome
+
+
+def _stopped(params: SolveParams) -> bool:
+    return params.control is not None and params.control.stopped
 
 
 def _highs(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:
@@ -67,12 +72,12 @@ def _highs(req: Requirements, params: SolveParams, remaining: float | None) -> S
     return None if result.solution is None else _highs_outcome(req, params, result)
 
 
-def _split_first(req: Requirements, remaining: float, solve_county: CountySolver,
+def _split_first(req: Requirements, params: SolveParams, remaining: float, solve_county: CountySolver,
                  started: float) -> SolveOutcome | None:
     """The county split's plan, its time counted from `started` (the LP's and any HiGHS search's
     before it); its LP gets at most half the time."""
     deadline = time.monotonic() + remaining
-    lp = mip.lp_relaxation(req, remaining / 2)
+    lp = mip.lp_relaxation(req, remaining / 2, control=params.control)
     if lp is None:
         return None
     outcome = county_split.split_plan(req, lp.spending, solve_county, deadline)

@@ -81,6 +81,8 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         outcome = solve_coupled(sub, params, remaining_time(params, started), by_county)
         if outcome is not None:
             return outcome
+        if sub.soft_targets and params.control is not None and params.control.stopped:
+            return _do_nothing(sub)  # interrupted before HiGHS had a plan: as above, not solved yet
     return _solve_staged(sub, params, started, params.workers, label)
 
 
