@@ -429,6 +429,24 @@ def test_fuzzed_hostile_names_stay_text_in_every_output(names: list[str], tmp_pa
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", shown.stdout) and "❌" not in shown.stdout
 
 
+def test_control_characters_are_shown_escaped_in_the_workbook(tmp_path: Path) -> None:
+    """Excel rejects control characters in a cell: each is shown as its escape (`\\x1b`), the rest
+    of the name as typed, in the workbook `plan solve --xlsx` and `plan export` write."""
+    from planner.reports.tables import build_tables
+    from planner.reports.xlsx import write_xlsx
+    from planner.solver.solve import _do_nothing
+
+    names = ["\x1b]0;pwned\x07标题", "甲\x1b[2J所\x0b"]
+    data = scenario(name="情景\x1b[31m", targets_mode="soft",
+                    offices=[office(id=f"T{i}", name=n) for i, n in enumerate(names)])
+    loaded = load_scenario(write_yaml(tmp_path / "s.yaml", data))
+    plan = make_plan(loaded, derive(loaded), _do_nothing(derive(loaded)))
+    write_xlsx(build_tables(plan, loaded), tmp_path / "p.xlsx")
+    values = {c.value for ws in openpyxl.load_workbook(tmp_path / "p.xlsx") for row in ws.iter_rows() for c in row}
+    assert {"\\x1b]0;pwned\\x07标题", "甲\\x1b[2J所\\x0b", "情景\\x1b[31m"} <= values
+    assert not any(isinstance(v, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", v) for v in values)
+
+
 def test_a_scenario_name_in_mathtext_is_drawn_as_text(tmp_path: Path) -> None:
     """The sweep chart's title is the scenario's name: `$\\frac$` used to crash matplotlib's mathtext."""
     sc = write_yaml(tmp_path / "s.yaml", scenario(name="$\\frac$ 预算", offices=[office()], budget={2022: 10}))

@@ -168,3 +168,58 @@ def test_hard_targets_cut_that_becomes_infeasible(tmp_path: Path) -> None:
 def test_infeasible_baseline_raises(tmp_path: Path) -> None:
     with pytest.raises(MarginalError, match="cannot meet every hard target"):
         marginal_values(requirements(hard_scenario(7), tmp_path), PARAMS, processes=1)
+
+
+def test_the_workbook_sheets_of_the_explanations(tmp_path: Path) -> None:
+    """各所说明 and 边际价值 in the workbook of `plan solve --explain --xlsx`, row by row as worked
+    out above: a quota by its role's name, statuses and labels in the sheet's language; English
+    from `plan export --lang en`."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(BASE, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    book = tmp_path / "说明.xlsx"
+    solved = CliRunner().invoke(cli, ["solve", str(path), "-o", str(tmp_path / "out"), "--explain",
+                                      "--xlsx", str(book), "--quiet", "--lang", "zh"])
+    assert solved.exit_code == 0, solved.output
+    wb = openpyxl.load_workbook(book)
+    why = list(wb["各所说明"].iter_rows(values_only=True))
+    assert why[0] == ("县区", "司法所编号", "司法所", "类别", "方案中达标年度", "首年起达标最省（万元）", "未达标原因")
+    # A1 and A2 are alike: one of them gets 甲县's one 2022 hire (7.7 of 14), the other waits for 2023.
+    a_rows = sorted(r[4:6] for r in why[1:3])
+    assert [r[:4] for r in why[1:3]] == [("甲县", "A1", "A1镇", "小型"), ("甲县", "A2", "A2镇", "小型")]
+    assert a_rows == [("2022、2023", 14.9), ("2023", 14.9)]  # a mediator: 7.7 in 2022 + 7.2 in 2023
+    late = next(r for r in why[1:3] if r[4] == "2023")
+    assert late[6] == ("2022 年未达标：其余司法所安排不变时，甲县 2022 年预算 14.00 万元，其他司法所已用 7.70 万元，"
+                       "余 6.30 万元；本所 2022 年至少需支出 7.70 万元")
+    assert why[3] == ("乙县", "B1", "B1镇", "小型", "2022、2023", 29.8, "每年达标")
+    assert why[4][:6] == ("丙县", "C1", "C1镇", "小型", "2023", 0) and "丙县 2022 年政法专项编制人员名额 0 名" in why[4][6]
+
+    marginal = list(wb["边际价值"].iter_rows(values_only=True))
+    assert marginal[0][:3] == ("排序", "方向", "限额") and marginal[0][9] == "求解状态"
+    rows = [r[:10] for r in marginal[1:]]
+    proven = "最优（已证明）"
+    assert rows[:3] == [(1, "增加", "丙县 2022 年政法专项编制人员名额", "+1", 0, 1, 1, -1, 0, proven),
+                        (2, "增加", "甲县 2022 年预算", "+10%", 14, 15.4, 1, -1, 7.2, proven),
+                        (3, "增加", "甲县 2023 年预算", "+10%", 15, 16.5, 0, 0, 0, proven)]
+    assert rows[8:12] == [(1, "减少", "乙县 2023 年预算", "-10%", 15, 13.5, -2, 2, -29.8, proven),
+                          (2, "减少", "丙县 2023 年政法专项编制人员名额", "-1", 1, 0, -1, 1, 0, proven),
+                          (3, "减少", "乙县 2022 年预算", "-10%", 16, 14.4, -1, 1, -7.2, proven),
+                          (4, "减少", "甲县 2023 年预算", "-10%", 15, 13.5, -1, 1, -7.7, proven)]
+    assert len(rows) == 8 + 7 and marginal[2][10] == ("甲县 2022 年预算增加 10%（14.00 → 15.40 万元）：达标所·年 +1，"
+                                                      "目标缺口 −1，总费用 +7.20 万元。")
+
+    english = tmp_path / "en.xlsx"
+    exported = CliRunner().invoke(cli, ["export", str(tmp_path / "out" / "plan.json"), "--scenario", str(path),
+                                        "--xlsx", str(english), "--lang", "en"])
+    assert exported.exit_code == 0, exported.output
+    wb = openpyxl.load_workbook(english)
+    assert [r[:4] for r in wb["Offices explained"].iter_rows(values_only=True)][3] == ("乙县", "B1", "B1镇", "small")
+    assert next(wb["Offices explained"].iter_rows(min_row=4, values_only=True))[4:] == (
+        "2022, 2023", 29.8, "attained every year")
+    rows = [r[:10] for r in wb["Marginal values"].iter_rows(min_row=2, values_only=True)]
+    assert rows[0] == (1, "more", "丙县 2022 civil-service posts quota", "+1", 0, 1, 1, -1, 0, "optimal")
+    assert rows[8] == (1, "less", "乙县 2023 budget", "-10%", 15, 13.5, -2, 2, -29.8, "optimal")

@@ -42,7 +42,8 @@ SHEETS = {"summary": {"zh": "汇总", "en": "Summary"}, "tasks": {"zh": "任务�
           "timetable": {"zh": "时间进度表", "en": "Timetable"}, "attainment": {"zh": "达标情况", "en": "Attainment"},
           "spending": {"zh": "经费", "en": "Spending"}, "why": {"zh": "各所说明", "en": "Offices explained"},
           "marginal": {"zh": "边际价值", "en": "Marginal values"}}
-STATUS_ZH: dict[str, str] = {SolveStatus.OPTIMAL: "最优（已证明）", SolveStatus.FEASIBLE: "可行（未证明最优）"}
+STATUS_ZH: dict[str, str] = {SolveStatus.OPTIMAL: "最优（已证明）", SolveStatus.FEASIBLE: "可行（未证明最优）",
+                             SolveStatus.INFEASIBLE: "不可行", SolveStatus.NO_PLAN: "限时内无方案"}
 UNVERIFIED = {"zh": "未核验：本方案未对照其求解时的情景文件核验（--force），数字为方案文件所述",
               "en": "UNVERIFIED: this plan was not checked against the scenario it was solved from (--force); "
                     "figures are as the plan file states them"}

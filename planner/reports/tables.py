@@ -119,15 +119,16 @@ def build_tables(plan: PlanResult, ctx: Context | LoadedScenario | None, lang: s
         Table("spending", SHEETS["spending"][key], HEADERS["spending"][key],
               [[s.year, scope_label(s.scope, key), s.budget, s.spent, round(s.budget - s.spent, 4)]
                for s in plan.spending], money_columns=(2, 3, 4)),
-        *explanation_tables(plan.explanations or {}, key),
+        *explanation_tables(plan.explanations or {}, key, names),
     ]
     if ctx.verified:
         return tables
     return [replace(t, banner=UNVERIFIED[key]) for t in tables]
 
 
-def explanation_tables(explanations: dict[str, Any], key: str) -> list[Table]:
-    """各所说明 and 边际价值 from plan.json's `explanations` (`plan solve --explain`), when there."""
+def explanation_tables(explanations: dict[str, Any], key: str, names: Names) -> list[Table]:
+    """各所说明 and 边际价值 from plan.json's `explanations` (`plan solve --explain`), when there;
+    a quota's role by its name in the standard, each variant's status in the sheet's language."""
     zh = key == "zh"
     out = []
     if isinstance(explanations.get("offices"), list):
@@ -147,12 +148,13 @@ def explanation_tables(explanations: dict[str, Any], key: str) -> list[Table]:
         for direction, values in (("gains", marginal.get("gains", [])), ("losses", marginal.get("losses", []))):
             label = {"gains": ("增加", "more"), "losses": ("减少", "less")}[direction][0 if zh else 1]
             for i, v in enumerate(values, 1):
-                what = ("年预算" if zh else " budget") if v["kind"] == "budget" else (
-                    f"年 {v['role']} 名额" if zh else f" {v['role']} quota")
-                limit = f"{scope_label(v['scope'], key)} {v['year']}{what}"
+                what = ("预算" if zh else "budget") if v["kind"] == "budget" else (
+                    f"{names.role(v['role'])}名额" if zh else f"{names.role(v['role'])} quota")
+                limit = f"{scope_label(v['scope'], key)} {v['year']}{' 年' if zh else ' '}{what}"
                 rows.append([i, label, limit, v["change"], v["before"], v["after"],
                              v["delta_attained_office_years"], v["delta_shortfall"], v["delta_total_cost"],
-                             v["status"], v["text_zh" if zh else "text_en"]])
+                             STATUS_ZH.get(v["status"], v["status"]) if zh else v["status"],
+                             v["text_zh" if zh else "text_en"]])
         out.append(Table("marginal", SHEETS["marginal"][key], HEADERS["marginal"][key], rows, money_columns=(8,)))
     return out
 

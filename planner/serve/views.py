@@ -61,7 +61,9 @@ def explanation_tables(app: Any, run: Run, lang: str) -> list[Any]:
     if not run.has_plan:
         return []
     plan = plan_of(app, run)
-    return tables.explanation_tables(plan.explanations or {}, "zh" if lang == "zh" else "en")
+    zh = lang == "zh"
+    return tables.explanation_tables(plan.explanations or {}, "zh" if zh else "en",
+                                     tables.Names(scenario_of(app, run.id, lang), zh))
 
 
 def infeasibility(app: Any, run: Run, lang: str) -> dict[str, Any] | None:
