@@ -157,6 +157,49 @@ def test_csv_with_bom_and_english(solved: tuple[Path, dict[str, Any]], tmp_path:
     assert rows(wb_en["Timetable"])[1][-1] == 2024
 
 
+# Per sheet: Excel's number format of each column (1-based) that has one, the 合计/全市 rows at
+# the bottom (bold, outside the filter), as docs/outputs.md promises.
+SHEET_FORMATS = {"任务清单": ({9: "0", 10: "0", 11: "0.00", 12: "0.00", 13: "yyyy-mm-dd"}, 1),
+                 "时间进度表": ({19: "0", 20: "0", 21: "0.00", 22: "0.00", 23: "yyyy-mm-dd"}, 1),
+                 "达标情况": ({6: "0%", 9: "0%"}, 3), "经费": ({3: "0.00", 4: "0.00", 5: "0.00"}, 0), "汇总": ({}, 0)}
+
+
+def _check_print_layout(ws: Any, first: int, formats: dict[int, str], totals: int) -> None:
+    """Header row `first` (after a banner, 2) frozen, bold and repeated on every printed page; A4
+    landscape one page wide; the filter over the records only; formats on every row below the header."""
+    last = ws.max_row
+    assert ws.freeze_panes == f"A{first + 1}" and ws.print_title_rows == f"$1:${first}"
+    assert (ws.page_setup.orientation, str(ws.page_setup.paperSize)) == ("landscape", ws.PAPERSIZE_A4)
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (
+        1, 0, True)
+    assert ws.auto_filter.ref == f"A{first}:{openpyxl.utils.get_column_letter(ws.max_column)}{last - totals}"
+    assert [r for r in range(first, last + 1) if ws.cell(r, 1).font.b] == [first, *range(last - totals + 1, last + 1)]
+    for col in range(1, ws.max_column + 1):
+        assert {ws.cell(r, col).number_format for r in range(first + 1, last + 1)} == {formats.get(col, "General")}, col
+
+
+def test_sheets_are_ready_to_file_and_print(solved: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, _ = solved
+    wb = openpyxl.load_workbook(out / "solve.xlsx")
+    for name, (formats, totals) in SHEET_FORMATS.items():
+        _check_print_layout(wb[name], 1, formats, totals)
+    assert wb["任务清单"].cell(1, 1).fill.fgColor.rgb.endswith("DDEBF7")  # the shaded header
+    # Unverified (its scenario gone, --force): the banner is row 1 of every sheet, in red, and heads
+    # every printed page.
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    data["scenario"]["file"] = str(tmp_path / "gone.yaml")
+    (tmp_path / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    forced = CliRunner().invoke(cli, ["export", str(tmp_path / "plan.json"), "--xlsx", str(tmp_path / "f.xlsx"),
+                                      "--force"])
+    assert forced.exit_code == 0, forced.output
+    wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    for name, (formats, totals) in SHEET_FORMATS.items():
+        ws = wb[name]
+        assert ws["A1"].value.startswith("未核验") and ws["A1"].font.color.rgb.endswith("C00000")
+        assert ws.oddHeader.center.text == ws["A1"].value
+        _check_print_layout(ws, 2, formats, totals)
+
+
 def test_without_the_scenario_ids_and_a_note(solved: tuple[Path, dict[str, Any]], tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """plan.json names the scenario relative to the cwd of the solve; elsewhere it is not found."""
