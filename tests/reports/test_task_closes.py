@@ -88,3 +88,11 @@ def test_a_room_of_a_choice_names_the_choice(tmp_path: Path) -> None:
         "publicity room or rule-of-law building room (merged))",
         "rule-of-law publicity room none→present (small office standard: law-based governance room+rule-of-law "
         "publicity room or rule-of-law building room (merged))"]
+
+
+def test_a_build_starts_from_an_earlier_lease(tmp_path: Path) -> None:
+    # A lease of 40 m² in 2022 counts at once; a build started in 2023 counts from the end of 2025,
+    # by when the lease has long counted: 140→200.
+    assert closes([{"office": "A", "year": 2022, "type": "lease", "area_m2": 40},
+                   {"office": "A", "year": 2023, "type": "build", "area_m2": 60}], tmp_path) == [
+        "业务用房 100→140m²（标准 200m²）", "业务用房 140→200m²（标准 200m²）"]
