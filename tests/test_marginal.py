@@ -198,6 +198,11 @@ def test_the_workbook_sheets_of_the_explanations(tmp_path: Path) -> None:
     assert why[3] == ("乙县", "B1", "B1镇", "小型", "2022、2023", 29.8, "每年达标")
     assert why[4][:6] == ("丙县", "C1", "C1镇", "小型", "2023", 0) and "丙县 2022 年政法专项编制人员名额 0 名" in why[4][6]
 
+    assert list(wb["达标情况"].iter_rows(min_row=2, max_row=4, values_only=True)) == [
+        (2022, "丙县", "全部", 1, 0, 1, 1, "否（差1个）", 0), (2022, "乙县", "全部", 1, 1, 1, 1, "是", 1),
+        (2022, "甲县", "全部", 2, 1, 1, 2, "否（差1个）", 0.5)]  # 甲县: one of A1, A2 in 2022
+    assert list(wb["达标情况"].iter_rows(min_row=8, values_only=True)) == [
+        (2022, "全市", "全部", 4, 2, 1, 4, "否（2项未完成）", 0.5), (2023, "全市", "全部", 4, 4, 1, 4, "是", 1)]
     marginal = list(wb["边际价值"].iter_rows(values_only=True))
     assert marginal[0][:3] == ("排序", "方向", "限额") and marginal[0][9] == "求解状态"
     rows = [r[:10] for r in marginal[1:]]
@@ -220,6 +225,15 @@ def test_the_workbook_sheets_of_the_explanations(tmp_path: Path) -> None:
     assert [r[:4] for r in wb["Offices explained"].iter_rows(values_only=True)][3] == ("乙县", "B1", "B1镇", "small")
     assert next(wb["Offices explained"].iter_rows(min_row=4, values_only=True))[4:] == (
         "2022, 2023", 29.8, "attained every year")
+    # A missed target says by how many, in the sheet's language; milestones stay Chinese phrases.
+    assert list(wb["Attainment"].iter_rows(min_row=2, max_row=4, values_only=True)) == [
+        (2022, "丙县", "all", 1, 0, 1, 1, "no (short by 1)", 0), (2022, "乙县", "all", 1, 1, 1, 1, "yes", 1),
+        (2022, "甲县", "all", 2, 1, 1, 2, "no (short by 1)", 0.5)]
+    assert [r[:2] for r in wb["Summary"].iter_rows(min_row=6, max_row=11, values_only=True)] == [
+        ("offices", 4), ("status", "optimal"), ("shortfall", 2), ("attained office-years", 6),
+        ("total cost (10k CNY)", 52.4), ("targets met", "4/6")]
+    b1 = next(r for r in wb["Timetable"].iter_rows(values_only=True) if r[3] == "B1")
+    assert b1[5:10] == ("small", "启动招录专职人民调解员 2人", "完成招录专职人民调解员 2人", "专职人民调解员 2人到岗", "达标验收")
     rows = [r[:10] for r in wb["Marginal values"].iter_rows(min_row=2, values_only=True)]
     assert rows[0] == (1, "more", "丙县 2022 civil-service posts quota", "+1", 0, 1, 1, -1, 0, "optimal")
     assert rows[8] == (1, "less", "乙县 2023 budget", "-10%", 15, 13.5, -2, 2, -29.8, "optimal")

@@ -319,7 +319,9 @@ class _Names(Names):
         super().__init__(ctx, zh)
         self.plan = plan
         self.records = {o.id: o for o in plan.offices}
-        self.milestones, self.acceptance = plan_milestones(plan, ctx.loaded, self.named)
+        # Milestones are Chinese phrases (启动招录…到岗, as in the Word draft): they name what they
+        # concern in Chinese in every language, never '启动招录full-time mediators'.
+        self.milestones, self.acceptance = plan_milestones(plan, ctx.loaded, Names(ctx, True).named)
 
     def task_row(self, n: int, a: Action, milestones: list[Milestone]) -> list[Any]:
         o = self.records[a.office]
