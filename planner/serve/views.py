@@ -61,6 +61,8 @@ def explanation_tables(app: Any, run: Run, lang: str) -> list[Any]:
     if not run.has_plan:
         return []
     plan = plan_of(app, run)
+    if not plan.explanations:
+        return []  # no need to read the scenario back for its role names
     zh = lang == "zh"
     return tables.explanation_tables(plan.explanations or {}, "zh" if zh else "en",
                                      tables.Names(scenario_of(app, run.id, lang), zh))
