@@ -21,7 +21,8 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,19 @@ class _Cancel:
         self.h.cancelSolve()
 
 
+@contextmanager
+def _cancellable(h: Any, control: Any) -> Iterator[None]:
+    """Within it, SolveControl.stop() (Ctrl-C, SIGTERM) cancels HiGHS's solve; a stop that came
+    before it is the caller's to check (`control.stopped`), as stop() reached no HiGHS then."""
+    if control is not None:
+        control._solver = _Cancel(h)
+    try:
+        yield
+    finally:
+        if control is not None:
+            control._solver = None
+
+
 @dataclass(frozen=True)
 class MipResult:
     status: str  # optimal | feasible | infeasible | time_limit
@@ -145,17 +159,13 @@ def _solve_mip(req: Requirements, time_limit: float | None, threads: int, patter
     set_options(h, **EXACT)
     cols, levels = _build(h, req, patterns)
     build_seconds = time.monotonic() - t0
-    if control is not None:
-        control._solver = _Cancel(h)  # SolveControl.stop() (Ctrl-C, SIGTERM) ends the search
-        if control.stopped:  # stopped before the search began, as CP-SAT (cpsat.py): time for a first plan
-            time_limit = min(time_limit if time_limit is not None else math.inf, 0.5 + (time.monotonic() - t0))
     try:
-        values, proven, bounds, last = _solve_levels(h, levels, time_limit, control, t0)
+        with _cancellable(h, control):
+            if control is not None and control.stopped:  # before the search, as CP-SAT (cpsat.py): a first plan
+                time_limit = min(time_limit if time_limit is not None else math.inf, 0.5 + (time.monotonic() - t0))
+            values, proven, bounds, last = _solve_levels(h, levels, time_limit, control, t0)
     except _Infeasible:
         return MipResult(SolveStatus.INFEASIBLE, (), (), (), None, time.monotonic() - t0, build_seconds)
-    finally:
-        if control is not None:
-            control._solver = None
     if last is None:
         return MipResult("time_limit", (), (), (), None, time.monotonic() - t0, build_seconds)
     solution = Solution(tuple(_extract(c, last) for c in cols))
@@ -220,15 +230,10 @@ def lp_relaxation(req: Requirements, time_limit: float, threads: int = 1,
     except _Infeasible:
         return None
     A = 1 + sum(o.weight for o in req.offices) * len(req.years)
-    if control is not None:
-        if control.stopped:
+    with _cancellable(h, control):
+        if control is not None and control.stopped:
             return None
-        control._solver = _Cancel(h)
-    try:
         h.minimize(A * sum(shorts) - _attained(req, cols))
-    finally:
-        if control is not None:
-            control._solver = None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     x = h.getSolution().col_value

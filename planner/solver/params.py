@@ -72,6 +72,11 @@ class SolveParams:
     engine: Literal["auto", "cpsat"] = "auto"
     dask_address: str | None = None  # send the components to this Dask scheduler (planner/solver/remote.py)
 
+    @property
+    def stopped(self) -> bool:
+        """Ctrl-C / SIGTERM came (through `control`): every search ends with its best plan so far."""
+        return self.control is not None and self.control.stopped
+
 
 @dataclass(frozen=True)
 class StageReport:

@@ -58,7 +58,7 @@ def solve_on_dask(address: str, subs: list[Requirements], params: SolveParams,
                 out[index[fut.key]] = fut.result()
                 if params.progress is not None:
                     params.progress(Progress(f"components {len(out)}/{len(subs)}", None, None, 0.0))
-                if params.control is not None and params.control.stopped:
+                if params.stopped:
                     client.cancel(futures)
                     break
         except BaseException:

@@ -51,18 +51,14 @@ def solve_coupled(req: Requirements, params: SolveParams, remaining: float | Non
         return _highs(req, params, remaining)
     if remaining < SPLIT_FIRST_PER_OFFICE * len(req.offices):
         outcome = _split_first(req, params, remaining, solve_county, started)
-        if outcome is not None or _stopped(params):  # Ctrl-C during the LP: no HiGHS to wait for
+        if outcome is not None or params.stopped:  # Ctrl-C during the LP: no HiGHS to wait for
             return outcome
         return _highs(req, params, remaining - (time.monotonic() - started))
     outcome = _highs(req, params, remaining)
     left = remaining - (time.monotonic() - started)
-    if outcome is None and left > 0 and not _stopped(params):  # Ctrl-C: no LP to wait for
+    if outcome is None and left > 0 and not params.stopped:  # Ctrl-C: no LP to wait for
         return _split_first(req, params, left, solve_county, started)
     return outcome
-
-
-def _stopped(params: SolveParams) -> bool:
-    return params.control is not None and params.control.stopped
 
 
 def _highs(req: Requirements, params: SolveParams, remaining: float | None) -> SolveOutcome | None:

@@ -66,7 +66,7 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
     remaining = remaining_time(params, started)
     if sub.soft_targets and remaining is not None and remaining <= 0:
         return _do_nothing(sub)
-    if params.control is not None and params.control.stopped:
+    if params.stopped:
         if sub.soft_targets:  # interrupted: not solved yet, so its best plan so far is doing nothing
             return _do_nothing(sub)
         # Hard targets have no plan without a search: just enough time for a first one.
@@ -81,7 +81,7 @@ def _solve_part(sub: Requirements, params: SolveParams, started: float, label: s
         outcome = solve_coupled(sub, params, remaining_time(params, started), by_county)
         if outcome is not None:
             return outcome
-        if sub.soft_targets and params.control is not None and params.control.stopped:
+        if sub.soft_targets and params.stopped:
             return _do_nothing(sub)  # interrupted before HiGHS had a plan: as above, not solved yet
     return _solve_staged(sub, params, started, params.workers, label)
 
@@ -153,7 +153,7 @@ def _solve_again_with_time_left(subs: list[Requirements], done: dict[int, SolveO
     fund may need this pass for its proof."""
     again = sorted(k for k, outcome in done.items() if outcome.status == SolveStatus.FEASIBLE)
     remaining = remaining_time(params, started)
-    if not again or remaining is None or remaining < 1.0 or (params.control is not None and params.control.stopped):
+    if not again or remaining is None or remaining < 1.0 or params.stopped:
         return
     # Solved again from the start with no more time than it took the first time, a component gets
     # no further: that time goes to the others (the 40,000-office funds' county split took ~10 s
@@ -194,7 +194,7 @@ def _solve_small_in_pool(parts: list[Requirements], keys: list[int],
             if finished and params.progress is not None:
                 params.progress(Progress(f"components {len(out)}/{len(parts)}", None, None,
                                          time.monotonic() - started))
-            if pending and params.control is not None and params.control.stopped:
+            if pending and params.stopped:
                 stop_now(pool)  # interrupted: keep what finished, never wait for the running chunks
                 break
     return out
@@ -386,8 +386,7 @@ def _solve_staged(req: Requirements, params: SolveParams, started: float, worker
     proven = True
     for i, (name, expr, sign) in enumerate(levels):
         remaining = remaining_time(params, started)
-        if remaining is not None and remaining <= 0 or (params.control and params.control.stopped
-                                                          and solution is not None):
+        if remaining is not None and remaining <= 0 or (params.stopped and solution is not None):
             proven = False
             break
         if sign > 0:

@@ -30,7 +30,7 @@ def churn_stage(built: BuiltModel, fixed: list[tuple[cp_model.LinearExprT, int, 
     m = built.model
     current = int(solver.Value(built.churn))  # the plan found so far: its churn is a bound
     remaining = remaining_time(params, started)
-    if remaining is not None and remaining <= 0 or params.control is not None and params.control.stopped:
+    if remaining is not None and remaining <= 0 or params.stopped:
         return None, StageReport(CHURN, SolveStatus.FEASIBLE, current, None, 0.0)
     for expr, sign, value in fixed:
         m.add(expr <= value) if sign > 0 else m.add(expr >= value)
